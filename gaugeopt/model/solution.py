@@ -1,0 +1,85 @@
+"""The solution model (DESIGN.md §5): per-train summary and every task with its resources."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+Mode = Literal["through", "exchange", "changer"]
+Op = Literal[
+    "detach",
+    "border_check",
+    "shunt_in",
+    "disconnect",
+    "lift",
+    "swap",
+    "roll",
+    "lower",
+    "reconnect",
+    "shunt_out",
+    "couple",
+    "changer_pass",
+    "attach",
+    "brake_test",
+]
+#: Operations done once per train, once per block, and once per carriage.
+TRAIN_OPS: tuple[str, ...] = (
+    "detach",
+    "border_check",
+    "couple",
+    "changer_pass",
+    "attach",
+    "brake_test",
+)
+BLOCK_OPS: tuple[str, ...] = ("shunt_in", "roll", "shunt_out")
+CARRIAGE_OPS: tuple[str, ...] = ("disconnect", "lift", "swap", "lower", "reconnect")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Block(_Model):
+    """Consecutive carriages of one train on one shed track."""
+
+    track: Annotated[str, Field(min_length=1)]
+    carriages: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+
+
+class TrainPlan(_Model):
+    """What happens to one train: its mode, departure, locomotive and blocks."""
+
+    id: str
+    mode: Mode
+    departure: int
+    dwell: int
+    locomotive: str | None = None
+    blocks: list[Block] = Field(default_factory=list)
+
+
+class Task(_Model):
+    """One scheduled operation; [start, end) in minutes."""
+
+    train: str
+    op: Op
+    carriage: str | None = None
+    block: int | None = None
+    start: int
+    end: int
+    crew: str | None = None
+    shunter: str | None = None
+    track: str | None = None
+    locomotive: str | None = None
+
+
+class Solution(_Model):
+    """A schedule (or the proof that none exists) for one instance."""
+
+    instance: str
+    status: Status
+    objective: int | None = None
+    lower_bound: int | float | None = None
+    trains: list[TrainPlan] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
