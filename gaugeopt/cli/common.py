@@ -17,7 +17,9 @@ EXIT_VIOLATIONS = 1
 EXIT_BAD_INPUT = 2
 EXIT_NO_SCHEDULE = 3
 
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False)
+if not out.is_terminal:  # piped output: wide enough that tables do not wrap
+    out = Console(highlight=False, width=160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 T = TypeVar("T")

@@ -53,6 +53,8 @@ def _describe(err: dict[str, Any]) -> str:
         return f"must be < {ctx['lt']}, got {got}"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}, got {got}"
+    if kind in ("too_short", "too_long") and ctx.get("field_type") == "Tuple":
+        return f"must be {_TYPE_NAMES['tuple_type']}, got {got}"
     if kind in ("too_short", "string_too_short"):
         return f"must not be empty, got {got}"
     if kind in ("too_long", "string_too_long"):
@@ -69,6 +71,10 @@ def _first_error(exc: ValidationError) -> InputError:
     # A union (e.g. `X | None`) reports one error per branch: the first one names the field
     # just as well, and the message of the non-null branch is the one a user needs.
     err = errors[0]
+    if err["type"] == "missing" and isinstance(err.get("input"), tuple):
+        # A tuple (a shift) with too few items: name the pair, not its missing index.
+        err = {**err, "type": "too_short", "loc": err["loc"][:-1], "ctx": {"field_type": "Tuple"}}
+        errors = [err, *(e for e in errors if e["loc"][:-1] != err["loc"])]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.endswith("]")))
     loc = tuple(p for p in loc if p not in ("int", "float", "str", "none", "function-after"))
     extra = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

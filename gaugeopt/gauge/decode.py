@@ -1,0 +1,141 @@
+"""Turn a core schedule back into a DESIGN.md §5 solution."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gaugeopt.core.problem import Lit
+from gaugeopt.gauge.build import AUX_OPS, GaugeModel
+from gaugeopt.model.solution import Block, Solution, Task, TrainPlan
+
+#: Order of tasks in a written solution: by train, then as the work flows.
+_OP_ORDER = {
+    op: i
+    for i, op in enumerate(
+        [
+            "detach",
+            "border_check",
+            "changer_pass",
+            "shunt_in",
+            "disconnect",
+            "lift",
+            "swap",
+            "roll",
+            "lower",
+            "reconnect",
+            "shunt_out",
+            "couple",
+            "attach",
+            "brake_test",
+        ]
+    )
+}
+
+
+def lit_value(bools: Sequence[bool], lit: Lit) -> bool:
+    return bools[lit.index] != lit.negated
+
+
+def decode(
+    model: GaugeModel,
+    starts: Sequence[int],
+    ends: Sequence[int],
+    present: Sequence[bool],
+    resources: Sequence[Sequence[int]],
+    bools: Sequence[bool],
+    *,
+    status: str,
+    lower_bound: int | None,
+) -> Solution:
+    """Build the solution from per-task values and literal values of the core model."""
+    inst = model.instance
+    st = inst.station
+    crew_of = {r: st.crews[k].id for k, r in enumerate(model.crews)}
+    shunter_of = {r: st.shunters[k].id for k, r in enumerate(model.shunters)}
+
+    plans: list[TrainPlan] = []
+    block_of: dict[tuple[int, int], int] = {}  # (train, block start carriage) -> block index
+    track_of: dict[tuple[int, int], str] = {}  # (train, block start) -> track id
+    block_of_car: dict[tuple[int, int], int] = {}  # (train, carriage) -> block start
+    departure_total = 0
+    for tm in model.trains:
+        train = inst.trains[tm.index]
+        mode = next(m for m, lit in tm.modes.items() if lit_value(bools, lit))
+        blocks: list[Block] = []
+        if mode == "exchange":
+            starts_at = [i for i, s in enumerate(tm.starts) if lit_value(bools, s)]
+            for b, i in enumerate(starts_at):
+                end = starts_at[b + 1] if b + 1 < len(starts_at) else len(train.carriages)
+                track = next(t for (j, t), z in tm.z.items() if j == i and lit_value(bools, z))
+                blocks.append(
+                    Block(
+                        track=st.tracks[track].id,
+                        carriages=[c.id for c in train.carriages[i:end]],
+                    )
+                )
+                block_of[tm.index, i] = b
+                track_of[tm.index, i] = st.tracks[track].id
+                for j in range(i, end):
+                    block_of_car[tm.index, j] = i
+        loco = next(
+            (model.locos[li].id for li, sel in tm.loco.items() if lit_value(bools, sel)), None
+        )
+        T = tm.tasks
+        border_end = ends[T["border_check"]]
+        departure = max(ends[T["brake_test"]], border_end, train.earliest_departure or 0)
+        departure_total += train.weight * (departure - train.arrival)
+        plans.append(
+            TrainPlan(
+                id=train.id,
+                mode=mode,
+                departure=departure,
+                dwell=departure - train.arrival,
+                locomotive=loco,
+                blocks=blocks,
+            )
+        )
+
+    tasks: list[Task] = []
+    for idx, meta in enumerate(model.meta):
+        if meta.op in AUX_OPS or not present[idx]:
+            continue
+        train = inst.trains[meta.train]
+        chosen = dict(zip(meta.choices, resources[idx], strict=False))
+        if meta.carriage is not None:
+            start_i = block_of_car[meta.train, meta.carriage]
+        else:
+            start_i = meta.block_start
+        in_block = start_i is not None
+        tasks.append(
+            Task(
+                train=train.id,
+                op=meta.op,
+                carriage=train.carriages[meta.carriage].id if meta.carriage is not None else None,
+                block=block_of[meta.train, start_i] if in_block else None,
+                start=starts[idx],
+                end=ends[idx],
+                crew=crew_of.get(chosen["crew"]) if "crew" in chosen else None,
+                shunter=shunter_of.get(chosen["shunter"]) if "shunter" in chosen else None,
+                track=track_of[meta.train, start_i] if in_block else None,
+                locomotive=plans[meta.train].locomotive if meta.op == "attach" else None,
+            )
+        )
+    tasks.sort(
+        key=lambda t: (
+            t.train,
+            t.block if t.block is not None else -1,
+            _OP_ORDER[t.op],
+            t.start,
+            t.carriage or "",
+        )
+    )
+    order = {t.id: k for k, t in enumerate(inst.trains)}
+    tasks.sort(key=lambda t: order[t.train])
+    return Solution(
+        instance=inst.name,
+        status=status,
+        objective=departure_total,
+        lower_bound=lower_bound,
+        trains=plans,
+        tasks=tasks,
+    )

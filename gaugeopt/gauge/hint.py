@@ -1,0 +1,129 @@
+"""Express a DESIGN.md §5 solution as values of the core model (a warm start for CP-SAT)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gaugeopt.core.problem import Lit
+from gaugeopt.gauge.build import GaugeModel
+from gaugeopt.model.solution import Solution
+
+
+@dataclass
+class ModelValues:
+    """Values of every task and literal of a :class:`GaugeModel` for one solution."""
+
+    present: list[bool]
+    start: list[int]
+    end: list[int]
+    resources: list[list[int]]
+    bools: dict[int, bool] = field(default_factory=dict)
+
+
+def solution_values(model: GaugeModel, sol: Solution) -> ModelValues:
+    """Map a (checked) solution onto the model's tasks and literals.
+
+    Raises ``KeyError``/``StopIteration`` if the solution does not fit the model (e.g. a
+    track the model forbids for a carriage); callers then run without the hint.
+    """
+    inst = model.instance
+    st = inst.station
+    crew_res = {c.id: model.crews[k] for k, c in enumerate(st.crews)}
+    shunter_res = {s.id: model.shunters[k] for k, s in enumerate(st.shunters)}
+    track_idx = {t.id: k for k, t in enumerate(st.tracks)}
+    train_idx = {t.id: k for k, t in enumerate(inst.trains)}
+    bools: dict[int, bool] = {}
+
+    def setlit(lit: Lit, value: bool) -> None:
+        bools[lit.index] = value != lit.negated
+
+    if model.problem._true is not None:
+        setlit(model.problem._true, True)
+
+    plan = {p.id: p for p in sol.trains}
+    block_start_of: dict[tuple[int, int], int] = {}  # (train, carriage) -> block start
+    for tm in model.trains:
+        train = inst.trains[tm.index]
+        tp = plan[train.id]
+        for m, lit in tm.modes.items():
+            if lit != model.problem._true:
+                setlit(lit, m == tp.mode)
+        car_idx = {c.id: j for j, c in enumerate(train.carriages)}
+        starts = set()
+        track_of_car: dict[int, int] = {}
+        for b in tp.blocks:
+            first = car_idx[b.carriages[0]]
+            starts.add(first)
+            for cid in b.carriages:
+                track_of_car[car_idx[cid]] = track_idx[b.track]
+                block_start_of[tm.index, car_idx[cid]] = first
+        for j, cut in enumerate(tm.cut):
+            setlit(cut, (j + 1) in starts)
+        for (j, t), z in tm.z.items():
+            setlit(z, track_of_car.get(j) == t)
+        if tm.starts and tm.starts[0] != model.problem._true:
+            setlit(tm.starts[0], tp.mode == "exchange")
+        loco_idx = {lo.id: li for li, lo in enumerate(model.locos)}
+        for li, sel in tm.loco.items():
+            setlit(sel, loco_idx.get(tp.locomotive) == li)
+    for lit, kind, inputs in model.derived:
+        vals = [bools[x.index] != x.negated for x in inputs]
+        setlit(lit, all(vals) if kind == "and" else any(vals))
+
+    by_key = {}
+    for t in sol.tasks:
+        k = train_idx[t.train]
+        car = None
+        if t.carriage is not None:
+            car = next(j for j, c in enumerate(inst.trains[k].carriages) if c.id == t.carriage)
+        by_key[k, t.op, car, None if car is not None else _block_start(sol, inst, k, t)] = t
+
+    n = len(model.meta)
+    present = [False] * n
+    start = [0] * n
+    end = [0] * n
+    resources: list[list[int]] = [[] for _ in range(n)]
+    for idx, meta in enumerate(model.meta):
+        if meta.op == "loco_ready":
+            present[idx] = True
+            start[idx] = end[idx] = model.problem.tasks[idx].release
+            continue
+        if meta.op == "depart":
+            tp = plan[inst.trains[meta.train].id]
+            present[idx] = True
+            start[idx] = end[idx] = tp.departure
+            continue
+        if meta.op == "occupy":
+            t_in = by_key.get((meta.train, "shunt_in", None, meta.block_start))
+            t_out = by_key.get((meta.train, "shunt_out", None, meta.block_start))
+            if t_in is not None and t_in.track == st.tracks[meta.track].id:
+                present[idx] = True
+                start[idx], end[idx] = t_in.start, t_out.end
+            continue
+        if meta.op == "jack_hold":
+            lift = by_key.get((meta.train, "lift", meta.carriage, None))
+            lower = by_key.get((meta.train, "lower", meta.carriage, None))
+            if lift is not None and lift.track == st.tracks[meta.track].id:
+                present[idx] = True
+                start[idx], end[idx] = lift.start, lower.end
+            continue
+        task = by_key.get((meta.train, meta.op, meta.carriage, meta.block_start))
+        if task is None:
+            continue
+        present[idx] = True
+        start[idx], end[idx] = task.start, task.end
+        for kind in meta.choices:
+            if kind == "crew":
+                resources[idx].append(crew_res[task.crew])
+            elif kind == "shunter":
+                resources[idx].append(shunter_res[task.shunter])
+    return ModelValues(present, start, end, resources, bools)
+
+
+def _block_start(sol: Solution, inst, k: int, task) -> int | None:
+    """Index of the first carriage of the block a block task belongs to."""
+    if task.block is None:
+        return None
+    tp = next(p for p in sol.trains if p.id == task.train)
+    first = tp.blocks[task.block].carriages[0]
+    return next(j for j, c in enumerate(inst.trains[k].carriages) if c.id == first)

@@ -1,0 +1,141 @@
+"""``gaugeopt.solve``: pre-checks, warm start, CP-SAT search, decoding."""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from gaugeopt.core import CoreHint, TaskHint, solve_problem
+from gaugeopt.gauge.build import build
+from gaugeopt.gauge.decode import decode
+from gaugeopt.gauge.hint import ModelValues, solution_values
+from gaugeopt.gauge.precheck import infeasibility_reasons
+from gaugeopt.model.instance import Instance
+from gaugeopt.model.io import read_instance
+from gaugeopt.model.solution import Solution
+from gaugeopt.result import Result
+
+#: on_progress(elapsed seconds, best objective, lower bound)
+ProgressCallback = Callable[[float, int, float], None]
+
+
+def _hint(values: ModelValues) -> CoreHint:
+    tasks = {
+        i: TaskHint(True, values.start[i], 0, values.resources[i], values.end[i])
+        if values.present[i]
+        else TaskHint(False)
+        for i in range(len(values.present))
+    }
+    return CoreHint(tasks, dict(values.bools))
+
+
+def _warm_start(inst: Instance, time_limit: float, seed: int) -> Solution | None:
+    from gaugeopt.construct import construct
+
+    return construct(inst, time_limit=time_limit, seed=seed)
+
+
+def solve(
+    instance: Instance | str | os.PathLike[str],
+    *,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    seed: int = 0,
+    on_progress: ProgressCallback | None = None,
+    warm_start: bool = True,
+    stop: threading.Event | None = None,
+    log: bool = False,
+) -> Result:
+    """Find a schedule of least weighted dwell for ``instance`` (a path or an Instance).
+
+    The constructive scheduler runs first (a few percent of the budget); its schedule seeds
+    CP-SAT as a hint and an objective cut-off, so the result is never worse than it. The
+    search stops at ``time_limit`` seconds, or when ``stop`` is set (the best schedule so
+    far is returned). With ``workers=1`` the same ``seed`` gives the same schedule.
+    """
+    t0 = time.perf_counter()
+    inst = instance if isinstance(instance, Instance) else read_instance(Path(instance))
+    reasons = infeasibility_reasons(inst)
+    if reasons:
+        sol = Solution(instance=inst.name, status="infeasible")
+        return Result(inst, sol, reasons=reasons, runtime=time.perf_counter() - t0)
+
+    model = build(inst)
+    build_time = time.perf_counter() - t0
+    warm: Solution | None = None
+    if warm_start:
+        warm = _warm_start(inst, max(0.05, min(2.0, 0.05 * time_limit)), seed)
+    warm_time = time.perf_counter() - t0 - build_time
+    hint = None
+    if warm is not None:
+        try:
+            hint = _hint(solution_values(model, warm))
+        except (KeyError, StopIteration):  # a warm schedule the model cannot express
+            hint = None
+    if warm is not None and on_progress is not None:
+        on_progress(time.perf_counter() - t0, warm.objective, 0.0)
+
+    remaining = max(0.1, time_limit - (time.perf_counter() - t0))
+    core = solve_problem(
+        model.problem,
+        time_limit=remaining,
+        workers=workers,
+        seed=seed,
+        on_progress=(
+            None
+            if on_progress is None
+            else lambda _el, obj, bd: on_progress(time.perf_counter() - t0, obj, bd)
+        ),
+        hint=hint,
+        upper_bound=warm.objective if (warm is not None and hint is not None) else None,
+        log=log,
+        stop=stop,
+    )
+    bound = None if core.bound is None else max(0, math.ceil(core.bound - 1e-6))
+    stats = {
+        "build_time": build_time,
+        "warm_start_time": warm_time,
+        "warm_start_objective": None if warm is None else warm.objective,
+        "cpsat_status": core.status,
+        "time_to_first": core.time_to_first,
+        "time_to_best": core.time_to_best,
+        "num_solutions": core.num_solutions,
+        "tasks": len(model.problem.tasks),
+        "literals": len(model.problem.bool_names),
+    }
+
+    if core.status in ("optimal", "feasible"):
+        sol = decode(
+            model,
+            [t.start for t in core.tasks],
+            [t.end for t in core.tasks],
+            [t.present for t in core.tasks],
+            [t.resources for t in core.tasks],
+            core.bools,
+            status="feasible",
+            lower_bound=bound,
+        )
+        if warm is not None and warm.objective < sol.objective:
+            sol = warm
+    elif warm is not None:
+        sol = warm
+    elif core.status == "infeasible":
+        sol = Solution(instance=inst.name, status="infeasible")
+        return Result(
+            inst,
+            sol,
+            reasons=["the solver proved that no schedule meets every rule"],
+            runtime=time.perf_counter() - t0,
+            stats=stats,
+        )
+    else:
+        sol = Solution(instance=inst.name, status="unknown", lower_bound=bound)
+        return Result(inst, sol, runtime=time.perf_counter() - t0, stats=stats)
+
+    status = "optimal" if bound is not None and bound == sol.objective else "feasible"
+    sol = sol.model_copy(update={"status": status, "lower_bound": bound})
+    return Result(inst, sol, runtime=time.perf_counter() - t0, stats=stats)

@@ -1,0 +1,203 @@
+"""An independent optimum for tiny single-train instances: enumeration, no solver code.
+
+The instances it accepts (see :func:`tiny_instance`): one train changing gauge, one
+`individual` track whose jack sets never bind, one crew per skill on duty all day, one
+shunter, ample bogies, station locomotives only. Every decision is enumerated: the block
+cuts, the order in which the blocks use the track, the locomotive, and every
+precedence-feasible order of the tasks, each laid out by a serial schedule generation
+scheme at the earliest feasible time. For a regular objective the active schedules, which
+the serial scheme produces over all orders, contain an optimal one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from gaugeopt.model.instance import Instance, scaled
+from gaugeopt.model.io import parse_instance
+
+
+def tiny_instance(seed: int) -> Instance:
+    """A random instance of the class this module can solve by enumeration."""
+    rnd = random.Random(seed)
+    n = rnd.choice([1, 2, 2])
+    horizon = 600
+    skills = ["coupling", "lifting", "bogie", "shunting", "brake", "customs"]
+    return parse_instance(
+        {
+            "name": f"tiny-{seed}",
+            "horizon": horizon,
+            "station": {
+                "name": "Tiny",
+                "tracks": [
+                    {
+                        "id": "T1",
+                        "capacity": rnd.choice([1, 2]),
+                        "jack_sets": 2,
+                        "max_mass_t": 120.0,
+                    }
+                ],
+                "shunters": [{"id": "SH1"}],
+                "bogie_stock": [{"gauge": 1520, "type": "std", "count": 20}],
+                "crews": [
+                    {"id": f"C-{s}", "skills": [s], "shifts": [[0, horizon]]} for s in skills
+                ],
+                "locomotives": [
+                    {"id": "L1", "gauge": 1520, "available_from": rnd.choice([0, 40, 90])},
+                    {"id": "L2", "gauge": 1520, "available_from": rnd.choice([0, 60, 120])},
+                ],
+                "durations": {
+                    "detach": rnd.randint(0, 8),
+                    "attach": rnd.randint(1, 8),
+                    "brake_test": rnd.randint(5, 20),
+                    "border_check": rnd.randint(10, 120),
+                    "shunt": rnd.randint(1, 10),
+                    "couple_per_carriage": rnd.randint(0, 3),
+                    "disconnect": rnd.randint(1, 8),
+                    "lift": rnd.randint(1, 6),
+                    "swap_per_bogie": rnd.randint(1, 6),
+                    "lower": rnd.randint(1, 6),
+                    "reconnect": rnd.randint(1, 8),
+                    "changer_setup": 10,
+                    "changer_per_carriage": 2,
+                },
+            },
+            "trains": [
+                {
+                    "id": "A",
+                    "arrival": rnd.randint(0, 30),
+                    "from_gauge": 1435,
+                    "to_gauge": 1520,
+                    "weight": rnd.randint(1, 3),
+                    "earliest_departure": rnd.choice([None, None, 150]),
+                    "carriages": [
+                        {
+                            "id": f"A{j}",
+                            "mass_t": 50.0,
+                            "bogie_type": "std",
+                            "work_pct": rnd.choice([100, 150]),
+                        }
+                        for j in range(n)
+                    ],
+                }
+            ],
+        }
+    )
+
+
+def _cuts(n: int, cap: int) -> list[list[tuple[int, int]]]:
+    """Every way to cut n carriages into consecutive blocks of at most cap."""
+    out = []
+    for mask in range(2 ** (n - 1)):
+        bounds = [0] + [j + 1 for j in range(n - 1) if mask >> j & 1] + [n]
+        blocks = list(itertools.pairwise(bounds))
+        if all(b - a <= cap for a, b in blocks):
+            out.append(blocks)
+    return out
+
+
+def optimum(inst: Instance) -> int:
+    """The least weighted dwell of a :func:`tiny_instance`, by enumeration."""
+    (train,) = inst.trains
+    st = inst.station
+    cars = train.carriages
+    n = len(cars)
+    best = None
+    for blocks in _cuts(n, st.tracks[0].capacity):
+        for order in itertools.permutations(range(len(blocks))):
+            for loco in st.locomotives:
+                value = _best_schedule(inst, blocks, order, loco.available_from)
+                if value is not None and (best is None or value < best):
+                    best = value
+    assert best is not None
+    return best * train.weight
+
+
+def _best_schedule(inst: Instance, blocks, order, loco_ready: int) -> int | None:
+    (train,) = inst.trains
+    d = inst.station.durations
+    cars = train.carriages
+    n = len(cars)
+    border = train.border_check if train.border_check is not None else d.border_check
+    # name -> (duration, skill, uses shunter, predecessors)
+    tasks: dict[str, tuple[int, str, bool, list[str]]] = {
+        "detach": (d.detach, "coupling", False, []),
+        "border": (border, "customs", False, []),
+    }
+    for b, (a, z) in enumerate(blocks):
+        tasks[f"in{b}"] = (d.shunt, "shunting", True, ["detach"])
+        for j in range(a, z):
+            w = cars[j].work_pct
+            tasks[f"dis{j}"] = (scaled(d.disconnect, w), "coupling", False, [f"in{b}"])
+            tasks[f"lift{j}"] = (scaled(d.lift, w), "lifting", False, [f"dis{j}"])
+            swap = scaled(d.swap_per_bogie * cars[j].bogies, w)
+            tasks[f"swap{j}"] = (swap, "bogie", False, [f"lift{j}"])
+            tasks[f"lower{j}"] = (scaled(d.lower, w), "lifting", False, [f"swap{j}"])
+            tasks[f"rec{j}"] = (scaled(d.reconnect, w), "coupling", False, [f"lower{j}"])
+        tasks[f"out{b}"] = (d.shunt, "shunting", True, [f"rec{j}" for j in range(a, z)])
+    # One track: the blocks use it one after another in the given order.
+    for prev, nxt in itertools.pairwise(order):
+        dur, skill, sh, preds = tasks[f"in{nxt}"]
+        tasks[f"in{nxt}"] = (dur, skill, sh, [*preds, f"out{prev}"])
+    tasks["couple"] = (
+        d.couple_per_carriage * n,
+        "coupling",
+        False,
+        [f"out{b}" for b in range(len(blocks))],
+    )
+    tasks["attach"] = (d.attach, "coupling", False, ["couple"])
+    tasks["brake"] = (d.brake_test, "brake", False, ["attach"])
+    release = {name: 0 for name in tasks}
+    release["detach"] = release["border"] = train.arrival
+    release["attach"] = loco_ready
+
+    best: list[int | None] = [None]
+
+    def place(busy: list[tuple[int, int]], start: int, dur: int) -> int:
+        while True:
+            clash = [e for s, e in busy if s < start + dur and start < e] if dur > 0 else []
+            if not clash:
+                return start
+            start = max(clash)
+
+    def dfs(done: dict[str, tuple[int, int]], busy: dict[str, list[tuple[int, int]]]) -> None:
+        if len(done) == len(tasks):
+            dep = max(done["brake"][1], done["border"][1], train.earliest_departure or 0)
+            if best[0] is None or dep < best[0]:
+                best[0] = dep
+            return
+        # Every task ends before the departure: a partial schedule already as long as the
+        # best one cannot beat it.
+        if best[0] is not None and max(e for _, e in done.values()) >= best[0]:
+            return
+        for name, (dur, skill, sh, preds) in tasks.items():
+            if name in done or any(p not in done for p in preds):
+                continue
+            t = max([release[name], *(done[p][1] for p in preds)])
+            while True:
+                t1 = place(busy[skill], t, dur)
+                t2 = place(busy["shunter"], t1, dur) if sh else t1
+                if t2 == t1:
+                    break
+                t = t2
+            done[name] = (t1, t1 + dur)
+            busy[skill].append((t1, t1 + dur))
+            if sh:
+                busy["shunter"].append((t1, t1 + dur))
+            dfs(done, busy)
+            busy[skill].pop()
+            if sh:
+                busy["shunter"].pop()
+            del done[name]
+
+    dfs(
+        {},
+        {
+            s: []
+            for s in ("coupling", "lifting", "bogie", "shunting", "brake", "customs", "shunter")
+        },
+    )
+    if best[0] is None or best[0] > inst.horizon:
+        return None
+    return best[0] - train.arrival
