@@ -437,7 +437,8 @@ def test_cli_validate_bad_instance_exits_2(runner: CliRunner, tmp_path: Path, ca
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: " + BAD_CASES[case][1])
+    # The file is named first, then the field path inside it.
+    assert lines[0].startswith(f"error: {path}: " + BAD_CASES[case][1])
     assert "Traceback" not in result.output
     assert result.stdout == ""
 

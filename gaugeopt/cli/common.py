@@ -41,6 +41,9 @@ def bad_input_exits() -> Iterator[None]:
 
 
 def load(reader: Callable[[str], T], path: str) -> T:
-    """Read a file with ``reader``; bad input exits with code 2."""
-    with bad_input_exits():
+    """Read a file with ``reader``; bad input exits with code 2, naming the file."""
+    try:
         return reader(path)
+    except InputError as exc:
+        text = str(exc)
+        raise fail(text if text.startswith(str(path)) else f"{path}: {text}") from None

@@ -1,0 +1,10 @@
+"""The independent solution checker: every rule of DESIGN.md §4 and §5.
+
+It reads only the instance and solution models; it never imports solver code
+(``gaugeopt.core``, ``gaugeopt.gauge``, ``gaugeopt.solve``, ``gaugeopt.construct``).
+"""
+
+from gaugeopt.checker.check import check
+from gaugeopt.checker.violation import Violation
+
+__all__ = ["Violation", "check"]

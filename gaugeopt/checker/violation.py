@@ -1,0 +1,33 @@
+"""One broken rule of a solution, as a stable code and a one-line message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule of DESIGN.md §4/§5 that a solution breaks.
+
+    ``rule`` is a short stable code (``precedence``, ``crew-overlap``, ...); ``message`` is one
+    line naming the train, the task and the resource involved. ``train``, ``task`` (e.g.
+    ``"lift A1"``) and ``resource`` repeat those names for programs.
+    """
+
+    rule: str
+    message: str
+    train: str | None = None
+    task: str | None = None
+    resource: str | None = None
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+def task_label(op: str, carriage: str | None = None, block: int | None = None) -> str:
+    """A short human name for a task: ``lift A1``, ``shunt_in block 0``, ``attach``."""
+    if carriage is not None:
+        return f"{op} {carriage}"
+    if block is not None:
+        return f"{op} block {block}"
+    return op

@@ -1,0 +1,60 @@
+"""Multi-start constructive search: priority rules, then randomised restarts."""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+
+from gaugeopt.construct.priority import RULES, noisy_fifo
+from gaugeopt.construct.sgs import run_sgs
+from gaugeopt.model.instance import Instance
+from gaugeopt.model.solution import Solution
+
+
+def construct(
+    instance: Instance,
+    *,
+    time_limit: float = 1.0,
+    seed: int = 0,
+    restarts: int | None = None,
+    max_cuts: int = 3,
+) -> Solution | None:
+    """A feasible schedule built by greedy serial schedule generation, or None if none found.
+
+    Each deterministic priority rule (see :mod:`gaugeopt.construct.priority`) runs once,
+    then randomised restarts (noisy arrival order, random crew ties, a random extra block
+    count) run while `time_limit` seconds allow and fewer than `restarts` have run (None =
+    no count limit; with an infinite time limit it then means none). The first rule always
+    runs in full; a further pass starts only if the slowest pass so far still fits in the
+    time left. `max_cuts` is how many block counts each train tries in exchange mode. The
+    best objective wins; the result has status ``feasible`` and no lower bound.
+    """
+    if restarts is None and math.isinf(time_limit):
+        restarts = 0
+    t0 = time.perf_counter()
+    slowest = 0.0
+    best: Solution | None = None
+
+    def run(order: list, rng: random.Random | None) -> None:
+        nonlocal best, slowest
+        start = time.perf_counter()
+        sol = run_sgs(instance, order, max_cuts=max_cuts, rng=rng)
+        slowest = max(slowest, time.perf_counter() - start)
+        if sol is not None and (best is None or sol.objective < best.objective):
+            best = sol
+
+    def time_left() -> bool:
+        return time.perf_counter() - t0 + slowest <= time_limit
+
+    rng = random.Random(seed)
+    for j, rule in enumerate(RULES):
+        if j > 0 and not time_left():
+            return best
+        run(rule(instance, rng), None)
+    done = 0
+    while (restarts is None or done < restarts) and time_left():
+        run_rng = random.Random(rng.getrandbits(64))
+        run(noisy_fifo(instance, run_rng), run_rng)
+        done += 1
+    return best

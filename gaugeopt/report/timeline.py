@@ -1,0 +1,525 @@
+"""Rows and bars of the planner's view, derived from an instance and a solution.
+
+Pure data (no plotting): both the PNG and the HTML renderers draw from a :class:`Timeline`.
+Resource rows: every shed track (its blocks, with the lifted carriages inside), the jack-set
+occupancy of every ``individual`` track (a step series), every crew (shifts shaded), every
+shunter, the changer and every locomotive. Train rows: each train's operations in order
+(carriage ops merged per block), with arrival and departure marked. Bogie stock per
+(gauge, type) over time follows the event rule of DESIGN.md §4.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from gaugeopt.errors import InputError
+from gaugeopt.model.instance import Instance
+from gaugeopt.model.solution import CARRIAGE_OPS, Solution, Task
+
+#: Operations in the order a train goes through them (for legends and train rows).
+OP_ORDER: tuple[str, ...] = (
+    "detach",
+    "border_check",
+    "shunt_in",
+    "disconnect",
+    "lift",
+    "swap",
+    "roll",
+    "lower",
+    "reconnect",
+    "shunt_out",
+    "couple",
+    "changer_pass",
+    "attach",
+    "brake_test",
+)
+
+#: One colour per operation; related steps share a hue family (coupling blues, shunting
+#: oranges, lifting greens, bogie reds, locomotive purples, border greys).
+OP_COLORS: dict[str, str] = {
+    "detach": "#9467bd",
+    "border_check": "#7f7f7f",
+    "shunt_in": "#ff7f0e",
+    "disconnect": "#6baed6",
+    "lift": "#31a354",
+    "swap": "#d62728",
+    "roll": "#e377c2",
+    "lower": "#a1d99b",
+    "reconnect": "#2171b5",
+    "shunt_out": "#fdae6b",
+    "couple": "#17becf",
+    "changer_pass": "#bcbd22",
+    "attach": "#8c564b",
+    "brake_test": "#393b79",
+}
+#: Colours of the non-task bars.
+BLOCK_COLOR = "#d9d9d9"
+LIFTED_COLOR = "#31a354"
+SHIFT_COLOR = "#e5f5e0"
+HAUL_COLOR = "#8c564b"
+INBOUND_COLOR = "#c5b0d5"
+
+
+class NothingToDraw(ValueError):
+    """The solution holds no schedule (status infeasible or unknown)."""
+
+
+@dataclass
+class Bar:
+    """One horizontal bar on a row; ``lane`` None spans the whole row height."""
+
+    start: int
+    end: int
+    kind: str  # an op name, or "block", "lifted", "shift", "haul", "inbound"
+    train: str = ""
+    label: str = ""
+    lane: int | None = 0
+    hover: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def color(self) -> str:
+        return OP_COLORS.get(self.kind) or {
+            "block": BLOCK_COLOR,
+            "lifted": LIFTED_COLOR,
+            "shift": SHIFT_COLOR,
+            "haul": HAUL_COLOR,
+            "inbound": INBOUND_COLOR,
+        }.get(self.kind, "#999999")
+
+
+@dataclass
+class Mark:
+    """A point event on a row (arrival, departure, availability)."""
+
+    time: int
+    kind: str  # "arrival", "departure", "available"
+    text: str = ""
+
+
+@dataclass
+class Row:
+    """One labelled line of a Gantt chart, split into ``lanes`` sub-lines."""
+
+    key: str
+    label: str
+    group: str  # "track", "jacks", "crew", "shunter", "changer", "locomotive", "train"
+    bars: list[Bar] = field(default_factory=list)
+    lanes: int = 1
+    marks: list[Mark] = field(default_factory=list)
+    steps: tuple[list[int], list[int]] | None = None  # jack rows: (times, counts in use)
+    capacity: int | None = None
+
+
+@dataclass
+class Timeline:
+    """Everything the renderers draw."""
+
+    instance: Instance
+    solution: Solution
+    resource_rows: list[Row]
+    train_rows: list[Row]
+    #: "1435/heavy" -> (times, stock level from each time on), starting at t = 0.
+    stock: dict[str, tuple[list[int], list[int]]]
+    span: tuple[int, int]  # earliest arrival .. latest departure
+
+
+def clock(minutes: float, _pos: object = None) -> str:
+    """Axis label for a minute: ``h:mm`` from t = 0 (``1d 2:05`` past a day)."""
+    m = round(minutes)
+    sign, m = ("-", -m) if m < 0 else ("", m)
+    day, rest = divmod(m, 1440)
+    text = f"{rest // 60}:{rest % 60:02d}"
+    return sign + (f"{day}d {text}" if day else text)
+
+
+def pack_lanes(bars: list[Bar]) -> int:
+    """Give overlapping bars different lanes (greedy by start); return the lane count."""
+    lane_end: list[int] = []
+    for bar in sorted(bars, key=lambda b: (b.start, b.end)):
+        for i, end in enumerate(lane_end):
+            if end <= bar.start:
+                bar.lane = i
+                lane_end[i] = max(bar.end, bar.start + 1)
+                break
+        else:
+            bar.lane = len(lane_end)
+            lane_end.append(max(bar.end, bar.start + 1))
+    return max(1, len(lane_end))
+
+
+def _hover(task: Task) -> dict[str, str]:
+    out = {"task": task.op, "train": task.train}
+    for name in ("carriage", "crew", "shunter", "track", "locomotive"):
+        value = getattr(task, name)
+        if value is not None:
+            out[name] = str(value)
+    if task.block is not None:
+        out["block"] = str(task.block)
+    out["time"] = f"{task.start}–{task.end} ({task.end - task.start} min)"
+    return out
+
+
+def check_references(instance: Instance, solution: Solution) -> None:
+    """Reject a solution the report cannot draw: wrong status or unknown ids (InputError)."""
+    if solution.status in ("infeasible", "unknown"):
+        raise NothingToDraw(f"nothing to draw: status {solution.status}")
+    if solution.instance != instance.name:
+        raise InputError(
+            f"solution is for instance {solution.instance!r}, not {instance.name!r}",
+            path="instance",
+        )
+    st = instance.station
+    known = {
+        "train": {t.id for t in instance.trains},
+        "carriage": {c.id for t in instance.trains for c in t.carriages},
+        "crew": {c.id for c in st.crews},
+        "shunter": {s.id for s in st.shunters},
+        "track": {t.id for t in st.tracks},
+        "locomotive": {lo.id for lo in st.locomotives}
+        | {t.inbound_loco.id for t in instance.trains if t.inbound_loco},
+    }
+    for i, plan in enumerate(solution.trains):
+        if plan.id not in known["train"]:
+            raise InputError(f"unknown train {plan.id!r}", path=f"trains[{i}].id")
+        for b_i, block in enumerate(plan.blocks):
+            if block.track not in known["track"]:
+                raise InputError(
+                    f"unknown track {block.track!r}", path=f"trains[{i}].blocks[{b_i}].track"
+                )
+            train = instance.train(plan.id)
+            own = {c.id for c in train.carriages}
+            for c_i, cid in enumerate(block.carriages):
+                if cid not in own:
+                    raise InputError(
+                        f"carriage {cid!r} is not in train {plan.id!r}",
+                        path=f"trains[{i}].blocks[{b_i}].carriages[{c_i}]",
+                    )
+    for i, task in enumerate(solution.tasks):
+        for name, ids in known.items():
+            value = getattr(task, name)
+            if value is not None and value not in ids:
+                raise InputError(f"unknown {name} {value!r}", path=f"tasks[{i}].{name}")
+        if task.end < task.start:
+            raise InputError(
+                f"end before start, got [{task.start}, {task.end}]", path=f"tasks[{i}].end"
+            )
+    planned = {p.id for p in solution.trains}
+    for i, task in enumerate(solution.tasks):
+        if task.train not in planned:
+            raise InputError(f"train {task.train!r} has no plan in trains", path=f"tasks[{i}]")
+
+
+def _track_rows(instance: Instance, solution: Solution) -> list[Row]:
+    rows = []
+    blocks: dict[str, list[Bar]] = defaultdict(list)
+    lifted: dict[str, list[Bar]] = defaultdict(list)
+    by_key = {(t.train, t.op, t.block, t.carriage): t for t in solution.tasks}
+    for plan in solution.trains:
+        for b_i, block in enumerate(plan.blocks):
+            s_in = by_key.get((plan.id, "shunt_in", b_i, None))
+            s_out = by_key.get((plan.id, "shunt_out", b_i, None))
+            if s_in is None or s_out is None:
+                continue
+            blocks[block.track].append(
+                Bar(
+                    s_in.start,
+                    s_out.end,
+                    "block",
+                    plan.id,
+                    label=f"{plan.id} b{b_i}",
+                    lane=None,
+                    hover={
+                        "block": f"{plan.id} b{b_i}",
+                        "carriages": f"{len(block.carriages)}: {block.carriages[0]}…{block.carriages[-1]}",
+                        "time": f"{s_in.start}–{s_out.end}",
+                    },
+                )
+            )
+            for cid in block.carriages:
+                lift = by_key.get((plan.id, "lift", b_i, cid))
+                lower = by_key.get((plan.id, "lower", b_i, cid))
+                if lift is None or lower is None:
+                    continue
+                lifted[block.track].append(
+                    Bar(
+                        lift.start,
+                        lower.end,
+                        "lifted",
+                        plan.id,
+                        label=cid,
+                        hover={
+                            "carriage": cid,
+                            "lifted": f"{lift.start}–{lower.end}",
+                            "lift crew": str(lift.crew),
+                            "lower crew": str(lower.crew),
+                        },
+                    )
+                )
+    for track in instance.station.tracks:
+        lanes = pack_lanes(lifted[track.id])
+        rows.append(
+            Row(
+                key=f"track:{track.id}",
+                label=f"{track.id} ({track.method}, cap {track.capacity})",
+                group="track",
+                bars=blocks[track.id] + lifted[track.id],
+                lanes=lanes,
+            )
+        )
+        if track.method == "individual":
+            times, counts = _step([(b.start, b.end) for b in lifted[track.id]])
+            rows.append(
+                Row(
+                    key=f"jacks:{track.id}",
+                    label=f"{track.id} jack sets in use (of {track.jack_sets})",
+                    group="jacks",
+                    steps=(times, counts),
+                    capacity=track.jack_sets,
+                )
+            )
+    return rows
+
+
+def _step(intervals: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Count of open [start, end) intervals from each change time on, starting at 0."""
+    delta: dict[int, int] = defaultdict(int)
+    for a, b in intervals:
+        if b > a:
+            delta[a] += 1
+            delta[b] -= 1
+    times, counts, level = [0], [0], 0
+    for t in sorted(delta):
+        level += delta[t]
+        if t == 0:
+            counts[0] = level
+        else:
+            times.append(t)
+            counts.append(level)
+    return times, counts
+
+
+def _task_rows(
+    solution: Solution, attr: str, ids: list[str], group: str, labels: dict[str, str]
+) -> list[Row]:
+    rows = {i: Row(key=f"{group}:{i}", label=labels.get(i, i), group=group) for i in ids}
+    for task in solution.tasks:
+        rid = getattr(task, attr)
+        if rid in rows and task.end > task.start:
+            rows[rid].bars.append(
+                Bar(task.start, task.end, task.op, task.train, label=task.train, hover=_hover(task))
+            )
+    for row in rows.values():
+        row.lanes = pack_lanes(row.bars)
+    return list(rows.values())
+
+
+def _crew_rows(instance: Instance, solution: Solution) -> list[Row]:
+    crews = instance.station.crews
+    labels = {c.id: f"{c.id} ({', '.join(c.skills)})" for c in crews}
+    rows = _task_rows(solution, "crew", [c.id for c in crews], "crew", labels)
+    for crew, row in zip(crews, rows, strict=True):
+        shifts = [
+            Bar(a, min(b, instance.horizon), "shift", lane=None, hover={"shift": f"{a}–{b}"})
+            for a, b in crew.shifts
+            if a < instance.horizon
+        ]
+        row.bars = shifts + row.bars
+    return rows
+
+
+def _loco_rows(instance: Instance, solution: Solution) -> list[Row]:
+    rows: dict[str, Row] = {}
+    for loco in instance.station.locomotives:
+        rows[loco.id] = Row(
+            key=f"locomotive:{loco.id}",
+            label=f"{loco.id} ({loco.gauge})",
+            group="locomotive",
+            marks=[Mark(loco.available_from, "available", "available")],
+        )
+    departure = {p.id: p.departure for p in solution.trains}
+    detach_end = {t.train: t.end for t in solution.tasks if t.op == "detach"}
+    turnaround = instance.station.loco_turnaround
+    for train in instance.trains:
+        lo = train.inbound_loco
+        if lo is None:
+            continue
+        row = Row(key=f"locomotive:{lo.id}", label=f"{lo.id} ({lo.gauge}, in)", group="locomotive")
+        if train.id in detach_end:
+            end = detach_end[train.id]
+            row.bars.append(
+                Bar(
+                    train.arrival,
+                    end,
+                    "inbound",
+                    train.id,
+                    label=f"in {train.id}",
+                    hover={
+                        "locomotive": lo.id,
+                        "brought in": train.id,
+                        "time": f"{train.arrival}–{end}",
+                    },
+                )
+            )
+            row.marks.append(Mark(end + turnaround, "available", "free"))
+        rows[lo.id] = row
+    for task in solution.tasks:
+        if task.op == "attach" and task.locomotive in rows:
+            end = departure.get(task.train, task.end)
+            rows[task.locomotive].bars.append(
+                Bar(
+                    task.start,
+                    max(end, task.end),
+                    "haul",
+                    task.train,
+                    label=f"out {task.train}",
+                    hover={
+                        "locomotive": task.locomotive,
+                        "hauls": task.train,
+                        "time": f"attach {task.start} – departure {end}",
+                    },
+                )
+            )
+    for row in rows.values():
+        row.lanes = pack_lanes(row.bars)
+    return list(rows.values())
+
+
+def _train_rows(instance: Instance, solution: Solution) -> list[Row]:
+    rows = []
+    plans = {p.id: p for p in solution.trains}
+    groups: dict[tuple[str, str, int | None], list[Task]] = defaultdict(list)
+    for task in solution.tasks:
+        # Carriage ops are merged per (op, block): a train row shows steps, not 100 slivers.
+        groups[(task.train, task.op, task.block)].append(task)
+    order = {op: i for i, op in enumerate(OP_ORDER)}
+    for train in instance.trains:
+        plan = plans.get(train.id)
+        if plan is None:
+            continue
+        row = Row(
+            key=f"train:{train.id}",
+            label=f"{train.id} ({plan.mode}, {train.from_gauge}→{train.to_gauge})",
+            group="train",
+        )
+        keys = sorted(
+            (k for k in groups if k[0] == train.id),
+            key=lambda k: (min(t.start for t in groups[k]), order[k[1]], k[2] or 0),
+        )
+        for _, op, block in keys:
+            tasks = groups[(train.id, op, block)]
+            start, end = min(t.start for t in tasks), max(t.end for t in tasks)
+            where = "" if block is None else f" b{block}"
+            hover = {"task": op + where, "train": train.id, "time": f"{start}–{end}"}
+            if op in CARRIAGE_OPS:
+                hover["carriages"] = str(len(tasks))
+            crews = sorted({t.crew for t in tasks if t.crew})
+            if crews:
+                hover["crew"] = ", ".join(crews)
+            for name in ("shunter", "track", "locomotive"):
+                vals = sorted({getattr(t, name) for t in tasks if getattr(t, name)})
+                if vals:
+                    hover[name] = ", ".join(vals)
+            row.bars.append(Bar(start, end, op, train.id, label=op + where, hover=hover))
+        row.lanes = pack_lanes(row.bars)
+        row.marks = [
+            Mark(train.arrival, "arrival", f"arr {train.arrival}"),
+            Mark(plan.departure, "departure", f"dep {plan.departure}"),
+        ]
+        rows.append(row)
+    return rows
+
+
+def bogie_stock(instance: Instance, solution: Solution) -> dict[str, tuple[list[int], list[int]]]:
+    """Stock level per "gauge/type" over time (DESIGN.md §4 events), as step series from t=0.
+
+    A swap takes its carriage's bogies of (to_gauge, type) at its start and returns as many of
+    (from_gauge, type) at its end + bogie_turnaround; a roll does so for its whole block.
+    """
+    st = instance.station
+    level: dict[tuple[int, str], int] = {(b.gauge, b.type): b.count for b in st.bogie_stock}
+    events: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    trains = {t.id: t for t in instance.trains}
+    cars = {c.id: c for t in instance.trains for c in t.carriages}
+    plans = {p.id: p for p in solution.trains}
+    for task in solution.tasks:
+        if task.op == "swap" and task.carriage in cars:
+            moved = [cars[task.carriage]]
+        elif task.op == "roll" and task.block is not None and task.train in plans:
+            blocks = plans[task.train].blocks
+            if task.block >= len(blocks):
+                continue
+            moved = [cars[c] for c in blocks[task.block].carriages if c in cars]
+        else:
+            continue
+        train = trains[task.train]
+        for car in moved:
+            events[(train.to_gauge, car.bogie_type)][task.start] -= car.bogies
+            events[(train.from_gauge, car.bogie_type)][task.end + st.bogie_turnaround] += car.bogies
+    out = {}
+    for key in sorted(set(level) | set(events)):
+        times, counts, now = [0], [level.get(key, 0)], level.get(key, 0)
+        for t in sorted(events[key]):
+            now += events[key][t]
+            if t == 0:
+                counts[0] = now
+            else:
+                times.append(t)
+                counts.append(now)
+        out[f"{key[0]}/{key[1]}"] = (times, counts)
+    return out
+
+
+def build_timeline(instance: Instance, solution: Solution) -> Timeline:
+    """All rows of the planner's view; raises NothingToDraw or InputError (see check_references)."""
+    check_references(instance, solution)
+    st = instance.station
+    rows = _track_rows(instance, solution)
+    rows += _crew_rows(instance, solution)
+    rows += _task_rows(solution, "shunter", [s.id for s in st.shunters], "shunter", {})
+    if st.changer is not None:
+        changer = [t for t in solution.tasks if t.op == "changer_pass"]
+        row = Row(
+            key=f"changer:{st.changer.id}", label=f"{st.changer.id} (changer)", group="changer"
+        )
+        row.bars = [
+            Bar(t.start, t.end, t.op, t.train, label=t.train, hover=_hover(t))
+            for t in changer
+            if t.end > t.start
+        ]
+        row.lanes = pack_lanes(row.bars)
+        rows.append(row)
+    rows += _loco_rows(instance, solution)
+    arrivals = [instance.train(p.id).arrival for p in solution.trains]
+    span = (min(arrivals, default=0), max((p.departure for p in solution.trains), default=1))
+    return Timeline(
+        instance=instance,
+        solution=solution,
+        resource_rows=rows,
+        train_rows=_train_rows(instance, solution),
+        stock=bogie_stock(instance, solution),
+        span=span,
+    )
+
+
+def row_heights(rows: list[Row]) -> list[tuple[Row, float, float]]:
+    """(row, y of its top edge, height) from the top down (y grows downwards).
+
+    Rows with many lanes get taller (so lanes stay readable); jack step rows are compact.
+    """
+    out, y = [], 0.0
+    for row in rows:
+        height = 0.7 if row.group == "jacks" else 1.0 + 0.25 * max(0, min(row.lanes, 9) - 2)
+        out.append((row, y, height))
+        y += height
+    return out
+
+
+def lane_box(row: Row, bar: Bar, top: float, height: float) -> tuple[float, float]:
+    """(y of the bar's top, its thickness) inside a row drawn at ``top`` with ``height``."""
+    pad = 0.1 * min(height, 1.0)
+    inner = height - 2 * pad
+    if bar.lane is None:
+        return top + pad / 2, height - pad
+    lane_h = inner / max(row.lanes, 1)
+    return top + pad + bar.lane * lane_h + lane_h * 0.08, lane_h * 0.84

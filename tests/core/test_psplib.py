@@ -1,0 +1,58 @@
+"""PSPLIB (.sm) and MMLIB (.mm) files: reading and known optima."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from conftest import SHARED
+from core_check import violations
+
+from gaugeopt.core import solve_problem
+from gaugeopt.core.psplib import read_psplib
+
+PSPLIB = SHARED / "benchmarks" / "psplib"
+MMLIB = SHARED / "benchmarks" / "mmlib"
+
+
+def _bks(path) -> dict[str, dict[str, str]]:
+    with open(path, newline="") as f:
+        return {row["instance"]: row for row in csv.DictReader(f)}
+
+
+def test_read_single_mode():
+    p, info = read_psplib(PSPLIB / "j30" / "j301_1.sm")
+    assert (info.num_activities, info.multi_mode, info.sink) == (32, False, 31)
+    assert len(p.tasks) == 32 and [r.capacity for r in p.resources] == [12, 13, 4, 12]
+    assert info.renewable == [0, 1, 2, 3] and info.nonrenewable == []
+    assert p.objective == [(31, 1)]
+    assert p.horizon == sum(t.modes[0].duration for t in p.tasks)
+    assert p.tasks[1].modes[0].duration == 8 and p.tasks[1].modes[0].demands[0].amount == 4
+    assert [(q.before, q.after) for q in p.precedences[:3]] == [(0, 1), (0, 2), (0, 3)]
+
+
+def test_read_multi_mode():
+    p, info = read_psplib(MMLIB / "mmlib50" / "J501_1.mm")
+    assert info.multi_mode and info.nonrenewable == [2, 3]
+    assert [r.kind for r in p.resources] == ["renewable"] * 2 + ["nonrenewable"] * 2
+    assert len(p.tasks[1].modes) == 3
+
+
+@pytest.mark.parametrize("name", [f"j301_{i}" for i in range(1, 6)])
+def test_j30_optimum(name):
+    p, _ = read_psplib(PSPLIB / "j30" / f"{name}.sm")
+    r = solve_problem(p, time_limit=10, workers=2)
+    assert r.status == "optimal"
+    assert r.objective == int(_bks(PSPLIB / "bks.csv")[name]["best_known"])
+    assert violations(p, r) == []
+
+
+def test_mmlib50_instance():
+    name = "J501_1"
+    p, _ = read_psplib(MMLIB / "mmlib50" / f"{name}.mm")
+    row = _bks(MMLIB / "bks.csv")[name]
+    r = solve_problem(p, time_limit=20, workers=2)
+    assert r.has_solution and violations(p, r) == []
+    assert r.objective >= int(row["lower_bound"])
+    if r.status == "optimal":
+        assert r.objective == int(row["best_known"])

@@ -1,0 +1,493 @@
+"""The planner's view: timeline rows, KPIs, critical chains, PNG and HTML reports, CLI."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from typer.testing import CliRunner
+
+from gaugeopt.cli import _register, app
+from gaugeopt.errors import InputError
+from gaugeopt.model.instance import Instance
+from gaugeopt.model.io import parse_instance, parse_solution
+from gaugeopt.model.solution import Solution, TrainPlan
+from gaugeopt.report import NothingToDraw, build_timeline, kpis, plot_gantt, report
+from gaugeopt.report.gantt_png import PANELS
+from gaugeopt.report.graph import any_blocks_dwell, critical_path_dwell
+
+DATA = Path(__file__).resolve().parent / "data" / "checker"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def rich() -> tuple[Instance, Solution]:
+    """The checker's hand-made, checked-valid pair: 4 trains, every mode and track method."""
+    if (DATA / "solution.json").exists():
+        inst = parse_instance((DATA / "instance.json").read_bytes())
+        sol = parse_solution((DATA / "solution.json").read_bytes())
+    else:  # the files are written from this module; build them in memory if absent
+        from checker_cases import INSTANCE, build_solution
+
+        inst, sol = parse_instance(INSTANCE), parse_solution(build_solution())
+    return inst, sol
+
+
+# A station with one crew that does everything but customs, and two through trains that
+# both arrive at 0: the crew is the bottleneck, so Y's chain runs through X's tasks.
+TINY: dict[str, Any] = {
+    "name": "tiny",
+    "horizon": 600,
+    "station": {
+        "name": "S",
+        "tracks": [{"id": "T1", "capacity": 2, "jack_sets": 1, "max_mass_t": 90.0}],
+        "shunters": [{"id": "SH1"}],
+        "bogie_stock": [],
+        "crews": [{"id": "C1", "skills": ["coupling", "brake"], "shifts": [[0, 600]]}],
+        "locomotives": [
+            {"id": "L1", "gauge": 1520, "available_from": 0},
+            {"id": "L2", "gauge": 1520, "available_from": 0},
+        ],
+        "durations": {
+            "detach": 10,
+            "attach": 10,
+            "brake_test": 25,
+            "border_check": 0,
+            "shunt": 15,
+            "couple_per_carriage": 2,
+            "disconnect": 8,
+            "lift": 6,
+            "swap_per_bogie": 7,
+            "lower": 6,
+            "reconnect": 10,
+            "changer_setup": 10,
+            "changer_per_carriage": 2,
+        },
+    },
+    "trains": [
+        {
+            "id": tid,
+            "arrival": 0,
+            "from_gauge": 1520,
+            "to_gauge": 1520,
+            "carriages": [{"id": f"{tid}-1", "mass_t": 50.0, "bogie_type": "std"}],
+        }
+        for tid in ("X", "Y")
+    ],
+}
+
+
+def _task(train: str, op: str, start: int, end: int, **kw: Any) -> dict[str, Any]:
+    return {"train": train, "op": op, "start": start, "end": end, **kw}
+
+
+TINY_SOLUTION: dict[str, Any] = {
+    "instance": "tiny",
+    "status": "feasible",
+    "objective": 145,
+    "lower_bound": None,
+    "trains": [
+        {"id": "X", "mode": "through", "departure": 55, "dwell": 55, "locomotive": "L1"},
+        {"id": "Y", "mode": "through", "departure": 90, "dwell": 90, "locomotive": "L2"},
+    ],
+    "tasks": [
+        _task("X", "detach", 0, 10, crew="C1"),
+        _task("X", "border_check", 0, 0),
+        _task("Y", "detach", 10, 20, crew="C1"),
+        _task("Y", "border_check", 0, 0),
+        _task("X", "attach", 20, 30, crew="C1", locomotive="L1"),
+        _task("X", "brake_test", 30, 55, crew="C1"),
+        _task("Y", "attach", 55, 65, crew="C1", locomotive="L2"),
+        _task("Y", "brake_test", 65, 90, crew="C1"),
+    ],
+}
+
+
+@pytest.fixture()
+def tiny() -> tuple[Instance, Solution]:
+    return parse_instance(copy.deepcopy(TINY)), parse_solution(copy.deepcopy(TINY_SOLUTION))
+
+
+# --- lower bounds ----------------------------------------------------------------------
+
+
+def test_critical_path_bound_by_hand() -> None:
+    data = copy.deepcopy(TINY)
+    data["trains"][0].update(from_gauge=1435, border_check=200)
+    data["trains"][1].update(from_gauge=1435)
+    data["trains"][1]["carriages"] = [
+        {"id": "Y-1", "mass_t": 50.0, "bogie_type": "std", "work_pct": 150},
+        {"id": "Y-2", "mass_t": 50.0, "bogie_type": "std"},
+    ]
+    inst = parse_instance(data)
+    x, y = inst.trains
+    plan = TrainPlan.model_validate(
+        {"id": "Y", "mode": "exchange", "departure": 0, "dwell": 0,
+         "blocks": [{"track": "T1", "carriages": ["Y-1", "Y-2"]}]}
+    )  # fmt: skip
+    # detach 10, shunt 15, Y-1 at 150 %: 12 + 9 + 21 + 9 + 15 = 66, shunt 15, couple 4,
+    # attach 10, brake 25.
+    assert critical_path_dwell(inst, y, plan) == 10 + 15 + 66 + 15 + 4 + 10 + 25
+    assert any_blocks_dwell(inst, y) == 10 + 15 + 66 + 15 + 4 + 10 + 25
+    # The border check (200 min) outlasts X's exchange; earliest_departure can bind too.
+    plan_x = TrainPlan.model_validate(
+        {"id": "X", "mode": "exchange", "departure": 0, "dwell": 0,
+         "blocks": [{"track": "T1", "carriages": ["X-1"]}]}
+    )  # fmt: skip
+    assert critical_path_dwell(inst, x, plan_x) == 200
+    late = x.model_copy(update={"earliest_departure": 321})
+    assert critical_path_dwell(inst, late, plan_x) == 321
+
+
+# --- KPIs -------------------------------------------------------------------------------
+
+
+def test_kpi_frames_rows_and_values(rich: tuple[Instance, Solution]) -> None:
+    inst, sol = rich
+    k = kpis(inst, sol)
+    assert list(k.trains["train"]) == [t.id for t in inst.trains]
+    for row in k.trains.itertuples():
+        train = inst.train(row.train)
+        assert row.dwell == row.departure - train.arrival
+        assert row.dwell >= row.dwell_lb >= row.dwell_lb_any > 0
+        assert row.excess == row.dwell - row.dwell_lb
+        assert row.advice
+    st = inst.station
+    expected = (
+        [("crew", c.id) for c in st.crews]
+        + [
+            pair
+            for t in st.tracks
+            for pair in [("track", t.id)] + ([("jacks", t.id)] if t.method == "individual" else [])
+        ]
+        + [("shunter", s.id) for s in st.shunters]
+        + ([("changer", st.changer.id)] if st.changer else [])
+    )
+    assert list(zip(k.resources["kind"], k.resources["id"], strict=True)) == expected
+    assert k.resources["utilisation"].between(0, 1).all()
+    assert k.resources["util_horizon"].between(0, 1).all()
+    # Crew busy time is the sum of its task durations (a crew does one task at a time).
+    for crew in st.crews:
+        busy = sum(t.end - t.start for t in sol.tasks if t.crew == crew.id)
+        row = k.resources[(k.resources["kind"] == "crew") & (k.resources["id"] == crew.id)]
+        assert int(row["busy"].iloc[0]) == busy
+    assert (k.resources["busy"] > 0).any()
+
+
+def test_chains_walk_back_in_time_to_an_arrival(rich: tuple[Instance, Solution]) -> None:
+    inst, sol = rich
+    k = kpis(inst, sol)
+    for train in inst.trains:
+        steps = k.chains[k.chains["train"] == train.id]
+        assert len(steps) >= 1
+        starts = list(steps["start"])
+        assert starts == sorted(starts, reverse=True)
+        binding = k.trains.set_index("train").loc[train.id, "binding"]
+        if binding == "earliest_departure":
+            assert steps["link"].iloc[0] == "earliest_departure"
+        else:
+            assert steps["link"].iloc[-1] == "arrival"
+            assert steps["task"].iloc[0] == binding
+        assert (steps["wait"] >= 0).all()
+
+
+def test_chain_names_the_busy_crew(tiny: tuple[Instance, Solution]) -> None:
+    inst, sol = tiny
+    k = kpis(inst, sol)
+    y = k.chains[k.chains["train"] == "Y"]
+    assert list(y["task"]) == [
+        "Y brake_test",
+        "Y attach",
+        "X brake_test",
+        "X attach",
+        "Y detach",
+        "X detach",
+    ]
+    assert list(y["link"]) == [
+        "precedence",
+        "crew C1",
+        "precedence",
+        "crew C1",
+        "crew C1",
+        "arrival",
+    ]
+    assert list(y["wait"]) == [0, 35, 0, 10, 10, 0]
+    trains = k.trains.set_index("train")
+    assert trains.loc["Y", "binding"] == "Y brake_test"
+    assert trains.loc["Y", "dwell_lb"] == 45
+    assert trains.loc["Y", "advice"].startswith(
+        "another crew with skill coupling between 20 and 55"
+    )
+
+
+def test_idle_crew_and_late_locomotive_are_named(tiny: tuple[Instance, Solution]) -> None:
+    data = copy.deepcopy(TINY)
+    data["station"]["crews"].append({"id": "C2", "skills": ["coupling"], "shifts": [[0, 600]]})
+    data["station"]["locomotives"][1]["available_from"] = 55
+    k = kpis(parse_instance(data), tiny[1])
+    y_attach = k.chains[(k.chains["train"] == "Y") & (k.chains["task"] == "Y attach")].iloc[0]
+    assert y_attach["link"] == "crew C1; locomotive L2"
+    assert "give it to crew C2 (free at 20)" in y_attach["advice"]
+    assert "a 1520 locomotive available from 20" in y_attach["advice"]
+
+
+# --- timeline ---------------------------------------------------------------------------
+
+
+def test_timeline_has_a_row_for_every_resource_and_train(rich: tuple[Instance, Solution]) -> None:
+    inst, sol = rich
+    tl = build_timeline(inst, sol)
+    keys = [r.key for r in tl.resource_rows]
+    st = inst.station
+    for t in st.tracks:
+        assert f"track:{t.id}" in keys
+        assert (f"jacks:{t.id}" in keys) == (t.method == "individual")
+    for ids, kind in (
+        ([c.id for c in st.crews], "crew"),
+        ([s.id for s in st.shunters], "shunter"),
+        ([lo.id for lo in st.locomotives], "locomotive"),
+        ([t.inbound_loco.id for t in inst.trains if t.inbound_loco], "locomotive"),
+    ):
+        assert all(f"{kind}:{i}" in keys for i in ids)
+    if st.changer:
+        assert f"changer:{st.changer.id}" in keys
+    assert [r.key for r in tl.train_rows] == [f"train:{t.id}" for t in inst.trains]
+    for row, plan in zip(tl.train_rows, sol.trains, strict=True):
+        assert {m.kind for m in row.marks} == {"arrival", "departure"}
+        assert max(m.time for m in row.marks) == plan.departure
+        assert row.bars and all(b.start >= inst.train(plan.id).arrival for b in row.bars)
+    # Every task with a crew shows on its crew's row; lanes never overlap.
+    crew_bars = sum(len([b for b in r.bars if b.kind != "shift"]) for r in tl.resource_rows
+                    if r.group == "crew")  # fmt: skip
+    assert crew_bars == sum(1 for t in sol.tasks if t.crew and t.end > t.start)
+    for row in tl.resource_rows + tl.train_rows:
+        lanes: dict[int, list[tuple[int, int]]] = {}
+        for b in row.bars:
+            if b.lane is not None and b.kind not in ("shift", "block"):
+                lanes.setdefault(b.lane, []).append((b.start, b.end))
+        for spans in lanes.values():
+            spans.sort()
+            assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_bogie_stock_follows_the_event_rule(rich: tuple[Instance, Solution]) -> None:
+    inst, sol = rich
+    st = inst.station
+    stock = build_timeline(inst, sol).stock
+    final = {f"{b.gauge}/{b.type}": b.count for b in st.bogie_stock}
+    initial = dict(final)
+    changes: dict[str, set[int]] = {}
+    plans = {p.id: p for p in sol.trains}
+    cars = {c.id: c for t in inst.trains for c in t.carriages}
+    assert {t.op for t in sol.tasks} >= {"swap", "roll"}
+    for t in sol.tasks:
+        if t.op == "swap":
+            moved = [cars[t.carriage]]
+        elif t.op == "roll":
+            moved = [cars[c] for c in plans[t.train].blocks[t.block].carriages]
+        else:
+            continue
+        train = inst.train(t.train)
+        for c in moved:
+            out, back = f"{train.to_gauge}/{c.bogie_type}", f"{train.from_gauge}/{c.bogie_type}"
+            final[out] = final.get(out, 0) - c.bogies
+            final[back] = final.get(back, 0) + c.bogies
+            changes.setdefault(out, set()).add(t.start)
+            changes.setdefault(back, set()).add(t.end + st.bogie_turnaround)
+    assert set(stock) == set(final)
+    for key, (times, counts) in stock.items():
+        assert times == sorted(times) and times[0] == 0
+        assert counts[-1] == final[key]
+        assert set(times[1:]) <= changes.get(key, set())
+        assert min(counts) >= 0  # the pair is checked valid: stock never negative
+        if 0 not in changes.get(key, set()):
+            assert counts[0] == initial.get(key, 0)
+
+
+def test_unknown_ids_and_empty_schedules_are_rejected(tiny: tuple[Instance, Solution]) -> None:
+    inst, sol = tiny
+    bad = sol.model_copy(deep=True)
+    bad.tasks[2].crew = "C9"
+    with pytest.raises(InputError, match=r"tasks\[2\]\.crew: unknown crew 'C9'"):
+        build_timeline(inst, bad)
+    other = sol.model_copy(update={"instance": "other"})
+    with pytest.raises(InputError, match="solution is for instance 'other'"):
+        kpis(inst, other)
+    for status in ("infeasible", "unknown"):
+        empty = Solution(instance="tiny", status=status)
+        with pytest.raises(NothingToDraw, match=f"nothing to draw: status {status}"):
+            report(inst, empty, "/nonexistent/never.png")
+
+
+# --- the static report ----------------------------------------------------------------------
+
+
+def test_png_report_has_every_panel_and_real_pixels(
+    rich: tuple[Instance, Solution], tmp_path: Path
+) -> None:
+    inst, sol = rich
+    fig = plot_gantt(inst, sol)
+    assert isinstance(fig, Figure)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == list(PANELS)
+    resources, trains = fig.axes[0], fig.axes[1]
+    labels = [t.get_text() for t in resources.get_yticklabels()]
+    assert any(lab.startswith("C1 ") for lab in labels) and any("jack" in lab for lab in labels)
+    assert [t.get_text().split()[0] for t in trains.get_yticklabels()] == [
+        t.id for t in inst.trains
+    ]
+    path = report(inst, sol, tmp_path / "out" / "plan.png")
+    assert path == tmp_path / "out" / "plan.png"
+    assert path.stat().st_size > 20_000
+    assert path.stat().st_mode & 0o777 == 0o644
+    pixels = mpimg.imread(path)
+    assert pixels.ndim == 3 and pixels.shape[0] > 600 and pixels.shape[1] > 1000
+    assert float(np.var(pixels[..., :3])) > 0.005  # not a single colour
+    assert not list(path.parent.glob(".*.tmp")) and not list(path.parent.glob(".plan*"))
+
+
+def test_plot_gantt_draws_on_a_given_axes(tiny: tuple[Instance, Solution], tmp_path: Path) -> None:
+    inst, sol = tiny
+    fig = Figure(figsize=(10, 5))
+    ax = fig.add_subplot()
+    assert plot_gantt(inst, sol, tmp_path / "g.svg", ax=ax) is fig
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert any(lab.startswith("C1") for lab in labels)
+    assert any(lab.startswith("X (through") for lab in labels)
+    drawn = sum(len(c.get_paths()) for c in ax.collections)
+    assert drawn >= sum(1 for t in sol.tasks if t.end > t.start)
+    assert (tmp_path / "g.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_bad_suffix_names_the_path(tiny: tuple[Instance, Solution], tmp_path: Path) -> None:
+    target = tmp_path / "plan.pdf"
+    with pytest.raises(InputError, match=re.escape(str(target)) + ": report must end in"):
+        report(*tiny, target)
+    assert not target.exists()
+
+
+# --- the interactive report ----------------------------------------------------------------
+
+
+def _outside_scripts(page: str) -> str:
+    return re.sub(r"<script\b[^>]*>.*?</script>", "<script></script>", page, flags=re.S | re.I)
+
+
+@pytest.fixture(scope="module")
+def html_page(rich: tuple[Instance, Solution], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return report(*rich, tmp_path_factory.mktemp("html") / "plan.html")
+
+
+def test_html_is_self_contained(rich: tuple[Instance, Solution], html_page: Path) -> None:
+    inst, _ = rich
+    page = html_page.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    tags = _outside_scripts(page)
+    for remote in ('src="http', "src='http", 'href="http', "href='http", "<link", "@import"):
+        assert remote not in tags, remote
+    assert "<script src" not in page and 'src="//' not in page
+    scripts = re.findall(r"<script\b([^>]*)>", page)
+    assert scripts and all("src" not in attrs for attrs in scripts)
+    # The plotly bundle itself is inline (several MB), once.
+    assert page.count("* plotly.js v") == 1 and len(page) > 1_000_000
+    for train in inst.trains:
+        assert f"{train.id} (" in page  # row labels of the trains Gantt
+    # Hover texts live in the figures' JSON, where plotly escapes "<", ">" and "/".
+    data = page.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u002f", "/")
+    for crew in inst.station.crews:
+        assert f"<b>crew</b>: {crew.id}<br>" in data
+    assert "<b>carriage</b>: " in data and "<b>time</b>: " in data
+    assert 'class="dataframe kpi"' in tags
+
+
+def test_html_renders_in_headless_chromium(html_page: Path, tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("chromium is not installed at /usr/bin/chromium")
+    shot = tmp_path / "shot.png"
+    cmd = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--screenshot={shot}",
+        "--window-size=1400,1000",
+        html_page.resolve().as_uri(),
+    ]
+    subprocess.run(cmd, capture_output=True, timeout=180, check=False)
+    assert shot.exists(), "chromium wrote no screenshot"
+    pixels = mpimg.imread(shot)[..., :3]
+    # Plotly draws coloured bars: many distinct colours, not a blank white page.
+    assert float(np.var(pixels)) > 0.002
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 50
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    _register()
+    return CliRunner()
+
+
+def _write(tmp_path: Path, inst: Instance, sol: Solution) -> tuple[str, str]:
+    i, s = tmp_path / "inst.json", tmp_path / "sol.json"
+    i.write_text(inst.model_dump_json(), encoding="utf-8")
+    s.write_text(sol.model_dump_json(), encoding="utf-8")
+    return str(i), str(s)
+
+
+def test_cli_report_writes_the_file(
+    runner: CliRunner, tiny: tuple[Instance, Solution], tmp_path: Path
+) -> None:
+    inst, sol = _write(tmp_path, *tiny)
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", inst, sol, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and f"wrote {out}" in result.stdout
+
+
+def test_cli_report_bad_input_exits_2(
+    runner: CliRunner, tiny: tuple[Instance, Solution], tmp_path: Path
+) -> None:
+    inst, sol = _write(tmp_path, *tiny)
+    cases = [
+        ([str(tmp_path / "missing.json"), sol, "--out", str(tmp_path / "a.png")], "no such file"),
+        ([inst, sol, "--out", str(tmp_path / "a.txt")], "report must end in .png or .html"),
+    ]
+    broken = json.loads(Path(sol).read_text())
+    broken["tasks"][0]["crew"] = "nobody"
+    bad_sol = tmp_path / "bad.json"
+    bad_sol.write_text(json.dumps(broken))
+    cases.append(([inst, str(bad_sol), "--out", str(tmp_path / "a.png")], "unknown crew"))
+    for args, message in cases:
+        result = runner.invoke(app, ["report", *args])
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0], result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_cli_report_on_an_empty_schedule_exits_1(
+    runner: CliRunner, tiny: tuple[Instance, Solution], tmp_path: Path
+) -> None:
+    inst, sol = _write(tmp_path, tiny[0], Solution(instance="tiny", status="infeasible"))
+    out = tmp_path / "r.png"
+    result = runner.invoke(app, ["report", inst, sol, "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: nothing to draw: status infeasible"
+    assert not out.exists()
