@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from core_check import violations
 
 from gaugeopt.core import CoreResult, Problem, solve_problem
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 
 @pytest.fixture

@@ -5,8 +5,12 @@ It reads only :mod:`gaugeopt.core.problem` and the result values, never the CP-S
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gaugeopt.core.problem import Duration, Lit, Problem
 from gaugeopt.core.result import CoreResult
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"  # benchmarks beside the repo
 
 
 def violations(problem: Problem, result: CoreResult) -> list[str]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import SHARED
-from core_check import violations
+from core_check import SHARED, violations
 
 from gaugeopt.core import solve_problem
 from gaugeopt.core.psplib import read_psplib

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from conftest import SHARED
-from core_check import violations
+from core_check import SHARED, violations
 from ortools.sat.python import cp_model as cp
 
 from gaugeopt.core import CoreHint, Problem, TaskHint, solve_problem

@@ -88,6 +88,8 @@ class Constraints:
         # (literal, operands) of each literal implied by any of its operands.
         self.any_defs: list[tuple[cp.IntVar, list[CpLit]]] = []
         self._any_cache: dict[tuple[int, ...], cp.IntVar] = {}
+        # (variable, terms, constant) of each integer defined as constant + Σ coef × lit.
+        self.sum_defs: list[tuple[cp.IntVar, list[tuple[CpLit, int]], int]] = []
 
     def add_all(self) -> None:
         self._bool_constraints()
@@ -250,31 +252,87 @@ class Constraints:
             model.add(tv.start >= other.end + after[1]).only_enforce_if(enforce)
 
     def _reservoirs(self) -> None:
-        model, problem, v = self.model, self.problem, self.vars
+        problem = self.problem
         grouped: list[list[int]] = [[] for _ in problem.reservoirs]
         for e, event in enumerate(problem.events):
             grouped[event.reservoir].append(e)
         for res, events in zip(problem.reservoirs, grouped, strict=True):
-            # CP-SAT needs min_level <= 0 <= max_level: shift the level by -minimum, and
-            # start it with an event at time 0 (events at 0 count together with it).
-            times: list[cp.LinearExprT] = [0]
-            deltas = [res.initial - res.minimum]
-            actives: list[CpLit] = [v.true()]
-            for e in events:
-                ev = problem.events[e]
-                tv = v.tasks[ev.task]
-                times.append(self._anchor(ev.task, ev.at) + ev.offset)
-                deltas.append(ev.delta)
-                active = v.conjunction(self._enforce(tv.present, *v.lits(ev.when)))
-                actives.append(v.true() if active is None else active)
             if res.maximum is None:
-                top = sum(d for d in deltas if d > 0)
+                self._stock(res, events)
             else:
-                top = res.maximum - res.minimum
-            if top < 0:
-                model.add_bool_or([])
+                self._reservoir(res, events)
+
+    def _active(self, task: int, when: list) -> CpLit | None:
+        v = self.vars
+        return v.conjunction(self._enforce(v.tasks[task].present, *v.lits(when)))
+
+    def _weighted_sum(self, name: str, terms: list[tuple[CpLit | None, int]]) -> cp.LinearExprT:
+        """``Σ coef × lit`` (``None``: always) as a constant or a new integer variable."""
+        const = sum(c for x, c in terms if x is None)
+        var_terms = [(x, c) for x, c in terms if x is not None]
+        if not var_terms:
+            return const
+        top = const + sum(c for _, c in var_terms)
+        var = self.model.new_int_var(const, top, name)
+        self.model.add(var == const + sum(c * x for x, c in var_terms))
+        self.sum_defs.append((var, var_terms, const))
+        return var
+
+    def _stock(self, res, events: list[int]) -> None:
+        """A level that must stay >= minimum, as one cumulative (no quadratic expansion).
+
+        Level(t) = initial + Σ returns at or before t − Σ takes at or before t >= minimum
+        ⟺ Σ takes at or before t + Σ returns after t <= initial − minimum + Σ returns.
+        So a take of b at time T is an interval [T, END) of demand b, a return of b at T an
+        interval [0, T) of demand b, and the capacity is the initial slack plus every
+        return that happens. Events of one task at one time share an interval whose demand
+        sums their active deltas.
+        """
+        model, problem = self.model, self.problem
+        groups: dict[tuple[int, str, int, bool], list[tuple[CpLit | None, int]]] = {}
+        for e in events:
+            ev = problem.events[e]
+            if ev.delta == 0:
                 continue
-            model.add_reservoir_constraint_with_active(times, deltas, actives, 0, top)
+            key = (ev.task, ev.at, ev.offset, ev.delta > 0)
+            groups.setdefault(key, []).append((self._active(ev.task, ev.when), abs(ev.delta)))
+        end = problem.horizon + max([0, *(k[2] for k in groups)]) + 1
+        intervals, demands = [], []
+        capacity_terms: list[tuple[CpLit | None, int]] = [(None, res.initial - res.minimum)]
+        for (task, at, offset, positive), terms in groups.items():
+            time = self._anchor(task, at) + offset
+            demand = self._weighted_sum(f"{res.name}:{task}:{at}", terms)
+            if positive:
+                intervals.append(model.new_interval_var(0, time, time, f"{res.name}:ret"))
+                capacity_terms.extend(terms)
+            else:
+                intervals.append(model.new_interval_var(time, end - time, end, f"{res.name}:take"))
+            demands.append(demand)
+        capacity = self._weighted_sum(f"{res.name}:capacity", capacity_terms)
+        if isinstance(capacity, int) and capacity < 0:
+            model.add_bool_or([])
+        elif intervals:
+            model.add_cumulative(intervals, demands, capacity)
+
+    def _reservoir(self, res, events: list[int]) -> None:
+        """A level with both a minimum and a maximum: CP-SAT's reservoir constraint."""
+        model, problem, v = self.model, self.problem, self.vars
+        # CP-SAT needs min_level <= 0 <= max_level: shift the level by -minimum, and
+        # start it with an event at time 0 (events at 0 count together with it).
+        times: list[cp.LinearExprT] = [0]
+        deltas = [res.initial - res.minimum]
+        actives: list[CpLit] = [v.true()]
+        for e in events:
+            ev = problem.events[e]
+            times.append(self._anchor(ev.task, ev.at) + ev.offset)
+            deltas.append(ev.delta)
+            active = self._active(ev.task, ev.when)
+            actives.append(v.true() if active is None else active)
+        top = res.maximum - res.minimum
+        if top < 0:
+            model.add_bool_or([])
+            return
+        model.add_reservoir_constraint_with_active(times, deltas, actives, 0, top)
 
     def _precedences(self) -> None:
         model, v = self.model, self.vars

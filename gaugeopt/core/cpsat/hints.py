@@ -12,7 +12,7 @@ from ortools.sat.python.cp_model_helper import Literal as CpLit
 
 from gaugeopt.core.cpsat.constraints import Constraints
 from gaugeopt.core.cpsat.variables import ModeVars, TaskVars, Variables
-from gaugeopt.core.problem import Duration, Mode, Problem
+from gaugeopt.core.problem import Duration, Mode, Problem, Task
 from gaugeopt.core.result import CoreHint, TaskHint
 
 
@@ -56,14 +56,18 @@ def _size(mode: Mode, mv: ModeVars, hints: _Hints, variables: Variables) -> int 
     return total
 
 
-def _absent(tv: TaskVars, hints: _Hints) -> None:
+def _absent(task: Task, tv: TaskVars, hints: _Hints, variables: Variables) -> None:
     hints.set(tv.present, 0)
     hints.set(tv.start, tv.lo)
     hints.set(tv.end, tv.lo + tv.shortest)
     hints.set(tv.objective_end, 0)
-    for mv in tv.modes:
+    for k, mv in enumerate(tv.modes):
         if len(tv.modes) > 1:
             hints.set(mv.literal, 0)
+        if not isinstance(mv.size, int):
+            # A size tied to literals holds even when the task is absent.
+            size = _size(task.modes[k], mv, hints, variables)
+            hints.set(mv.size, mv.size_min if size is None else size)
         for ch in mv.choices:
             for x in ch.literals:
                 if x is not mv.literal:
@@ -124,7 +128,7 @@ def apply_hint(
             continue
         present[i] = is_present
         if not is_present:
-            _absent(tv, hints)
+            _absent(problem.tasks[i], tv, hints, variables)
             continue
         end = _present(i, h, problem, variables, hints)
         if end is not None:
@@ -150,6 +154,10 @@ def apply_hint(
         values = [hints.get(x) for x in operands]
         if None not in values:
             hints.set(result, any(values))
+    for var, terms, const in constraints.sum_defs:
+        values = [hints.get(x) for x, _ in terms]
+        if None not in values:
+            hints.set(var, const + sum(c * x for (_, c), x in zip(terms, values, strict=True)))
     for task, before, boundary in constraints.window_splits:
         if present.get(task) is False:
             hints.set(before, 0)

@@ -60,16 +60,19 @@ class CpsatModel:
         log: bool = False,
         stop: threading.Event | None = None,
         t0: float | None = None,
+        params: dict[str, object] | None = None,
     ) -> CoreResult:
         """Solve; times in the result count from ``t0`` (default: now)."""
         t0 = time.perf_counter() if t0 is None else t0
         build_time = time.perf_counter() - t0
         solver = cp.CpSolver()
-        params = solver.parameters
-        params.max_time_in_seconds = time_limit
-        params.num_workers = workers
-        params.random_seed = seed
-        params.log_search_progress = log
+        settings = solver.parameters
+        settings.max_time_in_seconds = time_limit
+        settings.num_workers = workers
+        settings.random_seed = seed
+        settings.log_search_progress = log
+        for name, value in (params or {}).items():
+            setattr(settings, name, value)
         offset = self.problem.objective_offset
         callback = Progress(t0, on_progress, stop, self.objective is not None, offset)
         with StopWatcher(solver, stop):
@@ -136,8 +139,11 @@ def solve_problem(
     upper_bound: int | None = None,
     log: bool = False,
     stop: threading.Event | None = None,
+    params: dict[str, object] | None = None,
 ) -> CoreResult:
     """Solve ``problem`` with CP-SAT.
+
+    ``params`` sets further CP-SAT parameters by name (e.g. ``{"cp_model_probing_level": 0}``).
 
     ``on_progress(elapsed_s, objective, bound)`` is called on every improving solution.
     ``hint`` warm-starts the search; ``upper_bound`` requires ``objective <= upper_bound``
@@ -159,4 +165,5 @@ def solve_problem(
         log=log,
         stop=stop,
         t0=t0,
+        params=params,
     )
