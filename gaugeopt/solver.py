@@ -7,12 +7,17 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from gaugeopt.core import CoreHint, TaskHint, solve_problem
+from gaugeopt.core.lns import improve
+from gaugeopt.core.result import CoreResult
+from gaugeopt.gauge.bounds import lower_bound
 from gaugeopt.gauge.build import build
 from gaugeopt.gauge.decode import decode
-from gaugeopt.gauge.hint import ModelValues, solution_values
+from gaugeopt.gauge.hint import ModelValues, as_core_result, solution_values
+from gaugeopt.gauge.lns import neighbourhoods
 from gaugeopt.gauge.precheck import infeasibility_reasons
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance
@@ -23,6 +28,16 @@ from gaugeopt.result import Result
 #: (2,200 tasks, 13,000 optional crew intervals) it spent 28 s of wall time probing and
 #: left no time to search, while the search itself does as well without it.
 PROBING_OFF_ABOVE_TASKS = 1000
+
+#: Large-neighbourhood search runs on instances of several trains given more than
+#: LNS_MIN_SECONDS, for LNS_SHARE of the time left after the warm start, in sub-solves of
+#: about LNS_STEP_SECONDS; the rest goes to one search over the whole model.
+LNS_MIN_SECONDS = 5.0
+LNS_SHARE = 0.6
+LNS_STEP_SECONDS = 2.0
+
+#: Randomised restarts of the warm start when the run must be reproducible (one worker).
+DETERMINISTIC_RESTARTS = 4
 
 #: on_progress(elapsed seconds, best objective, lower bound)
 ProgressCallback = Callable[[float, int, float], None]
@@ -38,9 +53,13 @@ def _hint(values: ModelValues) -> CoreHint:
     return CoreHint(tasks, dict(values.bools))
 
 
-def _warm_start(inst: Instance, time_limit: float, seed: int) -> Solution | None:
+def _warm_start(
+    inst: Instance, time_limit: float, seed: int, deterministic: bool
+) -> Solution | None:
     from gaugeopt.construct import construct
 
+    if deterministic:  # a fixed number of restarts, not as many as the clock allows
+        return construct(inst, time_limit=math.inf, seed=seed, restarts=DETERMINISTIC_RESTARTS)
     return construct(inst, time_limit=time_limit, seed=seed)
 
 
@@ -71,9 +90,11 @@ def solve(
 
     model = build(inst)
     build_time = time.perf_counter() - t0
+    deterministic = workers == 1
+    analytic = lower_bound(inst)
     warm: Solution | None = None
     if warm_start:
-        warm = _warm_start(inst, max(0.05, min(2.0, 0.05 * time_limit)), seed)
+        warm = _warm_start(inst, max(0.05, min(2.0, 0.05 * time_limit)), seed, deterministic)
     warm_time = time.perf_counter() - t0 - build_time
     hint = None
     if warm is not None:
@@ -82,30 +103,62 @@ def solve(
         except (KeyError, StopIteration):  # a warm schedule the model cannot express
             hint = None
     if warm is not None and on_progress is not None:
-        on_progress(time.perf_counter() - t0, warm.objective, 0.0)
+        on_progress(time.perf_counter() - t0, warm.objective, float(analytic or 0))
+
+    params: dict[str, object] = {}
+    if len(model.problem.tasks) > PROBING_OFF_ABOVE_TASKS:
+        params["cp_model_probing_level"] = 0
+    report = (
+        None
+        if on_progress is None
+        else lambda _el, obj, bd: on_progress(time.perf_counter() - t0, obj, bd)
+    )
+
+    # Days: large-neighbourhood search from the warm start first, then one search over
+    # the whole model from the best schedule (it proves the bound and may still improve).
+    lns_stats: dict[str, int] = {}
+    incumbent: CoreResult | None = None
+    remaining = time_limit - (time.perf_counter() - t0)
+    if hint is not None and len(inst.trains) > 1 and remaining > LNS_MIN_SECONDS:
+        lns_time = LNS_SHARE * remaining
+        incumbent, lns_stats = improve(
+            model.problem,
+            as_core_result(model, solution_values(model, warm), warm.objective),
+            neighbourhoods(model),
+            time_limit=lns_time,
+            workers=workers,
+            seed=seed,
+            step_time=LNS_STEP_SECONDS,
+            on_progress=report,
+            stop=stop,
+            params=params,
+            iterations=max(1, int(lns_time / LNS_STEP_SECONDS)) if deterministic else None,
+        )
+        hint = CoreHint.from_result(incumbent)
 
     remaining = max(0.1, time_limit - (time.perf_counter() - t0))
+    if deterministic:
+        params["max_deterministic_time"] = remaining
+    upper = None
+    if hint is not None:
+        upper = incumbent.objective if incumbent is not None else warm.objective
     core = solve_problem(
         model.problem,
         time_limit=remaining,
         workers=workers,
         seed=seed,
-        on_progress=(
-            None
-            if on_progress is None
-            else lambda _el, obj, bd: on_progress(time.perf_counter() - t0, obj, bd)
-        ),
+        on_progress=report,
         hint=hint,
-        upper_bound=warm.objective if (warm is not None and hint is not None) else None,
+        upper_bound=upper,
         log=log,
         stop=stop,
-        params=(
-            {"cp_model_probing_level": 0}
-            if len(model.problem.tasks) > PROBING_OFF_ABOVE_TASKS
-            else None
-        ),
+        params=params,
     )
+    if core.status not in ("optimal", "feasible") and incumbent is not None:
+        core = replace(incumbent, status="feasible", bound=core.bound)
     bound = None if core.bound is None else max(0, math.ceil(core.bound - 1e-6))
+    if analytic is not None and core.status != "infeasible":
+        bound = analytic if bound is None else max(bound, analytic)
     stats = {
         "build_time": build_time,
         "warm_start_time": warm_time,
@@ -116,6 +169,8 @@ def solve(
         "num_solutions": core.num_solutions,
         "tasks": len(model.problem.tasks),
         "literals": len(model.problem.bool_names),
+        "analytic_bound": analytic,
+        "lns": lns_stats,
     }
 
     if core.status in ("optimal", "feasible"):

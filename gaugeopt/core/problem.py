@@ -19,6 +19,7 @@ methods, which return integer handles (indices), and is then solved by a backend
   most ``capacity``; with ``windows`` the resource exists only inside those half-open
   windows, and every task using it lies wholly inside one window. ``nonrenewable``: the
   total demand of all present tasks over the whole schedule is at most ``capacity``.
+  A ``profile`` lowers the capacity over given time segments (tasks may straddle them).
   ``available_from`` and ``available_after=(task, lag)`` delay every task using the
   resource: its start is at least ``available_from`` and at least ``end(task) + lag``.
 * **Reservoirs.** A level starting at ``initial``; :class:`ReservoirEvent` s change it by
@@ -115,6 +116,9 @@ class Resource:
     windows: list[tuple[int, int]] | None = None
     available_from: int = 0
     available_after: tuple[int, int] | None = None
+    #: A capacity that changes over time: ``(start, end, level)`` segments, level <=
+    #: ``capacity``; outside every segment the level is ``capacity`` (renewable only).
+    profile: list[tuple[int, int, int]] | None = None
 
 
 @dataclass

@@ -28,9 +28,11 @@ Every rule of DESIGN.md §4 becomes tasks, literals and constraints of the core:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from gaugeopt.core.problem import Choice, Demand, Duration, Lit, Problem, Reservoir, Resource
+from gaugeopt.gauge.bounds import train_dwell_bounds
 from gaugeopt.model.instance import Instance, Train, scaled
 
 #: How a core task maps back to the contract: (train index, op, carriage index, block start).
@@ -96,6 +98,8 @@ class GaugeModel:
     locos: list[LocoInfo]
     reservoirs: dict[tuple[int, str], int]
     derived: list[tuple[Lit, str, list[Lit]]]  # (lit, "and"|"or", inputs) in creation order
+    train_bools: list[set[int]] = field(default_factory=list)  # literal indices per train
+    train_tasks: list[set[int]] = field(default_factory=list)  # task indices per train
 
     def resource_kind(self, task: int, k: int) -> str:
         return self.meta[task].choices[k]
@@ -120,6 +124,7 @@ class _Builder:
                 continue
             for s in sorted(set(c.skills)):
                 self.crews_by_skill.setdefault(s, []).append(res)
+        self.skill_pools = self._skill_pools()
         self.shunters = [self.p.add_resource(Resource(f"shunter:{s.id}", 1)) for s in st.shunters]
         self.tracks = [self.p.add_resource(Resource(f"track:{t.id}", 1)) for t in st.tracks]
         self.jacks = {
@@ -140,8 +145,42 @@ class _Builder:
             if t.inbound_loco is not None:
                 self.locos.append(LocoInfo(t.inbound_loco.id, t.inbound_loco.gauge, 0, k))
         self.trains: list[TrainModel] = []
+        self.dwell_floor = train_dwell_bounds(inst)
 
     # --- helpers ---------------------------------------------------------------------
+    def _skill_pools(self) -> list[tuple[frozenset[str], int]]:
+        """Redundant cumulatives: tasks needing skills in S never outnumber the crews on
+        duty that have one of them. Each crew does one task at a time, so this is implied,
+        but it lets CP-SAT reason on the pooled work (an energy bound) instead of on each
+        crew's intervals alone. Pools: each skill, each crew's skill set, all skills;
+        pools with the same crews merge into the union of their skills.
+        """
+        crews = [c for c in self.st.crews if c.shifts]
+        candidates = {frozenset([s]) for c in crews for s in c.skills}
+        candidates |= {frozenset(c.skills) for c in crews if c.skills}
+        candidates.add(frozenset(s for c in crews for s in c.skills))
+        by_crews: dict[frozenset[str], frozenset[str]] = {}
+        for skills in candidates:
+            members = frozenset(c.id for c in crews if skills & set(c.skills))
+            if len(members) > 1:
+                by_crews[members] = by_crews.get(members, frozenset()) | skills
+        pools = []
+        for members, skills in sorted(by_crews.items(), key=lambda kv: sorted(kv[1])):
+            shifts = [sh for c in crews if c.id in members for sh in c.shifts]
+            points = sorted({0, self.inst.horizon, *(t for sh in shifts for t in sh)})
+            segments = []
+            for a, b in itertools.pairwise(points):
+                if a >= self.inst.horizon:
+                    break
+                segments.append((a, b, sum(1 for x, y in shifts if x <= a and b <= y)))
+            top = max(level for _, _, level in segments)
+            if top == 0:
+                continue
+            name = "pool:" + "+".join(sorted(skills))
+            res = self.p.add_resource(Resource(name, top, profile=segments))
+            pools.append((skills, res))
+        return pools
+
     def reservoir(self, gauge: int, btype: str) -> int:
         key = (gauge, btype)
         if key not in self.reservoirs:
@@ -171,9 +210,11 @@ class _Builder:
             positive = duration > 0
         choices: list[Choice] = []
         kinds: list[str] = []
+        demands = list(demands or [])
         if positive and skill is not None:
             choices.append(Choice(list(self.crews_by_skill.get(skill, []))))
             kinds.append("crew")
+            demands += [Demand(res) for skills, res in self.skill_pools if skill in skills]
         if positive and shunter:
             choices.append(Choice(list(self.shunters)))
             kinds.append("shunter")
@@ -237,7 +278,10 @@ class _Builder:
         )
         T["attach"] = self.task(TaskMeta(k, "attach"), d.attach, skill="coupling")
         T["brake_test"] = self.task(TaskMeta(k, "brake_test"), d.brake_test, skill="brake")
-        T["depart"] = self.task(TaskMeta(k, "depart"), 0, release=train.earliest_departure or 0)
+        # The departure can be no earlier than the train's dwell bound (gauge.bounds):
+        # implied, but it gives CP-SAT's objective bound a head start.
+        floor = max(train.earliest_departure or 0, train.arrival + (self.dwell_floor[k] or 0))
+        T["depart"] = self.task(TaskMeta(k, "depart"), 0, release=floor)
         p.add_precedence(T["detach"], T["attach"])
         p.add_precedence(T["attach"], T["brake_test"])
         p.add_precedence(T["brake_test"], T["depart"])
@@ -484,9 +528,18 @@ class _Builder:
 def build(instance: Instance) -> GaugeModel:
     """Compile ``instance`` into a core problem with everything needed to decode it."""
     b = _Builder(instance)
+    train_bools: list[set[int]] = []
     for k, train in enumerate(instance.trains):
+        first = len(b.p.bool_names)
         b.add_train(k, train)
+        train_bools.append(set(range(first, len(b.p.bool_names))))
     b.add_locomotives()
+    for tm in b.trains:
+        train_bools[tm.index].update(sel.index for sel in tm.loco.values())
+    train_tasks: list[set[int]] = [set() for _ in instance.trains]
+    for idx, meta in enumerate(b.meta):
+        if meta.train >= 0:
+            train_tasks[meta.train].add(idx)
     return GaugeModel(
         instance=instance,
         problem=b.p,
@@ -500,4 +553,6 @@ def build(instance: Instance) -> GaugeModel:
         locos=b.locos,
         reservoirs=b.reservoirs,
         derived=b.derived,
+        train_bools=train_bools,
+        train_tasks=train_tasks,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gaugeopt.core.problem import Lit
+from gaugeopt.core.result import CoreResult, TaskValue
 from gaugeopt.gauge.build import GaugeModel
 from gaugeopt.model.solution import Solution
 
@@ -127,3 +128,26 @@ def _block_start(sol: Solution, inst, k: int, task) -> int | None:
     tp = next(p for p in sol.trains if p.id == task.train)
     first = tp.blocks[task.block].carriages[0]
     return next(j for j, c in enumerate(inst.trains[k].carriages) if c.id == first)
+
+
+def as_core_result(model: GaugeModel, values: ModelValues, objective: int) -> CoreResult:
+    """The values as a core result (an incumbent for large-neighbourhood search)."""
+    tasks = [
+        TaskValue(True, values.start[i], values.end[i], 0, list(values.resources[i]))
+        if values.present[i]
+        else TaskValue(False, 0, 0, -1, [])
+        for i in range(len(values.present))
+    ]
+    bools = [values.bools.get(i, False) for i in range(len(model.problem.bool_names))]
+    return CoreResult(
+        status="feasible",
+        objective=objective,
+        bound=None,
+        tasks=tasks,
+        bools=bools,
+        wall_time=0.0,
+        build_time=0.0,
+        time_to_first=None,
+        time_to_best=None,
+        num_solutions=1,
+    )

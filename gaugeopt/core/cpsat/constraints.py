@@ -148,14 +148,19 @@ class Constraints:
         if resource.windows is not None:
             gaps, touching = window_gaps(resource.windows, horizon)
             blocks = [model.new_fixed_size_interval_var(a, b - a, f"gap{a}") for a, b in gaps]
+        block_demands = [resource.capacity] * len(blocks)
+        for a, b, level in resource.profile or []:
+            if b > a and level < resource.capacity:
+                blocks.append(model.new_fixed_size_interval_var(a, b - a, f"low{a}"))
+                block_demands.append(resource.capacity - max(0, level))
         if not usages:
             return
         intervals = [u.interval for u in usages] + blocks
         unary = resource.capacity == 1 and all(u.amount == 1 and u.size_min > 0 for u in usages)
-        if unary:  # no-overlap is stronger, but rejects zero-size intervals inside others
+        if unary and not resource.profile:  # stronger, but rejects zero-size intervals inside
             model.add_no_overlap(intervals)
         else:
-            demands = [u.amount for u in usages] + [resource.capacity] * len(blocks)
+            demands = [u.amount for u in usages] + block_demands
             model.add_cumulative(intervals, demands, resource.capacity)
         if touching:
             key = tuple(touching)

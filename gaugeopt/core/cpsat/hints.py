@@ -116,6 +116,19 @@ def apply_hint(
     hint: CoreHint,
 ) -> int:
     """Add the hint (and what follows from it) to ``model``; return the number of hints."""
+    values = hint_values(problem, variables, constraints, hint)
+    for var, value in values.values():
+        model.add_hint(var, value)
+    return len(values)
+
+
+def hint_values(
+    problem: Problem,
+    variables: Variables,
+    constraints: Constraints,
+    hint: CoreHint,
+) -> dict[int, tuple[cp.IntVar, int]]:
+    """The value of every variable the hint determines, by CP-SAT variable index."""
     hints = _Hints()
     for index, value in hint.bools.items():
         hints.set(variables.bools[index], value)
@@ -163,6 +176,4 @@ def apply_hint(
             hints.set(before, 0)
         elif task in ends:
             hints.set(before, ends[task] <= boundary)
-    for var, value in hints.values.values():
-        model.add_hint(var, value)
-    return len(hints.values)
+    return hints.values

@@ -61,8 +61,13 @@ class CpsatModel:
         stop: threading.Event | None = None,
         t0: float | None = None,
         params: dict[str, object] | None = None,
+        model: cp.CpModel | None = None,
     ) -> CoreResult:
-        """Solve; times in the result count from ``t0`` (default: now)."""
+        """Solve; times in the result count from ``t0`` (default: now).
+
+        ``model`` solves a clone of :attr:`model` with constraints added (same variables),
+        as large-neighbourhood search does.
+        """
         t0 = time.perf_counter() if t0 is None else t0
         build_time = time.perf_counter() - t0
         solver = cp.CpSolver()
@@ -76,9 +81,9 @@ class CpsatModel:
         offset = self.problem.objective_offset
         callback = Progress(t0, on_progress, stop, self.objective is not None, offset)
         with StopWatcher(solver, stop):
-            code = solver.solve(self.model, callback)
+            code = solver.solve(model or self.model, callback)
         if code == cp.MODEL_INVALID:
-            raise ValueError(f"invalid CP-SAT model: {self.model.validate()}")
+            raise ValueError(f"invalid CP-SAT model: {(model or self.model).validate()}")
         status = _STATUS[code]
         found = status in ("optimal", "feasible")
         objective: int | None = None
