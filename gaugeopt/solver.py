@@ -119,7 +119,8 @@ def solve(
     lns_stats: dict[str, int] = {}
     incumbent: CoreResult | None = None
     remaining = time_limit - (time.perf_counter() - t0)
-    if hint is not None and len(inst.trains) > 1 and remaining > LNS_MIN_SECONDS:
+    proven = warm is not None and analytic is not None and warm.objective <= analytic
+    if hint is not None and len(inst.trains) > 1 and remaining > LNS_MIN_SECONDS and not proven:
         lns_time = LNS_SHARE * remaining
         incumbent, lns_stats = improve(
             model.problem,
@@ -133,6 +134,7 @@ def solve(
             stop=stop,
             params=params,
             iterations=max(1, int(lns_time / LNS_STEP_SECONDS)) if deterministic else None,
+            target=analytic,
         )
         hint = CoreHint.from_result(incumbent)
 
@@ -142,18 +144,22 @@ def solve(
     upper = None
     if hint is not None:
         upper = incumbent.objective if incumbent is not None else warm.objective
-    core = solve_problem(
-        model.problem,
-        time_limit=remaining,
-        workers=workers,
-        seed=seed,
-        on_progress=report,
-        hint=hint,
-        upper_bound=upper,
-        log=log,
-        stop=stop,
-        params=params,
-    )
+    if upper is not None and analytic is not None and upper <= analytic:
+        # The schedule in hand meets the lower bound: it is optimal, nothing to search.
+        core = incumbent or as_core_result(model, solution_values(model, warm), upper)
+    else:
+        core = solve_problem(
+            model.problem,
+            time_limit=remaining,
+            workers=workers,
+            seed=seed,
+            on_progress=report,
+            hint=hint,
+            upper_bound=upper,
+            log=log,
+            stop=stop,
+            params=params,
+        )
     if core.status not in ("optimal", "feasible") and incumbent is not None:
         core = replace(incumbent, status="feasible", bound=core.bound)
     bound = None if core.bound is None else max(0, math.ceil(core.bound - 1e-6))

@@ -70,6 +70,7 @@ def improve(
     model: CpsatModel | None = None,
     params: dict[str, object] | None = None,
     iterations: int | None = None,
+    target: int | None = None,
 ) -> tuple[CoreResult, dict[str, int]]:
     """Improve ``incumbent`` (a solution of ``problem``) until ``time_limit`` seconds.
 
@@ -78,7 +79,8 @@ def improve(
 
     With ``iterations``, exactly that many neighbourhoods are tried (unless ``time_limit``
     or ``stop`` ends it first), each sub-solve limited in CP-SAT's deterministic time: with
-    one worker the run is then reproducible for a seed.
+    one worker the run is then reproducible for a seed. It stops early once the objective
+    reaches ``target`` (a known lower bound).
     ``step_time`` caps each sub-solve; it grows when sub-solves are cut short without
     finishing and shrinks when they finish fast, so neighbourhoods stay solvable.
     """
@@ -95,6 +97,8 @@ def improve(
         done += 1
         left = time_limit - (time.perf_counter() - t0)
         if left < 0.2 or (stop is not None and stop.is_set()):
+            break
+        if target is not None and best.objective is not None and best.objective <= target:
             break
         hood = neighbourhood(rng, best)
         values = hint_values(problem, base.vars, base.constraints, CoreHint.from_result(best))

@@ -115,9 +115,14 @@ def _initial_modes(problem: Problem) -> list[int] | None:
         rel = sum(uses[i][k][r] / cap[r] if cap[r] else uses[i][k][r] * 1e9 for r in nonren)
         return rel, problem.tasks[i].modes[k].duration
 
-    modes = [min(range(len(t.modes)), key=lambda k, i=i: score(i, k)) for i, t in enumerate(problem.tasks)]
+    modes = [
+        min(range(len(t.modes)), key=lambda k, i=i: score(i, k))
+        for i, t in enumerate(problem.tasks)
+    ]
     if not nonren:
-        return [min(range(len(t.modes)), key=lambda k, t=t: t.modes[k].duration) for t in problem.tasks]
+        return [
+            min(range(len(t.modes)), key=lambda k, t=t: t.modes[k].duration) for t in problem.tasks
+        ]
     total = {r: sum(uses[i][modes[i]][r] for i in range(len(modes))) for r in nonren}
 
     def excess(tot: dict[int, int]) -> int:
@@ -217,7 +222,9 @@ def serial_sgs(problem: Problem, rule: Rule = latest_finish) -> Schedule | None:
                     need[d.resource] += d.amount
             if any(need[r] > budget[r] + own[r] for r in nonren):
                 continue
-            if any(d.amount > res[d.resource].capacity for d in mode.demands if d.resource in usage):
+            if any(
+                d.amount > res[d.resource].capacity for d in mode.demands if d.resource in usage
+            ):
                 continue
             t = earliest(i, mode)
             if t is not None and (best is None or (t + mode.duration, t) < best[:2]):

@@ -23,6 +23,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from gaugeopt.gauge.crews import crew_pools
 from gaugeopt.model.instance import Instance, Train, scaled
 
 
@@ -191,19 +192,6 @@ def _departure_bound(inst: Instance, train: Train, mode: str) -> int | None:
     return bound
 
 
-def _pools(inst: Instance) -> list[tuple[frozenset[str], list[tuple[int, int]]]]:
-    """Crew pools (skills, shifts of their crews), as in the model's redundant cumulatives."""
-    crews = [c for c in inst.station.crews if c.shifts and c.skills]
-    candidates = {frozenset([s]) for c in crews for s in c.skills}
-    candidates |= {frozenset(c.skills) for c in crews}
-    candidates.add(frozenset(s for c in crews for s in c.skills))
-    out = []
-    for skills in candidates:
-        shifts = [sh for c in crews if skills & set(c.skills) for sh in c.shifts]
-        out.append((skills, shifts))
-    return out
-
-
 def _fill(shifts: list[tuple[int, int]], start: int, work: int, horizon: int) -> int | None:
     """Earliest T with ∫_start^T (crews on duty) dt >= work (None: never by the horizon)."""
     if work <= 0:
@@ -220,7 +208,8 @@ def _fill(shifts: list[tuple[int, int]], start: int, work: int, horizon: int) ->
 
 def _energy_bounds(inst: Instance, train: Train, ops: list[_Op]) -> list[int]:
     out = []
-    for skills, shifts in _pools(inst):
+    for pool in crew_pools(inst, every=True):
+        skills, shifts = pool.skills, list(pool.shifts)
         mine = [o for o in ops if o.skill in skills and o.duration > 0]
         if not mine:
             continue

@@ -15,8 +15,10 @@ Every rule of DESIGN.md §4 becomes tasks, literals and constraints of the core:
 * **Carriage tasks** disconnect, lift, swap (individual tracks only), lower, reconnect; a
   jack hold per (carriage, individual track) spans lift start to lower end and takes one
   of the track's jack sets.
-* **Crews** are unary resources whose windows are their shifts; a task of positive duration
-  chooses one crew with its skill. Shunters and the changer are unary resources.
+* **Crews**: identical crews form a group, a resource whose capacity is their number and
+  whose windows are their shifts; a task of positive duration chooses one group with its
+  skill (crews are handed out after solving, see :mod:`gaugeopt.gauge.crews`). Shunters
+  and the changer are unary resources.
 * **Locomotives** are chosen by literals ``sel[train, loco]``: exactly one per train, at
   most one train per loco, and the attach waits for the loco (available_from, or the
   inbound train's detach end + loco_turnaround). Literals rather than a resource choice,
@@ -28,11 +30,11 @@ Every rule of DESIGN.md §4 becomes tasks, literals and constraints of the core:
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 from gaugeopt.core.problem import Choice, Demand, Duration, Lit, Problem, Reservoir, Resource
 from gaugeopt.gauge.bounds import train_dwell_bounds
+from gaugeopt.gauge.crews import CrewGroup, crew_groups, crew_pools
 from gaugeopt.model.instance import Instance, Train, scaled
 
 #: How a core task maps back to the contract: (train index, op, carriage index, block start).
@@ -90,7 +92,8 @@ class GaugeModel:
     problem: Problem
     meta: list[TaskMeta]
     trains: list[TrainModel]
-    crews: list[int]  # resource index per station crew
+    crews: list[int]  # resource index per crew group
+    crew_groups: list[CrewGroup]
     shunters: list[int]
     tracks: list[int]
     jacks: dict[int, int]  # individual track -> jack resource
@@ -114,15 +117,21 @@ class _Builder:
         self.meta: list[TaskMeta] = []
         self.derived: list[tuple[Lit, str, list[Lit]]] = []
         st = self.st
+        # A task chooses a group of identical crews (see gauge.crews), not one crew.
+        self.crew_groups = crew_groups(inst)
         self.crews = [
-            self.p.add_resource(Resource(f"crew:{c.id}", 1, windows=sorted(c.shifts)))
-            for c in st.crews
+            self.p.add_resource(
+                Resource(
+                    "crews:" + ",".join(st.crews[k].id for k in g.members),
+                    len(g.members),
+                    windows=list(g.shifts),
+                )
+            )
+            for g in self.crew_groups
         ]
         self.crews_by_skill: dict[str, list[int]] = {}
-        for c, res in zip(st.crews, self.crews, strict=True):
-            if not c.shifts:
-                continue
-            for s in sorted(set(c.skills)):
+        for g, res in zip(self.crew_groups, self.crews, strict=True):
+            for s in sorted(g.skills):
                 self.crews_by_skill.setdefault(s, []).append(res)
         self.skill_pools = self._skill_pools()
         self.shunters = [self.p.add_resource(Resource(f"shunter:{s.id}", 1)) for s in st.shunters]
@@ -149,36 +158,16 @@ class _Builder:
 
     # --- helpers ---------------------------------------------------------------------
     def _skill_pools(self) -> list[tuple[frozenset[str], int]]:
-        """Redundant cumulatives: tasks needing skills in S never outnumber the crews on
-        duty that have one of them. Each crew does one task at a time, so this is implied,
-        but it lets CP-SAT reason on the pooled work (an energy bound) instead of on each
-        crew's intervals alone. Pools: each skill, each crew's skill set, all skills;
-        pools with the same crews merge into the union of their skills.
-        """
-        crews = [c for c in self.st.crews if c.shifts]
-        candidates = {frozenset([s]) for c in crews for s in c.skills}
-        candidates |= {frozenset(c.skills) for c in crews if c.skills}
-        candidates.add(frozenset(s for c in crews for s in c.skills))
-        by_crews: dict[frozenset[str], frozenset[str]] = {}
-        for skills in candidates:
-            members = frozenset(c.id for c in crews if skills & set(c.skills))
-            if len(members) > 1:
-                by_crews[members] = by_crews.get(members, frozenset()) | skills
+        """Redundant cumulatives, one per crew pool (see gauge.crews): implied by the crews'
+        own capacities, but they let CP-SAT reason on the pooled work (an energy bound)."""
         pools = []
-        for members, skills in sorted(by_crews.items(), key=lambda kv: sorted(kv[1])):
-            shifts = [sh for c in crews if c.id in members for sh in c.shifts]
-            points = sorted({0, self.inst.horizon, *(t for sh in shifts for t in sh)})
-            segments = []
-            for a, b in itertools.pairwise(points):
-                if a >= self.inst.horizon:
-                    break
-                segments.append((a, b, sum(1 for x, y in shifts if x <= a and b <= y)))
-            top = max(level for _, _, level in segments)
+        for pool in crew_pools(self.inst):
+            segments = pool.level(self.inst.horizon)
+            top = max((level for _, _, level in segments), default=0)
             if top == 0:
                 continue
-            name = "pool:" + "+".join(sorted(skills))
-            res = self.p.add_resource(Resource(name, top, profile=segments))
-            pools.append((skills, res))
+            name = "pool:" + "+".join(sorted(pool.skills))
+            pools.append((pool.skills, self.p.add_resource(Resource(name, top, profile=segments))))
         return pools
 
     def reservoir(self, gauge: int, btype: str) -> int:
@@ -546,6 +535,7 @@ def build(instance: Instance) -> GaugeModel:
         meta=b.meta,
         trains=b.trains,
         crews=b.crews,
+        crew_groups=b.crew_groups,
         shunters=b.shunters,
         tracks=b.tracks,
         jacks=b.jacks,

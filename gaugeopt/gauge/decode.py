@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from gaugeopt.core.problem import Lit
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
+from gaugeopt.gauge.crews import assign_crews
 from gaugeopt.model.solution import Block, Solution, Task, TrainPlan
 
 #: Order of tasks in a written solution: by train, then as the work flows.
@@ -36,6 +37,28 @@ def lit_value(bools: Sequence[bool], lit: Lit) -> bool:
     return bools[lit.index] != lit.negated
 
 
+def _assign_crews(
+    model: GaugeModel,
+    starts: Sequence[int],
+    ends: Sequence[int],
+    present: Sequence[bool],
+    resources: Sequence[Sequence[int]],
+) -> dict[int, str]:
+    """Crew id of every task that took a crew group (task index -> crew id)."""
+    group_of = {res: g for res, g in zip(model.crews, model.crew_groups, strict=True)}
+    by_group: dict[int, list[tuple[int, int, int]]] = {}
+    for idx, meta in enumerate(model.meta):
+        if present[idx] and "crew" in meta.choices:
+            res = resources[idx][meta.choices.index("crew")]
+            by_group.setdefault(res, []).append((idx, starts[idx], ends[idx]))
+    crews = model.instance.station.crews
+    out: dict[int, str] = {}
+    for res, tasks in by_group.items():
+        for idx, k in assign_crews(group_of[res], tasks).items():
+            out[idx] = crews[k].id
+    return out
+
+
 def decode(
     model: GaugeModel,
     starts: Sequence[int],
@@ -50,7 +73,7 @@ def decode(
     """Build the solution from per-task values and literal values of the core model."""
     inst = model.instance
     st = inst.station
-    crew_of = {r: st.crews[k].id for k, r in enumerate(model.crews)}
+    crew_of = _assign_crews(model, starts, ends, present, resources)
     shunter_of = {r: st.shunters[k].id for k, r in enumerate(model.shunters)}
 
     plans: list[TrainPlan] = []
@@ -114,7 +137,7 @@ def decode(
                 block=block_of[meta.train, start_i] if in_block else None,
                 start=starts[idx],
                 end=ends[idx],
-                crew=crew_of.get(chosen["crew"]) if "crew" in chosen else None,
+                crew=crew_of.get(idx),
                 shunter=shunter_of.get(chosen["shunter"]) if "shunter" in chosen else None,
                 track=track_of[meta.train, start_i] if in_block else None,
                 locomotive=plans[meta.train].locomotive if meta.op == "attach" else None,

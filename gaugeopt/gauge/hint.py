@@ -29,7 +29,11 @@ def solution_values(model: GaugeModel, sol: Solution) -> ModelValues:
     """
     inst = model.instance
     st = inst.station
-    crew_res = {c.id: model.crews[k] for k, c in enumerate(st.crews)}
+    crew_res = {
+        st.crews[k].id: res
+        for res, group in zip(model.crews, model.crew_groups, strict=True)
+        for k in group.members
+    }
     shunter_res = {s.id: model.shunters[k] for k, s in enumerate(st.shunters)}
     track_idx = {t.id: k for k, t in enumerate(st.tracks)}
     train_idx = {t.id: k for k, t in enumerate(inst.trains)}
