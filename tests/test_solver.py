@@ -14,6 +14,7 @@ from random_instances import random_instance
 
 import gaugeopt
 from gaugeopt.checker import check
+from gaugeopt.construct import construct
 from gaugeopt.model.io import parse_instance, read_instance
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "instances" / "examples").glob("*.json"))
@@ -140,3 +141,17 @@ def test_input_instance_is_not_modified() -> None:
     before = copy.deepcopy(inst.model_dump())
     gaugeopt.solve(inst, time_limit=5)
     assert inst.model_dump() == before
+
+
+def test_same_seed_one_worker_gives_same_day_schedule() -> None:
+    # Several trains: large-neighbourhood search runs too, and must be reproducible.
+    inst = next(
+        inst
+        for inst in map(random_instance, range(40, 200))
+        if len(inst.trains) >= 3 and construct(inst, time_limit=0) is not None
+    )
+    a = gaugeopt.solve(inst, time_limit=8, workers=1, seed=3)
+    b = gaugeopt.solve(inst, time_limit=8, workers=1, seed=3)
+    assert a.stats["lns"], "large-neighbourhood search did not run"
+    assert a.solution.trains == b.solution.trains
+    assert a.solution.tasks == b.solution.tasks

@@ -70,6 +70,7 @@ def improve(
     model: CpsatModel | None = None,
     params: dict[str, object] | None = None,
     iterations: int | None = None,
+    deterministic_rate: float = 0.03,
     target: int | None = None,
 ) -> tuple[CoreResult, dict[str, int]]:
     """Improve ``incumbent`` (a solution of ``problem``) until ``time_limit`` seconds.
@@ -78,8 +79,9 @@ def improve(
     ``params`` are extra CP-SAT parameters for every sub-solve.
 
     With ``iterations``, exactly that many neighbourhoods are tried (unless ``time_limit``
-    or ``stop`` ends it first), each sub-solve limited in CP-SAT's deterministic time: with
-    one worker the run is then reproducible for a seed. It stops early once the objective
+    or ``stop`` ends it first), each sub-solve limited to ``deterministic_rate × step``
+    units of CP-SAT's deterministic time rather than by the clock: with one worker the run
+    is then reproducible for a seed, as long as the clock does not end it first. It stops early once the objective
     reaches ``target`` (a known lower bound).
     ``step_time`` caps each sub-solve; it grows when sub-solves are cut short without
     finishing and shrinks when they finish fast, so neighbourhoods stay solvable.
@@ -123,7 +125,7 @@ def improve(
             clone.add(_objective(clone) <= best.objective)
         sub_params = dict(params or {})
         if iterations is not None:
-            sub_params["max_deterministic_time"] = step
+            sub_params["max_deterministic_time"] = deterministic_rate * step
         result = base.solve(
             time_limit=left if iterations is not None else min(step, left),
             workers=workers,
