@@ -31,10 +31,17 @@ PROBING_OFF_ABOVE_TASKS = 1000
 
 #: Large-neighbourhood search runs on instances of several trains given more than
 #: LNS_MIN_SECONDS, for LNS_SHARE of the time left after the warm start, in sub-solves of
-#: about LNS_STEP_SECONDS; the rest goes to one search over the whole model.
+#: about LNS_STEP_SECONDS; the rest goes to one search over the whole model (on a day of
+#: 30 trains that search barely moves, while each neighbourhood still pays).
 LNS_MIN_SECONDS = 5.0
-LNS_SHARE = 0.6
+LNS_SHARE = 0.85
 LNS_STEP_SECONDS = 2.0
+
+#: Share of the time limit for the warm start's restarts. On days they pay: a 32-train
+#: day went from 36,187 (one pass) to 32,077 with 10 s of restarts, while large-
+#: neighbourhood search gained 0.5 % in 18 s. A single train needs only a few passes.
+WARM_SHARE_DAY = 0.3
+WARM_SHARE_SINGLE = 0.03
 
 #: Reproducible runs (one worker) budget CP-SAT in its deterministic time, at this many
 #: units per second of the time limit: measured here at 0.06 units/s on single trains
@@ -99,7 +106,8 @@ def solve(
     analytic = lower_bound(inst)
     warm: Solution | None = None
     if warm_start:
-        warm = _warm_start(inst, max(0.05, min(2.0, 0.05 * time_limit)), seed, deterministic)
+        share = WARM_SHARE_DAY if len(inst.trains) > 1 else WARM_SHARE_SINGLE
+        warm = _warm_start(inst, max(0.05, share * time_limit), seed, deterministic)
     warm_time = time.perf_counter() - t0 - build_time
     hint = None
     if warm is not None:
@@ -206,10 +214,15 @@ def solve(
         sol = warm
     elif core.status == "infeasible":
         sol = Solution(instance=inst.name, status="infeasible")
+        from gaugeopt.gauge.explain import explain_infeasibility
+
+        # Name the groups of rules behind the proof, in the time left (at least 2 s).
+        left = max(2.0, time_limit - (time.perf_counter() - t0))
+        why = explain_infeasibility(inst, left, workers=workers, known_infeasible=True, stop=stop)
         return Result(
             inst,
             sol,
-            reasons=["the solver proved that no schedule meets every rule"],
+            reasons=why or ["the solver proved that no schedule meets every rule"],
             runtime=time.perf_counter() - t0,
             stats=stats,
         )

@@ -1,9 +1,9 @@
 """Large-neighbourhood search over a :class:`~gaugeopt.core.problem.Problem`.
 
-The CP-SAT model is built once. Each iteration clones it, fixes every task and literal
-outside a neighbourhood to its value in the incumbent, hints the incumbent as a whole
-(so CP-SAT starts from it), requires an objective no worse than the incumbent's, and
-solves for a short time. A better schedule becomes the new incumbent. The caller says
+Each iteration restricts the problem to a neighbourhood of the incumbent
+(:mod:`gaugeopt.core.restrict`: everything else fixed, and left out where it does not
+interact), hints the incumbent, requires an objective no worse than the incumbent's, and
+solves that small problem for a short time. A better schedule becomes the new incumbent. The caller says
 what a neighbourhood is (which tasks and literals to free), so this module stays generic.
 """
 
@@ -15,13 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model as cp
-
-from gaugeopt.core.cpsat.hints import hint_values
-from gaugeopt.core.cpsat.model import CpsatModel
-from gaugeopt.core.cpsat.variables import TaskVars
+from gaugeopt.core.cpsat.model import solve_problem
 from gaugeopt.core.problem import Problem
-from gaugeopt.core.result import CoreHint, CoreResult
+from gaugeopt.core.restrict import restrict
+from gaugeopt.core.result import CoreResult
 
 
 @dataclass
@@ -33,27 +30,10 @@ class Neighbourhood:
     name: str = ""
 
 
-#: Chooses the next neighbourhood from a random generator and the incumbent.
-NeighbourhoodFn = Callable[[random.Random, CoreResult], Neighbourhood]
-
-
-def _task_vars(tv: TaskVars) -> list[cp.IntVar]:
-    """The decision variables of one task (start, end, presence, modes, choices)."""
-    out: list = [tv.start, tv.end]
-    if tv.present is not None:
-        out.append(tv.present)
-    for mv in tv.modes:
-        if mv.literal is not None:
-            out.append(mv.literal)
-        if not isinstance(mv.size, int):
-            out.append(mv.size)
-        for ch in mv.choices:
-            out.extend(x for x in ch.literals if x is not None)
-    return out
-
-
-def _index(var) -> int:
-    return var.index if var.index >= 0 else -var.index - 1
+#: Chooses the next neighbourhood from a random generator, the incumbent and an intensity
+#: in (0, 1]: how large a part to free (it grows while sub-problems are solved to
+#: optimality within their time, and shrinks while they are not).
+NeighbourhoodFn = Callable[[random.Random, CoreResult, float], Neighbourhood]
 
 
 def improve(
@@ -67,7 +47,6 @@ def improve(
     step_time: float = 2.0,
     on_progress: Callable[[float, int, float], None] | None = None,
     stop: threading.Event | None = None,
-    model: CpsatModel | None = None,
     params: dict[str, object] | None = None,
     iterations: int | None = None,
     deterministic_rate: float = 0.03,
@@ -83,17 +62,15 @@ def improve(
     units of CP-SAT's deterministic time rather than by the clock: with one worker the run
     is then reproducible for a seed, as long as the clock does not end it first. It stops early once the objective
     reaches ``target`` (a known lower bound).
-    ``step_time`` caps each sub-solve; it grows when sub-solves are cut short without
-    finishing and shrinks when they finish fast, so neighbourhoods stay solvable.
+    ``step_time`` caps each sub-solve; the neighbourhoods' intensity adapts so that most
+    sub-problems are solved to optimality within it.
     """
     t0 = time.perf_counter()
     rng = random.Random(seed)
-    base = model or CpsatModel(problem)
-    task_vars = [[_index(v) for v in _task_vars(tv)] for tv in base.vars.tasks]
-    bool_vars = [_index(b) for b in base.vars.bools]
     best = incumbent
     stats: dict[str, int] = {}
     step = step_time
+    intensity = 0.5
     done = 0
     while iterations is None or done < iterations:
         done += 1
@@ -102,59 +79,33 @@ def improve(
             break
         if target is not None and best.objective is not None and best.objective <= target:
             break
-        hood = neighbourhood(rng, best)
-        values = hint_values(problem, base.vars, base.constraints, CoreHint.from_result(best))
-        clone = base.model.clone()
-        proto = clone.proto
-        # Bulk edits of the proto: adding tens of thousands of constraints through the
-        # Python API would cost more than the sub-solve itself.
-        proto.solution_hint.vars.extend(list(values))
-        proto.solution_hint.values.extend([v for _, v in values.values()])
-        fixed: set[int] = set()
-        for t, idx in enumerate(task_vars):
-            if t not in hood.tasks:
-                fixed.update(idx)
-        fixed.update(bool_vars[b] for b in range(len(bool_vars)) if b not in hood.bools)
-        for i in fixed:
-            if i in values:
-                value = values[i][1]
-                domain = proto.variables[i].domain
-                domain.clear()
-                domain.extend([value, value])
-        if base.objective is not None and best.objective is not None:
-            clone.add(_objective(clone) <= best.objective)
+        hood = neighbourhood(rng, best, intensity)
+        part = restrict(problem, best, hood.tasks, hood.bools)
         sub_params = dict(params or {})
         if iterations is not None:
             sub_params["max_deterministic_time"] = deterministic_rate * step
-        result = base.solve(
+        result = solve_problem(
+            part.problem,
             time_limit=left if iterations is not None else min(step, left),
             workers=workers,
             seed=rng.randrange(1 << 30),
+            hint=part.hint(),
+            upper_bound=best.objective,
             stop=stop,
-            model=clone,
             params=sub_params,
         )
         key = hood.name or "hood"
         stats[f"{key}:tried"] = stats.get(f"{key}:tried", 0) + 1
         if result.status == "optimal":
-            step = max(0.5, step * 0.8)
+            intensity = min(1.0, intensity * 1.15)
         elif result.status in ("feasible", "unknown"):
-            step = min(4 * step_time, step * 1.25)
+            intensity = max(0.05, intensity * 0.8)
         if result.objective is not None and (
             best.objective is None or result.objective < best.objective
         ):
-            best = result
+            best = part.merge(result)
             stats[f"{key}:improved"] = stats.get(f"{key}:improved", 0) + 1
             if on_progress is not None:
                 bound = incumbent.bound if incumbent.bound is not None else 0.0
                 on_progress(time.perf_counter() - t0, best.objective, bound)
     return best, stats
-
-
-def _objective(model: cp.CpModel) -> cp.LinearExprT:
-    """The model's objective as an expression over its own variables."""
-    obj = model.proto.objective
-    terms = [
-        c * model.get_int_var_from_proto_index(v) for v, c in zip(obj.vars, obj.coeffs, strict=True)
-    ]
-    return cp.LinearExpr.sum(terms) + int(obj.offset)

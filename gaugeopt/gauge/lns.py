@@ -3,10 +3,10 @@
 Three kinds, drawn at random:
 
 * ``trains``: one train, chosen with odds growing with its weighted excess dwell over its
-  bound, plus up to two trains whose stay overlaps it (they compete for the same crews,
+  bound, plus up to two trains whose stay overlaps it (fewer at low intensity) (they compete for the same crews,
   tracks and bogies). Everything of these trains is free: mode, block cuts, tracks,
   locomotive, crews and times.
-* ``window``: every task that overlaps a random time window; the structure (modes, cuts,
+* ``window``: every task that overlaps a random time window (wider at high intensity); the structure (modes, cuts,
   tracks, locomotives) stays, crews and times are free. Works on single trains too.
 * ``train+window``: one train's structure and a window around its stay.
 """
@@ -19,6 +19,9 @@ from gaugeopt.core.lns import Neighbourhood, NeighbourhoodFn
 from gaugeopt.core.result import CoreResult
 from gaugeopt.gauge.bounds import train_dwell_bounds
 from gaugeopt.gauge.build import GaugeModel
+
+#: Tasks a time-window neighbourhood frees at full intensity.
+WINDOW_TASKS = 600
 
 
 def neighbourhoods(model: GaugeModel) -> NeighbourhoodFn:
@@ -34,21 +37,27 @@ def neighbourhoods(model: GaugeModel) -> NeighbourhoodFn:
             out.append((inst.trains[k].arrival, depart))
         return out
 
-    def window(rng: random.Random, best: CoreResult, around: tuple[int, int] | None) -> set[int]:
-        present = [(i, tv) for i, tv in enumerate(best.tasks) if tv.present]
-        lo = min(tv.start for _, tv in present)
-        hi = max(tv.end for _, tv in present)
-        span = max(1, hi - lo)
-        width = max(30, int(span * rng.uniform(0.1, 0.35)))
+    def window(
+        rng: random.Random, best: CoreResult, around: tuple[int, int] | None, intensity: float
+    ) -> set[int]:
+        """Tasks overlapping a time window that holds about WINDOW_TASKS × intensity of
+        them (counted, not timed: on a busy day an hour holds hundreds of tasks)."""
+        present = sorted(
+            ((tv.start, tv.end, i) for i, tv in enumerate(best.tasks) if tv.present),
+        )
+        count = max(20, int(WINDOW_TASKS * intensity * rng.uniform(0.7, 1.3)))
         if around is not None:
-            a = max(lo, around[0] - width // 2)
-            b = max(a + width, around[1] + width // 4)
+            first = next((k for k, p in enumerate(present) if p[0] >= around[0]), 0)
+            first = max(0, first - count // 4)
         else:
-            a = rng.randint(lo, max(lo, hi - width))
-            b = a + width
-        return {i for i, tv in present if tv.start < b and tv.end > a}
+            first = rng.randint(0, max(0, len(present) - count))
+        chosen = present[first : first + count]
+        if not chosen:
+            return set()
+        a, b = chosen[0][0], max(e for _, e, _ in chosen)
+        return {i for s, e, i in present if s < b and e > a} if b > a else {chosen[0][2]}
 
-    def choose(rng: random.Random, best: CoreResult) -> Neighbourhood:
+    def choose(rng: random.Random, best: CoreResult, intensity: float) -> Neighbourhood:
         stay = stays(best)
         kinds = ["window"] if n_trains == 1 else ["trains", "trains", "window", "train+window"]
         kind = rng.choice(kinds)
@@ -58,7 +67,7 @@ def neighbourhoods(model: GaugeModel) -> NeighbourhoodFn:
         ]
         seed_train = rng.choices(range(n_trains), weights=excess)[0]
         if kind == "window":
-            return Neighbourhood(window(rng, best, None), set(), kind)
+            return Neighbourhood(window(rng, best, None, intensity), set(), kind)
         trains = {seed_train}
         if kind == "trains":
             a, b = stay[seed_train]
@@ -66,14 +75,14 @@ def neighbourhoods(model: GaugeModel) -> NeighbourhoodFn:
                 k for k, (x, y) in enumerate(stay) if k != seed_train and x < b and y > a
             ]
             rng.shuffle(overlapping)
-            trains.update(overlapping[: rng.randint(0, 2)])
+            trains.update(overlapping[: rng.randint(0, round(2 * intensity))])
         tasks: set[int] = set()
         bools: set[int] = set()
         for k in trains:
             tasks |= model.train_tasks[k]
             bools |= model.train_bools[k]
         if kind == "train+window":
-            tasks |= window(rng, best, stay[seed_train])
+            tasks |= window(rng, best, stay[seed_train], intensity)
         return Neighbourhood(tasks, bools, kind)
 
     return choose

@@ -102,7 +102,7 @@ def _crew_reasons(inst: Instance) -> list[str]:
                 (a, b)
                 for c in crews
                 for a, b in c.shifts
-                if b - max(a, train.arrival) >= dur and b <= inst.horizon
+                if min(b, inst.horizon) - max(a, train.arrival) >= dur
             ]
             if not fits:
                 out.append(

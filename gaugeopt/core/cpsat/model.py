@@ -76,6 +76,10 @@ class CpsatModel:
         settings.num_workers = workers
         settings.random_seed = seed
         settings.log_search_progress = log
+        # CP-SAT's own SIGINT handler would swallow Ctrl-C (ending only this solve, never
+        # setting ``stop``) and leave SIGINT at its default afterwards: the caller's
+        # handler and ``stop`` decide instead.
+        settings.catch_sigint_signal = False
         for name, value in (params or {}).items():
             setattr(settings, name, value)
         offset = self.problem.objective_offset
