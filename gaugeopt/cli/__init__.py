@@ -15,7 +15,7 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported for their side effect: each module adds its command to `app`.
-    from gaugeopt.cli import check, report, solve, validate  # noqa: F401
+    from gaugeopt.cli import bench, check, generate, report, solve, validate  # noqa: F401
 
 
 def main() -> None:

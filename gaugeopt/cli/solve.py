@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import signal
+import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -15,6 +18,37 @@ from gaugeopt.cli import app
 from gaugeopt.cli.common import EXIT_NO_SCHEDULE, EXIT_OK, err, fail, load, out
 from gaugeopt.model.io import read_instance, write_solution
 from gaugeopt.result import Result
+
+
+@contextmanager
+def interrupt_sets(stop: threading.Event) -> Iterator[None]:
+    """While active, Ctrl-C (SIGINT) sets ``stop`` at once, even mid-search.
+
+    A Python signal handler runs only when the main thread is back in Python, not while
+    it waits inside a CP-SAT solve; so the handler also writes to a wakeup socket, which a
+    watcher thread reads to set ``stop`` immediately (CP-SAT is then stopped by the core's
+    stop watcher).
+    """
+    receiver, sender = socket.socketpair()
+    sender.setblocking(False)
+
+    def watch() -> None:
+        while data := receiver.recv(64):
+            if signal.SIGINT in data:
+                stop.set()
+
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    previous_fd = signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
+    watcher = threading.Thread(target=watch, name="sigint-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous_fd)
+        signal.signal(signal.SIGINT, previous)
+        sender.close()  # ends the watcher's recv
+        watcher.join(timeout=1)
+        receiver.close()
 
 
 def train_table(result: Result) -> Table:
@@ -67,8 +101,6 @@ def solve(
     target = out_path or Path(f"{Path(instance).stem}.solution.json")
 
     stop = threading.Event()
-    previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     live = Live(Text("searching ..."), console=err, transient=True)
     interactive = err.is_terminal and not quiet
     last: list[tuple[int, float]] = []
@@ -81,21 +113,21 @@ def solve(
             err.print(text, markup=False)  # a log line per improvement when not on a terminal
         last.append((objective, bound))
 
-    try:
-        if interactive:
-            live.start()
-        result = run_solve(
-            inst,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            on_progress=progress,
-            stop=stop,
-        )
-    finally:
-        if interactive:
-            live.stop()
-        signal.signal(signal.SIGINT, previous)
+    with interrupt_sets(stop):
+        try:
+            if interactive:
+                live.start()
+            result = run_solve(
+                inst,
+                time_limit=time_limit,
+                workers=workers,
+                seed=seed,
+                on_progress=progress,
+                stop=stop,
+            )
+        finally:
+            if interactive:
+                live.stop()
 
     if stop.is_set():
         err.print("interrupted: returning the best schedule found so far", markup=False)
@@ -105,13 +137,19 @@ def solve(
             out.print(f"  reason: {reason}", markup=False)
     elif result.status in ("optimal", "feasible"):
         out.print(train_table(result))
-    write_solution(result.solution, target)
+    try:  # atomic: an existing file is replaced whole or left as it was
+        write_solution(result.solution, target)
+    except OSError as exc:
+        raise fail(f"{target}: cannot write ({exc.strerror or exc})") from None
     out.print(result.summary(), markup=False)
     out.print(f"solution written to {target}", markup=False)
     if gantt is not None and result.status in ("optimal", "feasible"):
         from gaugeopt.report import report
 
-        report(inst, result.solution, gantt)
+        try:
+            report(inst, result.solution, gantt)
+        except OSError as exc:
+            raise fail(f"{gantt}: cannot write ({exc.strerror or exc})") from None
         out.print(f"schedule drawn to {gantt}", markup=False)
     if result.status == "unknown":
         raise typer.Exit(EXIT_NO_SCHEDULE)

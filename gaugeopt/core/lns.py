@@ -51,6 +51,7 @@ def improve(
     iterations: int | None = None,
     deterministic_rate: float = 0.03,
     target: int | None = None,
+    bound: float = 0.0,
 ) -> tuple[CoreResult, dict[str, int]]:
     """Improve ``incumbent`` (a solution of ``problem``) until ``time_limit`` seconds.
 
@@ -61,7 +62,7 @@ def improve(
     or ``stop`` ends it first), each sub-solve limited to ``deterministic_rate × step``
     units of CP-SAT's deterministic time rather than by the clock: with one worker the run
     is then reproducible for a seed, as long as the clock does not end it first. It stops early once the objective
-    reaches ``target`` (a known lower bound).
+    reaches ``target`` (a known lower bound). ``bound`` is passed on to ``on_progress``.
     ``step_time`` caps each sub-solve; the neighbourhoods' intensity adapts so that most
     sub-problems are solved to optimality within it.
     """
@@ -106,6 +107,5 @@ def improve(
             best = part.merge(result)
             stats[f"{key}:improved"] = stats.get(f"{key}:improved", 0) + 1
             if on_progress is not None:
-                bound = incumbent.bound if incumbent.bound is not None else 0.0
                 on_progress(time.perf_counter() - t0, best.objective, bound)
     return best, stats

@@ -90,6 +90,8 @@ def _load_json(text: str | bytes, source: str) -> Any:
         ) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", path=source) from None
+    except RecursionError:  # arrays or objects nested thousands deep
+        raise InputError("not valid JSON: nested too deeply", path=source) from None
 
 
 def _read_text(path: str | os.PathLike[str]) -> bytes:
@@ -151,6 +153,10 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file private (0600); give it the usual mode for new files.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()

@@ -1,0 +1,186 @@
+"""Time limits, Ctrl-C and atomic output files.
+
+* The solver keeps to its time limit, by its own measured times.
+* ``gaugeopt solve`` stopped with SIGINT exits 0 with the best schedule so far, written
+  whole and valid.
+* Every output file (solution, report) is written atomically: a failure while writing
+  leaves no partial file, and an existing file intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import gaugeopt
+from gaugeopt.checker import check
+from gaugeopt.cli import _register, app
+from gaugeopt.model.io import read_instance, read_solution, write_solution
+from gaugeopt.model.solution import Solution
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "instances" / "examples"
+TINY = ROOT / "tests" / "data" / "checker" / "instance.json"
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    _register()
+    return CliRunner()
+
+
+def test_runtime_keeps_to_the_time_limit() -> None:
+    """Search time beyond build and warm start stays within the limit (the solver's clock)."""
+    limit = 3.0
+    result = gaugeopt.solve(EXAMPLES / "dandong-handover.json", time_limit=limit, workers=2)
+    assert result.status in ("optimal", "feasible")
+    overhead = result.stats["build_time"] + result.stats["warm_start_time"]
+    assert result.runtime <= limit + 1 + overhead + 0.5, (result.runtime, result.stats)
+
+
+def test_preset_stop_returns_a_checked_schedule() -> None:
+    """A stop already set: the search ends at once and keeps the warm-start schedule."""
+    stop = threading.Event()
+    stop.set()
+    result = gaugeopt.solve(EXAMPLES / "brest-passenger.json", time_limit=60, stop=stop)
+    assert result.status in ("optimal", "feasible")
+    assert check(result.instance, result.solution) == []
+    assert result.runtime < 60
+
+
+def _collect(stream, lines: queue.Queue[str]) -> None:
+    for line in stream:
+        lines.put(line)
+
+
+def _drain(lines: queue.Queue[str]) -> str:
+    out = []
+    while not lines.empty():
+        out.append(lines.get())
+    return "".join(out)
+
+
+def test_sigint_keeps_the_best_schedule(tmp_path: Path) -> None:
+    target = tmp_path / "erenhot.solution.json"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gaugeopt",
+            "solve",
+            str(EXAMPLES / "erenhot-day.json"),
+            "--time-limit",
+            "120",
+            "--out",
+            str(target),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    errors: queue.Queue[str] = queue.Queue()
+    output: queue.Queue[str] = queue.Queue()
+    readers = [
+        threading.Thread(target=_collect, args=(proc.stderr, errors), daemon=True),
+        threading.Thread(target=_collect, args=(proc.stdout, output), daemon=True),
+    ]
+    for r in readers:
+        r.start()
+    first = ""
+    # The first progress line (a schedule exists), or give up waiting after a while.
+    with contextlib.suppress(queue.Empty):
+        first = errors.get(timeout=30)
+    time.sleep(0.5)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=100)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("solve did not stop after SIGINT")
+    for r in readers:
+        r.join(timeout=10)
+    stderr, stdout = first + _drain(errors), _drain(output)
+    assert proc.returncode == 0, (stdout[-2000:], stderr)
+    assert "Traceback" not in stderr
+    assert "interrupted" in stderr
+    assert time.monotonic() - started < 100  # stopped well before the 120 s limit
+    assert f"solution written to {target}" in stdout
+    sol = read_solution(target)  # complete, valid JSON of the solution model
+    assert sol.status in ("optimal", "feasible")
+    assert check(read_instance(EXAMPLES / "erenhot-day.json"), sol) == []
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
+
+
+def _fail_replace(*_: object) -> None:
+    raise OSError(28, "No space left on device")
+
+
+def test_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "sol.json"
+    sol = Solution(instance="x", status="unknown")
+    monkeypatch.setattr(os, "replace", _fail_replace)
+    with pytest.raises(OSError):
+        write_solution(sol, target)
+    assert list(tmp_path.iterdir()) == []
+    # An existing file survives a failed overwrite untouched.
+    target.write_text("previous", encoding="utf-8")
+    with pytest.raises(OSError):
+        write_solution(sol, target)
+    assert [p.name for p in tmp_path.iterdir()] == ["sol.json"]
+    assert target.read_text(encoding="utf-8") == "previous"
+
+
+def test_cli_write_failure_exits_2_without_partial_file(
+    runner: CliRunner, tmp_path: Path, monkeypatch
+) -> None:
+    target = tmp_path / "sol.json"
+    monkeypatch.setattr(os, "replace", _fail_replace)
+    result = runner.invoke(app, ["solve", str(TINY), "-t", "2", "-q", "--out", str(target)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and f"{target}: cannot write" in lines[0], result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_out_is_a_directory(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["solve", str(TINY), "-t", "2", "-q", "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "cannot write" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", [".html", ".png"])
+def test_every_cli_output_is_renamed_into_place(
+    runner: CliRunner, tmp_path: Path, monkeypatch, suffix: str
+) -> None:
+    """Solution and report files reach their names only by an atomic rename."""
+    renamed: list[Path] = []
+    real_replace = os.replace
+
+    def spy(src, dst, *args, **kwargs):
+        renamed.append(Path(dst))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", spy)
+    sol, gantt, report = (tmp_path / n for n in ("s.json", f"g{suffix}", f"r{suffix}"))
+    args = ["solve", str(TINY), "-t", "2", "-q", "--out", str(sol), "--gantt", str(gantt)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["report", str(TINY), str(sol), "--out", str(report)])
+    assert result.exit_code == 0, result.output
+    assert renamed == [sol, gantt, report]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in renamed)
+    assert json.loads(sol.read_text(encoding="utf-8"))["status"] in ("optimal", "feasible")
