@@ -210,10 +210,10 @@ def kpi_figure(k: Kpis) -> go.Figure:
     fig.add_trace(go.Bar(y=df["train"], x=df["dwell"], orientation="h", name="dwell",
                          marker_color="#6baed6"), 1, 1)  # fmt: skip
     fig.add_trace(go.Bar(y=df["train"], x=df["dwell_lb"], orientation="h",
-                         name="lower bound (as cut)", marker_color="#08306b", width=0.35),
+                         name="critical path (as cut)", marker_color="#08306b", width=0.35),
                   1, 1)  # fmt: skip
     fig.add_trace(go.Scatter(y=df["train"], x=df["dwell_lb_any"], mode="markers",
-                             name="lower bound (any cut)",
+                             name="lower bound (any schedule)",
                              marker={"symbol": "line-ns-open", "size": 18, "color": "#cb181d",
                                      "line": {"width": 3}}), 1, 1)  # fmt: skip
     labels = [f"{a} {b}" for a, b in zip(res["kind"], res["id"], strict=True)]

@@ -202,12 +202,17 @@ def _dwell_panel(ax: Axes, k: Kpis) -> None:
     df = k.trains
     ys = range(len(df))
     ax.barh(ys, df["dwell"], color="#6baed6", label="dwell")
-    ax.barh(ys, df["dwell_lb"], height=0.35, color="#08306b", label="lower bound (as cut)")
+    ax.barh(ys, df["dwell_lb"], height=0.35, color="#08306b", label="critical path (as cut)")
     ax.scatter(
-        df["dwell_lb_any"], ys, marker="|", s=120, color="#cb181d", label="lower bound (any)"
+        df["dwell_lb_any"],
+        ys,
+        marker="|",
+        s=160,
+        color="#cb181d",
+        label="lower bound (any schedule)",
     )
-    for y, (dwell, lb) in enumerate(zip(df["dwell"], df["dwell_lb"], strict=True)):
-        ax.text(dwell, y, f" {dwell} (lb {lb})", va="center", fontsize=7)
+    for y, (dwell, lb) in enumerate(zip(df["dwell"], df["dwell_lb_any"], strict=True)):
+        ax.text(dwell, y, f" {dwell} (bound {lb})", va="center", fontsize=7)
     ax.set_yticks(list(ys))
     ax.set_yticklabels(df["train"], fontsize=7)
     ax.set_ylim(len(df) - 0.5, -0.5)

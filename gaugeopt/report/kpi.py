@@ -5,10 +5,12 @@
 * ``trains`` — one row per train: arrival, departure, dwell and two lower bounds.
   ``dwell_lb`` is the train's critical-path length alone in an empty station with its mode
   and blocks as scheduled (longest chain of §4 durations, with border check and
-  ``earliest_departure``). ``dwell_lb_any`` ignores the block choice and the mode: the best
-  over every mode the train may take, each carriage in a one-carriage block on the fastest
-  track method that can lift it. Both ignore crews, shunters, tracks, jacks, bogie stock and
-  locomotives, so ``dwell >= dwell_lb >= dwell_lb_any`` for any valid schedule.
+  ``earliest_departure``); it ignores crews, shunters, tracks, jacks, bogie stock and
+  locomotives. ``dwell_lb_any`` holds for every schedule whatever its mode and blocks: the
+  larger of the critical path with one-carriage blocks on the fastest track method and the
+  solver's search-free bound (:mod:`gaugeopt.gauge.bounds`: crews on duty, crew-pool and
+  shunter energy, the earliest locomotive). So ``dwell >= dwell_lb`` and
+  ``dwell >= dwell_lb_any`` for any valid schedule.
   ``excess`` = dwell − dwell_lb is what resource contention cost the train.
 * ``resources`` — busy minutes and utilisation of each crew (busy / shift minutes inside the
   horizon), track (occupied / plan span), jack sets (jack-minutes / (jack sets × span)),
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from gaugeopt.gauge.bounds import train_dwell_bounds
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution, Task
 from gaugeopt.report.graph import (
@@ -425,6 +428,9 @@ def kpis(instance: Instance, solution: Solution) -> Kpis:
     arrivals = [instance.train(p.id).arrival for p in solution.trains]
     span = (min(arrivals, default=0), max((p.departure for p in solution.trains), default=1))
     train_rows, chain_rows = [], []
+    search_free = dict(
+        zip((t.id for t in instance.trains), train_dwell_bounds(instance), strict=True)
+    )
     for train in instance.trains:
         plan = walker.plans.get(train.id)
         if plan is None:
@@ -446,7 +452,9 @@ def kpis(instance: Instance, solution: Solution) -> Kpis:
                 "departure": plan.departure,
                 "dwell": dwell,
                 "dwell_lb": lb,
-                "dwell_lb_any": min(lb, any_blocks_dwell(instance, train)),
+                "dwell_lb_any": max(
+                    min(lb, any_blocks_dwell(instance, train)), search_free[train.id] or 0
+                ),
                 "excess": dwell - lb,
                 "binding": binding,
                 "waited": sum(s.wait for s in steps),
