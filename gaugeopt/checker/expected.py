@@ -5,28 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gaugeopt.model.instance import Instance, Train, scaled
-from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS
+from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS, OP_SKILL
 
 #: (train, op, carriage, block): carriage set for carriage ops only, block for block ops only.
 Key = tuple[str, str, str | None, int | None]
 
 #: The skill each operation needs.
-SKILL: dict[str, str] = {
-    "detach": "coupling",
-    "border_check": "customs",
-    "shunt_in": "shunting",
-    "disconnect": "coupling",
-    "lift": "lifting",
-    "swap": "bogie",
-    "roll": "bogie",
-    "lower": "lifting",
-    "reconnect": "coupling",
-    "shunt_out": "shunting",
-    "couple": "coupling",
-    "changer_pass": "shunting",
-    "attach": "coupling",
-    "brake_test": "brake",
-}
+SKILL = OP_SKILL
 #: Operations that take one shunting locomotive (when their duration is > 0).
 SHUNTER_OPS = frozenset({"shunt_in", "shunt_out", "changer_pass", "roll"})
 

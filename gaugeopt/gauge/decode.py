@@ -7,30 +7,10 @@ from collections.abc import Sequence
 from gaugeopt.core.problem import Lit
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
 from gaugeopt.gauge.crews import assign_crews
-from gaugeopt.model.solution import Block, Solution, Task, TrainPlan
+from gaugeopt.model.solution import OP_ORDER, Block, Solution, Task, TrainPlan
 
 #: Order of tasks in a written solution: by train, then as the work flows.
-_OP_ORDER = {
-    op: i
-    for i, op in enumerate(
-        [
-            "detach",
-            "border_check",
-            "changer_pass",
-            "shunt_in",
-            "disconnect",
-            "lift",
-            "swap",
-            "roll",
-            "lower",
-            "reconnect",
-            "shunt_out",
-            "couple",
-            "attach",
-            "brake_test",
-        ]
-    )
-}
+_OP_ORDER = {op: i for i, op in enumerate(OP_ORDER)}
 
 
 def lit_value(bools: Sequence[bool], lit: Lit) -> bool:
@@ -143,17 +123,16 @@ def decode(
                 locomotive=plans[meta.train].locomotive if meta.op == "attach" else None,
             )
         )
+    order = {t.id: k for k, t in enumerate(inst.trains)}
     tasks.sort(
         key=lambda t: (
-            t.train,
+            order[t.train],
             t.block if t.block is not None else -1,
             _OP_ORDER[t.op],
             t.start,
             t.carriage or "",
         )
     )
-    order = {t.id: k for k, t in enumerate(inst.trains)}
-    tasks.sort(key=lambda t: order[t.train])
     return Solution(
         instance=inst.name,
         status=status,

@@ -24,6 +24,40 @@ Op = Literal[
     "attach",
     "brake_test",
 ]
+#: Operations in the order a train goes through them (DESIGN.md §4).
+OP_ORDER: tuple[str, ...] = (
+    "detach",
+    "border_check",
+    "shunt_in",
+    "disconnect",
+    "lift",
+    "swap",
+    "roll",
+    "lower",
+    "reconnect",
+    "shunt_out",
+    "couple",
+    "changer_pass",
+    "attach",
+    "brake_test",
+)
+#: The skill each operation needs (DESIGN.md §4).
+OP_SKILL: dict[str, str] = {
+    "detach": "coupling",
+    "border_check": "customs",
+    "shunt_in": "shunting",
+    "disconnect": "coupling",
+    "lift": "lifting",
+    "swap": "bogie",
+    "roll": "bogie",
+    "lower": "lifting",
+    "reconnect": "coupling",
+    "shunt_out": "shunting",
+    "couple": "coupling",
+    "changer_pass": "shunting",
+    "attach": "coupling",
+    "brake_test": "brake",
+}
 #: Operations done once per train, once per block, and once per carriage.
 TRAIN_OPS: tuple[str, ...] = (
     "detach",

@@ -33,7 +33,7 @@ import pandas as pd
 
 from gaugeopt.gauge.bounds import train_dwell_bounds
 from gaugeopt.model.instance import Instance
-from gaugeopt.model.solution import Solution, Task
+from gaugeopt.model.solution import OP_SKILL, Solution, Task
 from gaugeopt.report.graph import (
     TaskKey,
     any_blocks_dwell,
@@ -43,24 +43,6 @@ from gaugeopt.report.graph import (
     train_graph,
 )
 from gaugeopt.report.timeline import check_references
-
-#: Which skill each operation needs (DESIGN.md §4).
-OP_SKILL: dict[str, str] = {
-    "detach": "coupling",
-    "border_check": "customs",
-    "shunt_in": "shunting",
-    "disconnect": "coupling",
-    "lift": "lifting",
-    "swap": "bogie",
-    "roll": "bogie",
-    "lower": "lifting",
-    "reconnect": "coupling",
-    "shunt_out": "shunting",
-    "couple": "coupling",
-    "changer_pass": "shunting",
-    "attach": "coupling",
-    "brake_test": "brake",
-}
 
 
 @dataclass(frozen=True)

@@ -15,25 +15,7 @@ from dataclasses import dataclass, field
 
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
-from gaugeopt.model.solution import CARRIAGE_OPS, Solution, Task
-
-#: Operations in the order a train goes through them (for legends and train rows).
-OP_ORDER: tuple[str, ...] = (
-    "detach",
-    "border_check",
-    "shunt_in",
-    "disconnect",
-    "lift",
-    "swap",
-    "roll",
-    "lower",
-    "reconnect",
-    "shunt_out",
-    "couple",
-    "changer_pass",
-    "attach",
-    "brake_test",
-)
+from gaugeopt.model.solution import CARRIAGE_OPS, OP_ORDER, Solution, Task
 
 #: One colour per operation; related steps share a hue family (coupling blues, shunting
 #: oranges, lifting greens, bogie reds, locomotive purples, border greys).
