@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 
 from gaugeopt.construct.priority import RULES, noisy_fifo
 from gaugeopt.construct.sgs import run_sgs
@@ -19,6 +20,7 @@ def construct(
     seed: int = 0,
     restarts: int | None = None,
     max_cuts: int = 3,
+    on_improve: Callable[[Solution], None] | None = None,
 ) -> Solution | None:
     """A feasible schedule built by greedy serial schedule generation, or None if none found.
 
@@ -29,6 +31,7 @@ def construct(
     runs in full; a further pass starts only if the slowest pass so far still fits in the
     time left. `max_cuts` is how many block counts each train tries in exchange mode. The
     best objective wins; the result has status ``feasible`` and no lower bound.
+    ``on_improve`` is called with each schedule better than all before it.
     """
     if restarts is None and math.isinf(time_limit):
         restarts = 0
@@ -43,6 +46,8 @@ def construct(
         slowest = max(slowest, time.perf_counter() - start)
         if sol is not None and (best is None or sol.objective < best.objective):
             best = sol
+            if on_improve is not None:
+                on_improve(sol)
 
     def time_left() -> bool:
         return time.perf_counter() - t0 + slowest <= time_limit
