@@ -39,6 +39,9 @@ LNS_MIN_SECONDS = 5.0
 #: 30-train day takes seconds and the search over it found nothing.
 FULL_SEARCH_MAX_TASKS = 5000
 LNS_SHARE = 0.85
+#: A single train spends less in neighbourhoods: the whole model is small enough for
+#: CP-SAT to search, and it is the only search that can prove optimality.
+LNS_SHARE_SINGLE = 0.5
 LNS_STEP_SECONDS = 2.0
 
 #: Share of the time limit for the warm start's restarts. On large models they pay: a
@@ -161,15 +164,17 @@ def solve(
     if len(model.problem.tasks) > PROBING_OFF_ABOVE_TASKS:
         params["cp_model_probing_level"] = 0
 
-    # Days: large-neighbourhood search from the warm start first, then one search over
-    # the whole model from the best schedule (it proves the bound and may still improve).
+    # Large-neighbourhood search from the warm start first, then one search over the whole
+    # model from the best schedule (it proves the bound and may still improve).
     lns_stats: dict[str, int] = {}
     incumbent: CoreResult | None = None
     remaining = time_limit - (time.perf_counter() - t0)
     proven = warm is not None and analytic is not None and warm.objective <= analytic
-    if hint is not None and len(inst.trains) > 1 and remaining > LNS_MIN_SECONDS and not proven:
+    lns_share = 0.0
+    if hint is not None and remaining > LNS_MIN_SECONDS and not proven:
         whole = len(model.problem.tasks) <= FULL_SEARCH_MAX_TASKS
-        lns_time = (LNS_SHARE if whole else 1.0) * remaining
+        lns_share = (LNS_SHARE if len(inst.trains) > 1 else LNS_SHARE_SINGLE) if whole else 1.0
+        lns_time = lns_share * remaining
         incumbent, lns_stats = improve(
             model.problem,
             as_core_result(model, solution_values(model, warm), warm.objective),
@@ -183,7 +188,7 @@ def solve(
             params=params,
             # Reproducible runs count iterations from the time limit, not the clock.
             iterations=(
-                max(1, int(LNS_SHARE * time_limit / LNS_STEP_SECONDS)) if deterministic else None
+                max(1, int(lns_share * time_limit / LNS_STEP_SECONDS)) if deterministic else None
             ),
             deterministic_rate=DETERMINISTIC_RATE,
             target=analytic,
@@ -193,8 +198,7 @@ def solve(
 
     remaining = max(0.1, time_limit - (time.perf_counter() - t0))
     if deterministic:
-        share = 1.0 - LNS_SHARE if incumbent is not None else 1.0
-        params["max_deterministic_time"] = DETERMINISTIC_RATE * share * time_limit
+        params["max_deterministic_time"] = DETERMINISTIC_RATE * (1.0 - lns_share) * time_limit
     upper = None
     if hint is not None:
         upper = incumbent.objective if incumbent is not None else warm.objective

@@ -2,10 +2,10 @@
 
 ``per_method``: count, % proven optimal, mean gap to the bound, mean deviation from the
 best-known value, mean time. ``versus``: for each baseline, on the instances where both
-found a schedule, how often ours is better/equal/worse, both mean gaps to the better of the
-two lower bounds (the same yardstick for both), and our time to reach the baseline's final
-objective (from our progress trace) against the baseline's own time to its best (geometric
-mean of the ratios).
+found a schedule that our checker did not reject, how often ours is better/equal/worse,
+both mean gaps to the better of the two lower bounds (the same yardstick for both), and our
+time to reach the baseline's final objective (from our progress trace) against the
+baseline's own time to its best (geometric mean of the ratios).
 
 Run ``python -m gaugeopt.bench.summary RESULTS.csv...`` to print the tables as Markdown.
 """
@@ -95,15 +95,18 @@ def _reach_time(trace_text: Any, target: float) -> float | None:
 def versus(df: pd.DataFrame, ours: str = OURS) -> list[dict[str, Any]]:
     """Ours against each other method, per set, on instances both solved."""
     out = []
-    mine = df[df["method"] == ours].set_index("path")
     for (set_name, method), g in df[df["method"] != ours].groupby(["set", "method"], sort=True):
-        g = g.set_index("path")
+        mine = df[(df["method"] == ours) & (df["set"] == set_name)]
+        mine = mine.drop_duplicates("path", keep="last").set_index("path")
+        g = g.drop_duplicates("path", keep="last").set_index("path")
         both = [
             p
             for p in g.index
             if p in mine.index
             and pd.notna(g.at[p, "objective"])
             and pd.notna(mine.at[p, "objective"])
+            and g.at[p, "valid"] is not False  # a schedule our checker rejects is no rival
+            and mine.at[p, "valid"] is not False
         ]
         if not both:
             continue

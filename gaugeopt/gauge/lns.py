@@ -1,14 +1,20 @@
 """Neighbourhoods of a gauge-change schedule for large-neighbourhood search.
 
-Three kinds, drawn at random:
+Four kinds, drawn at random:
 
 * ``trains``: one train, chosen with odds growing with its weighted excess dwell over its
-  bound, plus up to two trains whose stay overlaps it (fewer at low intensity) (they compete for the same crews,
-  tracks and bogies). Everything of these trains is free: mode, block cuts, tracks,
-  locomotive, crews and times.
-* ``window``: every task that overlaps a random time window (wider at high intensity); the structure (modes, cuts,
-  tracks, locomotives) stays, crews and times are free. Works on single trains too.
+  bound, plus up to two trains whose stay overlaps it (fewer at low intensity), since they
+  compete for the same crews, tracks and bogies. Everything of these trains is free: mode,
+  block cuts, tracks, locomotive, crews and times.
+* ``schedule``: the same trains, but their structure (mode, cuts, tracks, locomotive)
+  stays and only crews and times are free: a much easier problem, which CP-SAT often
+  solves to optimality where the one with the structure free stalls.
+* ``window``: every task that overlaps a random time window (wider at high intensity);
+  the structure stays, crews and times are free.
 * ``train+window``: one train's structure and a window around its stay.
+
+A single train draws ``schedule``, ``window`` and, now and then, ``trains`` (the whole
+problem).
 """
 
 from __future__ import annotations
@@ -59,7 +65,10 @@ def neighbourhoods(model: GaugeModel) -> NeighbourhoodFn:
 
     def choose(rng: random.Random, best: CoreResult, intensity: float) -> Neighbourhood:
         stay = stays(best)
-        kinds = ["window"] if n_trains == 1 else ["trains", "trains", "window", "train+window"]
+        if n_trains == 1:
+            kinds = ["schedule", "schedule", "window", "window", "trains"]
+        else:
+            kinds = ["trains", "trains", "schedule", "window", "train+window"]
         kind = rng.choice(kinds)
         excess = [
             t.weight * max(0, (dep - arr) - floors[k]) + 1
@@ -69,7 +78,7 @@ def neighbourhoods(model: GaugeModel) -> NeighbourhoodFn:
         if kind == "window":
             return Neighbourhood(window(rng, best, None, intensity), set(), kind)
         trains = {seed_train}
-        if kind == "trains":
+        if kind in ("trains", "schedule"):
             a, b = stay[seed_train]
             overlapping = [
                 k for k, (x, y) in enumerate(stay) if k != seed_train and x < b and y > a
@@ -80,7 +89,8 @@ def neighbourhoods(model: GaugeModel) -> NeighbourhoodFn:
         bools: set[int] = set()
         for k in trains:
             tasks |= model.train_tasks[k]
-            bools |= model.train_bools[k]
+            if kind != "schedule":
+                bools |= model.train_bools[k]
         if kind == "train+window":
             tasks |= window(rng, best, stay[seed_train], intensity)
         return Neighbourhood(tasks, bools, kind)
