@@ -80,6 +80,7 @@ def _warm_start(
     seed: int,
     deterministic: bool,
     on_improve: Callable[[Solution], None],
+    target: int | None,
 ) -> Solution | None:
     from gaugeopt.construct import construct
 
@@ -90,8 +91,9 @@ def _warm_start(
             seed=seed,
             restarts=DETERMINISTIC_RESTARTS,
             on_improve=on_improve,
+            target=target,
         )
-    return construct(inst, time_limit=time_limit, seed=seed, on_improve=on_improve)
+    return construct(inst, time_limit=time_limit, seed=seed, on_improve=on_improve, target=target)
 
 
 def solve(
@@ -148,6 +150,7 @@ def solve(
             seed,
             deterministic,
             on_improve=lambda sol: report(0.0, sol.objective, float(analytic or 0)),
+            target=analytic,
         )
     warm_time = time.perf_counter() - t_warm
     t_build = time.perf_counter()

@@ -21,6 +21,7 @@ def construct(
     restarts: int | None = None,
     max_cuts: int = 3,
     on_improve: Callable[[Solution], None] | None = None,
+    target: int | None = None,
 ) -> Solution | None:
     """A feasible schedule built by greedy serial schedule generation, or None if none found.
 
@@ -31,7 +32,8 @@ def construct(
     runs in full; a further pass starts only if the slowest pass so far still fits in the
     time left. `max_cuts` is how many block counts each train tries in exchange mode. The
     best objective wins; the result has status ``feasible`` and no lower bound.
-    ``on_improve`` is called with each schedule better than all before it.
+    ``on_improve`` is called with each schedule better than all before it. The search
+    stops as soon as a schedule reaches ``target`` (a known lower bound).
     """
     if restarts is None and math.isinf(time_limit):
         restarts = 0
@@ -50,6 +52,8 @@ def construct(
                 on_improve(sol)
 
     def time_left() -> bool:
+        if target is not None and best is not None and best.objective <= target:
+            return False
         return time.perf_counter() - t0 + slowest <= time_limit
 
     rng = random.Random(seed)
