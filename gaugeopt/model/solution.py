@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,22 +25,7 @@ Op = Literal[
     "brake_test",
 ]
 #: Operations in the order a train goes through them (DESIGN.md §4).
-OP_ORDER: tuple[str, ...] = (
-    "detach",
-    "border_check",
-    "shunt_in",
-    "disconnect",
-    "lift",
-    "swap",
-    "roll",
-    "lower",
-    "reconnect",
-    "shunt_out",
-    "couple",
-    "changer_pass",
-    "attach",
-    "brake_test",
-)
+OP_ORDER: tuple[str, ...] = get_args(Op)
 #: The skill each operation needs (DESIGN.md §4).
 OP_SKILL: dict[str, str] = {
     "detach": "coupling",
