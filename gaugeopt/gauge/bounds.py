@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 
 from gaugeopt.gauge.crews import crew_pools
+from gaugeopt.gauge.modes import possible_modes
 from gaugeopt.model.instance import Instance, Train, scaled
 
 
@@ -71,18 +72,6 @@ def _chain(inst: Instance, t: int, steps: list[tuple[int, str | None]]) -> int |
             return None
         t = s + dur
     return t
-
-
-def _modes(inst: Instance, train: Train) -> list[str]:
-    st = inst.station
-    if train.from_gauge == train.to_gauge:
-        return ["through"]
-    modes = []
-    if st.tracks and all(any(c.mass_t <= t.max_mass_t for t in st.tracks) for c in train.carriages):
-        modes.append("exchange")
-    if st.changer is not None and all(c.variable_gauge for c in train.carriages):
-        modes.append("changer")
-    return modes
 
 
 def _carriage_steps(inst: Instance, train: Train, j: int) -> list[tuple[int, str | None]]:
@@ -230,7 +219,7 @@ def train_dwell_bounds(inst: Instance) -> list[int | None]:
     """A lower bound on each train's dwell (None: the train cannot leave at all)."""
     out: list[int | None] = []
     for train in inst.trains:
-        deps = [_departure_bound(inst, train, m) for m in _modes(inst, train)]
+        deps = [_departure_bound(inst, train, m) for m in possible_modes(inst, train)]
         deps = [x for x in deps if x is not None]
         out.append(min(deps) - train.arrival if deps else None)
     return out

@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 from gaugeopt.core.problem import Choice, Demand, Duration, Lit, Problem, Reservoir, Resource
 from gaugeopt.gauge.bounds import train_dwell_bounds
 from gaugeopt.gauge.crews import CrewGroup, crew_groups, crew_pools
+from gaugeopt.gauge.modes import possible_modes
 from gaugeopt.model.instance import Instance, Train, scaled
+from gaugeopt.model.solution import OP_SKILL
 
 #: How a core task maps back to the contract: (train index, op, carriage index, block start).
 #: ``op`` is a DESIGN §4 operation, or one of the auxiliary kinds below.
@@ -66,9 +68,7 @@ class TrainModel:
     m: dict[tuple[int, int], Lit] = field(default_factory=dict)
     starts: list[Lit] = field(default_factory=list)  # s[i]: a block starts at carriage i
     block_tasks: dict[tuple[str, int], int] = field(default_factory=dict)  # (op, i)
-    occupy: dict[tuple[int, int], int] = field(default_factory=dict)  # (i, track)
     car_tasks: dict[tuple[str, int], int] = field(default_factory=dict)  # (op, j)
-    hold: dict[tuple[int, int], int] = field(default_factory=dict)  # (j, track)
     on_roll: list[Lit] = field(default_factory=list)
     on_individual: list[Lit] = field(default_factory=list)
     loco: dict[int, Lit] = field(default_factory=dict)  # loco pool index -> sel literal
@@ -95,17 +95,10 @@ class GaugeModel:
     crews: list[int]  # resource index per crew group
     crew_groups: list[CrewGroup]
     shunters: list[int]
-    tracks: list[int]
-    jacks: dict[int, int]  # individual track -> jack resource
-    changer: int | None
     locos: list[LocoInfo]
-    reservoirs: dict[tuple[int, str], int]
     derived: list[tuple[Lit, str, list[Lit]]]  # (lit, "and"|"or", inputs) in creation order
     train_bools: list[set[int]] = field(default_factory=list)  # literal indices per train
     train_tasks: list[set[int]] = field(default_factory=list)  # task indices per train
-
-    def resource_kind(self, task: int, k: int) -> str:
-        return self.meta[task].choices[k]
 
 
 class _Builder:
@@ -233,21 +226,9 @@ class _Builder:
         return r
 
     # --- trains ----------------------------------------------------------------------
-    def possible_modes(self, train: Train) -> list[str]:
-        if train.from_gauge == train.to_gauge:
-            return ["through"]
-        modes = []
-        if self.st.tracks and all(
-            any(c.mass_t <= t.max_mass_t for t in self.st.tracks) for c in train.carriages
-        ):
-            modes.append("exchange")
-        if self.st.changer is not None and all(c.variable_gauge for c in train.carriages):
-            modes.append("changer")
-        return modes
-
     def add_train(self, k: int, train: Train) -> TrainModel:
         p, d = self.p, self.d
-        modes = self.possible_modes(train)
+        modes = possible_modes(self.inst, train)
         if len(modes) == 1:
             lits = {modes[0]: p.true()}
         else:
@@ -388,7 +369,6 @@ class _Builder:
                     present=w,
                 )
                 p.add_span(occ, sin, sout)
-                tm.occupy[i, t] = occ
             if any(t in roll_tracks for t in allowed[i]):
                 r = self.new_and(f"rollblock:{train.id}:{i}", [s, tm.on_roll[i]])
                 dur = Duration(
@@ -421,36 +401,19 @@ class _Builder:
         for j, car in enumerate(cars):
             w_pct = car.work_pct
             ct = tm.car_tasks
-            ct["disconnect", j] = self.task(
-                TaskMeta(k, "disconnect", carriage=j),
-                scaled(d.disconnect, w_pct),
-                skill="coupling",
-                present=exch,
-            )
-            ct["lift", j] = self.task(
-                TaskMeta(k, "lift", carriage=j),
-                scaled(d.lift, w_pct),
-                skill="lifting",
-                present=exch,
-            )
-            ct["swap", j] = self.task(
-                TaskMeta(k, "swap", carriage=j),
-                scaled(d.swap_per_bogie * car.bogies, w_pct),
-                skill="bogie",
-                present=tm.on_individual[j],
-            )
-            ct["lower", j] = self.task(
-                TaskMeta(k, "lower", carriage=j),
-                scaled(d.lower, w_pct),
-                skill="lifting",
-                present=exch,
-            )
-            ct["reconnect", j] = self.task(
-                TaskMeta(k, "reconnect", carriage=j),
-                scaled(d.reconnect, w_pct),
-                skill="coupling",
-                present=exch,
-            )
+            for op, minutes, present in (
+                ("disconnect", d.disconnect, exch),
+                ("lift", d.lift, exch),
+                ("swap", d.swap_per_bogie * car.bogies, tm.on_individual[j]),
+                ("lower", d.lower, exch),
+                ("reconnect", d.reconnect, exch),
+            ):
+                ct[op, j] = self.task(
+                    TaskMeta(k, op, carriage=j),
+                    scaled(minutes, w_pct),
+                    skill=OP_SKILL[op],
+                    present=present,
+                )
             p.add_precedence(ct["disconnect", j], ct["lift", j])
             p.add_precedence(ct["lift", j], ct["swap", j])
             p.add_precedence(ct["swap", j], ct["lower", j])
@@ -480,7 +443,6 @@ class _Builder:
                     present=tm.z[j, t],
                 )
                 p.add_span(hold, ct["lift", j], ct["lower", j])
-                tm.hold[j, t] = hold
 
     def add_locomotives(self) -> None:
         """Each train picks one loco of its to_gauge; each loco hauls at most one train."""
@@ -537,11 +499,7 @@ def build(instance: Instance) -> GaugeModel:
         crews=b.crews,
         crew_groups=b.crew_groups,
         shunters=b.shunters,
-        tracks=b.tracks,
-        jacks=b.jacks,
-        changer=b.changer,
         locos=b.locos,
-        reservoirs=b.reservoirs,
         derived=b.derived,
         train_bools=train_bools,
         train_tasks=train_tasks,

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+from gaugeopt.gauge.modes import possible_modes
 from gaugeopt.model.instance import Instance, Train, scaled
 
 
 def _modes(inst: Instance, train: Train) -> tuple[bool, bool]:
     """(exchange possible, changer possible) for a train that changes gauge."""
-    st = inst.station
-    exchange = bool(st.tracks) and all(
-        any(c.mass_t <= t.max_mass_t for t in st.tracks) for c in train.carriages
-    )
-    changer = st.changer is not None and all(c.variable_gauge for c in train.carriages)
-    return exchange, changer
+    modes = possible_modes(inst, train)
+    return "exchange" in modes, "changer" in modes
 
 
 def _mode_reasons(inst: Instance) -> list[str]:
