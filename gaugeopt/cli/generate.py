@@ -18,10 +18,16 @@ def generate(
     size: str = typer.Option(
         "any", "--size", help="Size class: any, small, medium (day: also large)."
     ),
+    carriages: int | None = typer.Option(
+        None, "--carriages", help="single only: exactly N carriages (6..60) instead of --size."
+    ),
+    trains: int | None = typer.Option(
+        None, "--trains", help="day only: exactly N trains (4..40) instead of --size."
+    ),
     out_dir: Path = typer.Option(..., "--out", "-o", help="Folder to write the files into."),
 ) -> None:
     """Write feasible, realistic instances (figures of domain.md §7) as DIR/<name>.json."""
-    from gaugeopt.generate import FAMILIES, SIZES
+    from gaugeopt.generate import FAMILIES, FIXED, SIZES
     from gaugeopt.generate import generate as draw
     from gaugeopt.model.io import write_instance
 
@@ -29,10 +35,21 @@ def generate(
         raise fail(f"FAMILY: must be one of {', '.join(FAMILIES)}, got {family!r}")
     if size not in SIZES[family]:
         raise fail(f"--size: {family} has sizes {', '.join(SIZES[family])}, got {size!r}")
+    for option, value in (("carriages", carriages), ("trains", trains)):
+        if value is None:
+            continue
+        owner = next(f for f, (what, _) in FIXED.items() if what == option)
+        if family != owner:
+            raise fail(f"--{option}: only for family {owner}, got {value} for family {family}")
+        lo, hi = SIZES[family]["any"]
+        if not lo <= value <= hi:
+            raise fail(f"--{option}: must be {lo}..{hi}, got {value}")
+        if size != "any":
+            raise fail(f"--size: leave it out with --{option} (which fixes the size), got {size!r}")
     if out_dir.exists() and not out_dir.is_dir():
         raise fail(f"--out: {out_dir} is not a folder")
     for k in range(seed, seed + count):
-        inst = draw(family, k, size)
+        inst = draw(family, k, size, carriages=carriages, trains=trains)
         path = out_dir / f"{inst.name}.json"
         write_instance(inst, path)
         cars = sum(len(t.carriages) for t in inst.trains)

@@ -1,7 +1,8 @@
 """Seeded families of realistic instances for benchmarks.
 
 ``generate(family, seed, size=...)`` draws one instance of family ``single`` (one train of
-6-60 carriages), ``day`` (4-40 trains both ways) or ``scarce`` (lean resources). Figures
+6-60 carriages), ``day`` (4-40 trains both ways) or ``scarce`` (lean resources);
+``carriages=N`` (single) or ``trains=N`` (day) fixes the size exactly instead. Figures
 follow the team's domain research, ``../shared/research/domain.md`` §7, which cites its
 public sources; see :mod:`gaugeopt.generate.ranges`. Every instance returned is valid and
 feasible: the constructive scheduler (:func:`gaugeopt.construct.construct`) found a schedule
@@ -14,11 +15,11 @@ from __future__ import annotations
 import math
 import random
 
-from gaugeopt.generate.families import FAMILIES, LARGE_DAY_CARRIAGES, SIZES
+from gaugeopt.generate.families import FAMILIES, FIXED, LARGE_DAY_CARRIAGES, SIZES
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import parse_instance
 
-__all__ = ["FAMILIES", "LARGE_DAY_CARRIAGES", "SIZES", "generate"]
+__all__ = ["FAMILIES", "FIXED", "LARGE_DAY_CARRIAGES", "SIZES", "fixed_count", "generate"]
 
 #: Re-draws tried before giving up on a (family, size, seed).
 MAX_ATTEMPTS = 50
@@ -31,13 +32,50 @@ def _feasible(inst: Instance) -> bool:
     return construct(inst, time_limit=math.inf, seed=0) is not None
 
 
-def generate(family: str, seed: int, size: str = "any") -> Instance:
+def fixed_count(
+    family: str, size: str = "any", carriages: int | None = None, trains: int | None = None
+) -> tuple[int, str] | None:
+    """The exact count asked for and its name tag (``(6, "c06")``), or None for a drawn size.
+
+    Raises ValueError when ``carriages`` is given for a family other than ``single``,
+    ``trains`` for one other than ``day``, the count lies outside the family's range
+    (``SIZES[family]["any"]``), or a size class other than ``any`` is given as well.
+    """
+    asked = {k: v for k, v in (("carriages", carriages), ("trains", trains)) if v is not None}
+    if not asked:
+        return None
+    if len(asked) > 1:
+        raise ValueError("give carriages (single) or trains (day), not both")
+    ((what, n),) = asked.items()
+    owner = next(f for f, (w, _) in FIXED.items() if w == what)
+    if family != owner:
+        raise ValueError(f"{what} fixes the size of family {owner!r} only, not {family!r}")
+    lo, hi = SIZES[family]["any"]
+    if not lo <= n <= hi:
+        raise ValueError(f"{what} must be {lo}..{hi} for family {family!r}, got {n}")
+    if size != "any":
+        raise ValueError(f"{what} fixes the size; size class {size!r} cannot be given as well")
+    return n, f"{FIXED[family][1]}{n:02d}"
+
+
+def generate(
+    family: str,
+    seed: int,
+    size: str = "any",
+    *,
+    carriages: int | None = None,
+    trains: int | None = None,
+) -> Instance:
     """A feasible instance of ``family`` (``single``, ``day``, ``scarce``) drawn from ``seed``.
 
     ``size`` picks a size class of the family (:data:`SIZES`): ``single`` small = 6-24,
     medium = 30-60 carriages; ``day`` small = 4-6, medium = 10-20, large = 30-40 trains
     (and at least 500 carriages); ``scarce`` small = 1-3, medium = 4-8 trains; ``any`` = the
-    family's whole range. Raises ValueError for an unknown family or size.
+    family's whole range. Instead of a size class, ``carriages`` (single, 6-60) or
+    ``trains`` (day, 4-40) fixes the count exactly; everything else is drawn as for ``any``,
+    from its own random stream, and the name says the count (``single-c06-0001``,
+    ``day-t30-0001``) where a size class gives ``single-small-0001``. Raises ValueError for
+    an unknown family or size, or a count :func:`fixed_count` rejects.
     """
     if family not in FAMILIES:
         raise ValueError(f"unknown family {family!r}; choose from {', '.join(FAMILIES)}")
@@ -45,11 +83,13 @@ def generate(family: str, seed: int, size: str = "any") -> Instance:
         raise ValueError(
             f"family {family!r} has no size {size!r}; choose from {', '.join(SIZES[family])}"
         )
-    name = f"{family}-{size}-{seed:04d}"
+    fixed = fixed_count(family, size, carriages, trains)
+    n, tag = (None, size) if fixed is None else fixed
+    name = f"{family}-{tag}-{seed:04d}"
     for attempt in range(MAX_ATTEMPTS):
         # A string seed is hashed with SHA-512 by `random`: stable across runs and platforms.
-        rng = random.Random(f"gaugeopt:{family}:{size}:{seed}:{attempt}")
-        data = FAMILIES[family](rng, size)
+        rng = random.Random(f"gaugeopt:{family}:{tag}:{seed}:{attempt}")
+        data = FAMILIES[family](rng, size, n)
         inst = parse_instance({"name": name, **data}, source=name)
         if _feasible(inst):
             return inst

@@ -24,6 +24,10 @@ SIZES: dict[str, dict[str, tuple[int, int]]] = {
 }
 #: Least carriages of a ``large`` day.
 LARGE_DAY_CARRIAGES = 500
+#: Families whose size can also be fixed exactly: the counted thing and its name tag
+#: (``single-c06-0001``: 6 carriages; ``day-t30-0001``: 30 trains). The allowed range is
+#: the family's whole range, ``SIZES[family]["any"]``.
+FIXED: dict[str, tuple[str, str]] = {"single": ("carriages", "c"), "day": ("trains", "t")}
 
 
 def _station(
@@ -69,10 +73,14 @@ def _directions(rng: random.Random, n: int) -> list[int]:
     return dirs
 
 
-def single(rng: random.Random, size: str) -> dict[str, Any]:
-    """One train of 6-60 carriages at a shed of 2-4 tracks (passenger, special or freight)."""
-    lo, hi = SIZES["single"][size]
-    n = rng.randint(lo, hi)
+def single(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
+    """One train of 6-60 carriages at a shed of 2-4 tracks (passenger, special or freight).
+
+    ``n`` fixes the carriages; otherwise they are drawn from the size class.
+    """
+    if n is None:
+        lo, hi = SIZES["single"][size]
+        n = rng.randint(lo, hi)
     changer = rng.random() < 0.3
     kind = kind_for(rng, n, changer=changer)
     arrival = 5 * rng.randint(0, 72)
@@ -100,15 +108,17 @@ def single(rng: random.Random, size: str) -> dict[str, Any]:
     }
 
 
-def day(rng: random.Random, size: str) -> dict[str, Any]:
+def day(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
     """A day of 4-40 trains both ways: passenger, freight, special, variable-gauge, through.
 
     Freight block trains are 16-44 wagons (24-44 on large days); the station grows with the
     traffic (domain.md §7 gives 2-4 tracks and 4-10 teams per shift for a passenger shed;
     busier days get up to 8 tracks and more teams, like Dostyk's 52 exchange positions).
+    ``n`` fixes the number of trains; otherwise it is drawn from the size class.
     """
-    lo, hi = SIZES["day"][size]
-    n = rng.randint(lo, hi)
+    if n is None:
+        lo, hi = SIZES["day"][size]
+        n = rng.randint(lo, hi)
     changer = rng.random() < 0.4
     freight_cars = R.LARGE_DAY_FREIGHT_CARS if size == "large" else R.SHORT_FREIGHT_CARS
     arrivals, dirs = _arrivals(rng, n), _directions(rng, n)
@@ -159,15 +169,16 @@ def day(rng: random.Random, size: str) -> dict[str, Any]:
     }
 
 
-def scarce(rng: random.Random, size: str) -> dict[str, Any]:
+def scarce(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
     """1-8 trains of 8-24 carriages at a lean station.
 
     Few jack sets (1-2 per individual track), thin crews (one team per skill group) on
     narrow 8-hour day shifts, bogie stock of exactly the largest train's need, no spare
     locomotives, and in every train 1-3 heavy carriages (101-120 t) that only one track lifts.
     """
-    lo, hi = SIZES["scarce"][size]
-    n = rng.randint(lo, hi)
+    if n is None:
+        lo, hi = SIZES["scarce"][size]
+        n = rng.randint(lo, hi)
     arrivals, dirs = _arrivals(rng, n), _directions(rng, n)
     trains = []
     for k in range(n):
@@ -202,7 +213,9 @@ def scarce(rng: random.Random, size: str) -> dict[str, Any]:
     }
 
 
-FAMILIES: dict[str, Callable[[random.Random, str], dict[str, Any]]] = {
+#: Recipes: ``recipe(rng, size, n)``; ``n`` (carriages of a single, trains otherwise) fixes
+#: the count, ``None`` draws it from the size class.
+FAMILIES: dict[str, Callable[[random.Random, str, int | None], dict[str, Any]]] = {
     "single": single,
     "day": day,
     "scarce": scarce,
