@@ -52,6 +52,13 @@ WARM_SHARE_LARGE = 0.3
 WARM_SHARE_SMALL = 0.03
 WARM_SMALL_CARRIAGES = 30
 
+#: CP-SAT's full-model worker on a single train (with 2 workers or more): the search for
+#: the objective's lower bound. Measured at 30 s, 2 workers, from no hint: bounds 800 -> 975
+#: (single-small-0006, 7 carriages) and 920 -> 970 (single-small-0010) with schedules as
+#: good or better, no change on brest-passenger and khasan-armoured. Days keep the default
+#: (their last whole-model search is short; see LNS_SHARE).
+SINGLE_TRAIN_SUBSOLVERS = ["objective_lb_search"]
+
 #: Reproducible runs (one worker) budget CP-SAT in its deterministic time, at this many
 #: units per second of the time limit: measured here at 0.06 units/s on single trains
 #: (0.012 on an 11-train day, where the clock then ends the search first and the run is
@@ -80,7 +87,7 @@ def _warm_start(
     seed: int,
     deterministic: bool,
     on_improve: Callable[[Solution], None],
-    target: int | None,
+    target: int | Callable[[], int | None] | None,
 ) -> Solution | None:
     from gaugeopt.construct import construct
 
@@ -128,7 +135,15 @@ def solve(
         return Result(inst, sol, reasons=reasons, runtime=time.perf_counter() - t0)
 
     deterministic = workers == 1
-    analytic = lower_bound(inst)
+    # The search-free bound is worked out after the first constructive pass (a day of 40
+    # trains takes about 0.5 s for each), so the first schedule comes first.
+    known: list[int | None] = []
+
+    def analytic_bound() -> int | None:
+        if not known:
+            known.append(lower_bound(inst))
+        return known[0]
+
     trace: list[tuple[float, int]] = []
 
     def report(_elapsed: float, objective: int, bound: float) -> None:
@@ -149,10 +164,13 @@ def solve(
             max(0.05, (WARM_SHARE_LARGE if large else WARM_SHARE_SMALL) * time_limit),
             seed,
             deterministic,
-            on_improve=lambda sol: report(0.0, sol.objective, float(analytic or 0)),
-            target=analytic,
+            on_improve=lambda sol: report(
+                0.0, sol.objective, float(known[0] or 0) if known else 0.0
+            ),
+            target=analytic_bound,
         )
     warm_time = time.perf_counter() - t_warm
+    analytic = analytic_bound()
     t_build = time.perf_counter()
     model = build(inst)
     build_time = time.perf_counter() - t_build
@@ -174,8 +192,10 @@ def solve(
     remaining = time_limit - (time.perf_counter() - t0)
     proven = warm is not None and analytic is not None and warm.objective <= analytic
     lns_share = 0.0
-    if hint is not None and remaining > LNS_MIN_SECONDS and not proven:
-        whole = len(model.problem.tasks) <= FULL_SEARCH_MAX_TASKS
+    whole = len(model.problem.tasks) <= FULL_SEARCH_MAX_TASKS
+    # Without the whole-model search, neighbourhoods are the only search left: they run
+    # however little time remains (each sub-solve stops at the time limit).
+    if hint is not None and (remaining > LNS_MIN_SECONDS or not whole) and not proven:
         lns_share = (LNS_SHARE if len(inst.trains) > 1 else LNS_SHARE_SINGLE) if whole else 1.0
         lns_time = lns_share * remaining
         incumbent, lns_stats = improve(
@@ -200,6 +220,8 @@ def solve(
         hint = CoreHint.from_result(incumbent)
 
     remaining = max(0.1, time_limit - (time.perf_counter() - t0))
+    if len(inst.trains) == 1 and workers > 1:
+        params["subsolvers"] = SINGLE_TRAIN_SUBSOLVERS
     if deterministic:
         params["max_deterministic_time"] = DETERMINISTIC_RATE * (1.0 - lns_share) * time_limit
     upper = None
@@ -208,8 +230,9 @@ def solve(
     if upper is not None and analytic is not None and upper <= analytic:
         # The schedule in hand meets the lower bound: it is optimal, nothing to search.
         core = incumbent or as_core_result(model, solution_values(model, warm), upper)
-    elif incumbent is not None and len(model.problem.tasks) > FULL_SEARCH_MAX_TASKS:
-        core = incumbent
+    elif hint is not None and not whole:
+        # Building and presolving the whole model alone outlasts the time left.
+        core = incumbent or as_core_result(model, solution_values(model, warm), upper)
     else:
         core = solve_problem(
             model.problem,

@@ -21,7 +21,7 @@ def construct(
     restarts: int | None = None,
     max_cuts: int = 3,
     on_improve: Callable[[Solution], None] | None = None,
-    target: int | None = None,
+    target: int | Callable[[], int | None] | None = None,
 ) -> Solution | None:
     """A feasible schedule built by greedy serial schedule generation, or None if none found.
 
@@ -33,7 +33,9 @@ def construct(
     time left. `max_cuts` is how many block counts each train tries in exchange mode. The
     best objective wins; the result has status ``feasible`` and no lower bound.
     ``on_improve`` is called with each schedule better than all before it. The search
-    stops as soon as a schedule reaches ``target`` (a known lower bound).
+    stops as soon as a schedule reaches ``target``: a known lower bound, or a function that
+    computes one, called once after the first pass (so the first schedule is not held up
+    while the bound is worked out).
     """
     if restarts is None and math.isinf(time_limit):
         restarts = 0
@@ -52,6 +54,9 @@ def construct(
                 on_improve(sol)
 
     def time_left() -> bool:
+        nonlocal target
+        if callable(target):
+            target = target()
         if target is not None and best is not None and best.objective <= target:
             return False
         return time.perf_counter() - t0 + slowest <= time_limit

@@ -82,6 +82,9 @@ def improve(
             break
         hood = neighbourhood(rng, best, intensity)
         part = restrict(problem, best, hood.tasks, hood.bools)
+        left = time_limit - (time.perf_counter() - t0)  # restricting a large day takes time
+        if left < 0.2:
+            break
         sub_params = dict(params or {})
         if iterations is not None:
             sub_params["max_deterministic_time"] = deterministic_rate * step

@@ -63,7 +63,8 @@ class CpsatModel:
         params: dict[str, object] | None = None,
         model: cp.CpModel | None = None,
     ) -> CoreResult:
-        """Solve; times in the result count from ``t0`` (default: now).
+        """Solve within ``time_limit`` seconds of ``t0`` (default: now), so a model built
+        since ``t0`` spends part of it; times in the result count from ``t0`` too.
 
         ``model`` solves a clone of :attr:`model` with constraints added (same variables),
         as large-neighbourhood search does.
@@ -72,7 +73,8 @@ class CpsatModel:
         build_time = time.perf_counter() - t0
         solver = cp.CpSolver()
         settings = solver.parameters
-        settings.max_time_in_seconds = time_limit
+        # The limit counts from ``t0``: building the model (large on a whole day) is part of it.
+        settings.max_time_in_seconds = max(0.05, time_limit - build_time)
         settings.num_workers = workers
         settings.random_seed = seed
         settings.log_search_progress = log
@@ -81,7 +83,12 @@ class CpsatModel:
         # handler and ``stop`` decide instead.
         settings.catch_sigint_signal = False
         for name, value in (params or {}).items():
-            setattr(settings, name, value)
+            if isinstance(value, list | tuple):  # a repeated field (e.g. ``subsolvers``)
+                field = getattr(settings, name)
+                field.clear()
+                field.extend(value)
+            else:
+                setattr(settings, name, value)
         offset = self.problem.objective_offset
         callback = Progress(t0, on_progress, stop, self.objective is not None, offset)
         with StopWatcher(solver, stop):
