@@ -226,8 +226,14 @@ def train_dwell_bounds(inst: Instance) -> list[int | None]:
 
 
 def lower_bound(inst: Instance) -> int | None:
-    """Σ weight × dwell bound over the trains (None if some train can never leave)."""
+    """The larger of Σ weight × (dwell bound of each train alone) and the bound of
+    :func:`gaugeopt.gauge.station_bound.station_bound`, where the trains share the
+    station (None if some train can never leave)."""
+    from gaugeopt.gauge.station_bound import station_bound  # it imports this module
+
     bounds = train_dwell_bounds(inst)
     if any(b is None for b in bounds):
         return None
-    return sum(t.weight * b for t, b in zip(inst.trains, bounds, strict=True))
+    alone = sum(t.weight * b for t, b in zip(inst.trains, bounds, strict=True))
+    shared = station_bound(inst, own=bounds)
+    return alone if shared is None else max(alone, shared)
