@@ -13,7 +13,7 @@ from pathlib import Path
 from gaugeopt.core import CoreHint, TaskHint, solve_problem
 from gaugeopt.core.lns import improve
 from gaugeopt.core.result import CoreResult
-from gaugeopt.gauge.bounds import lower_bound
+from gaugeopt.gauge.bounds import lower_bound, train_dwell_bounds
 from gaugeopt.gauge.build import build
 from gaugeopt.gauge.decode import decode
 from gaugeopt.gauge.hint import ModelValues, as_core_result, solution_values
@@ -135,13 +135,16 @@ def solve(
         return Result(inst, sol, reasons=reasons, runtime=time.perf_counter() - t0)
 
     deterministic = workers == 1
-    # The search-free bound is worked out after the first constructive pass (a day of 40
-    # trains takes about 0.5 s for each), so the first schedule comes first.
+    # The search-free bounds are worked out after the first constructive pass (a day of 40
+    # trains takes about 0.5 s for each), so the first schedule comes first; each train's
+    # own bound is kept for the model's departure floors.
+    own: list[int | None] = []
     known: list[int | None] = []
 
     def analytic_bound() -> int | None:
         if not known:
-            known.append(lower_bound(inst))
+            own.extend(train_dwell_bounds(inst))
+            known.append(lower_bound(inst, own=own))
         return known[0]
 
     trace: list[tuple[float, int]] = []
@@ -172,7 +175,7 @@ def solve(
     warm_time = time.perf_counter() - t_warm
     analytic = analytic_bound()
     t_build = time.perf_counter()
-    model = build(inst)
+    model = build(inst, dwell_bounds=own)
     build_time = time.perf_counter() - t_build
     hint = None
     if warm is not None:
@@ -227,11 +230,10 @@ def solve(
     upper = None
     if hint is not None:
         upper = incumbent.objective if incumbent is not None else warm.objective
-    if upper is not None and analytic is not None and upper <= analytic:
-        # The schedule in hand meets the lower bound: it is optimal, nothing to search.
-        core = incumbent or as_core_result(model, solution_values(model, warm), upper)
-    elif hint is not None and not whole:
-        # Building and presolving the whole model alone outlasts the time left.
+    at_bound = upper is not None and analytic is not None and upper <= analytic
+    if upper is not None and (at_bound or not whole):
+        # Nothing to search: the schedule in hand meets the lower bound, or building and
+        # presolving the whole model alone would outlast the time left.
         core = incumbent or as_core_result(model, solution_values(model, warm), upper)
     else:
         core = solve_problem(

@@ -63,7 +63,7 @@ from dataclasses import dataclass
 
 from gaugeopt.gauge.crews import crew_groups
 from gaugeopt.gauge.modes import possible_modes
-from gaugeopt.model.instance import Durations, Instance, Track, Train, scaled
+from gaugeopt.model.instance import Durations, Instance, Track, Train, carriage_minutes
 
 #: Stands for "no schedule" in the lazy search over configurations.
 _NEVER = 1 << 60
@@ -151,14 +151,16 @@ class _Station:
         return seen == k
 
 
-def _loco_ready(inst: Instance, train: Train) -> int | None:
-    """Earliest moment any locomotive of the train's outbound gauge can be free."""
+def loco_release_times(inst: Instance, gauge: int) -> list[int]:
+    """When each locomotive of ``gauge`` can first be free, earliest first: a station
+    locomotive from ``available_from``, an inbound one at its train's earliest detach end
+    plus ``loco_turnaround``."""
     st = inst.station
-    times = [lo.available_from for lo in st.locomotives if lo.gauge == train.to_gauge]
+    times = [lo.available_from for lo in st.locomotives if lo.gauge == gauge]
     for other in inst.trains:
-        if other.inbound_loco is not None and other.inbound_loco.gauge == train.to_gauge:
+        if other.inbound_loco is not None and other.inbound_loco.gauge == gauge:
             times.append(other.arrival + st.durations.detach + st.loco_turnaround)
-    return min(times) if times else None
+    return sorted(times)
 
 
 class _Duty:
@@ -390,10 +392,7 @@ def _cars(
     d = st.inst.station.durations
     out = []
     for car in train.carriages:
-        w = car.work_pct
-        dis, lift = scaled(d.disconnect, w), scaled(d.lift, w)
-        lower, rec = scaled(d.lower, w), scaled(d.reconnect, w)
-        swap = scaled(d.swap_per_bogie * car.bogies, w)
+        dis, lift, swap, lower, rec = carriage_minutes(d, car)
         roll = d.roll_setup + d.roll_per_bogie * car.bogies
         share = 0 if cfg == "roll" else d.roll_per_bogie * car.bogies
         ways = {t.method for t in tracks if t.max_mass_t >= car.mass_t}
@@ -1018,7 +1017,7 @@ def _departure_bound(st: _Station, train: Train, mode: str) -> int | None:
     border = train.border_check if train.border_check is not None else d.border_check
     checked = st.start("customs", train.arrival, border)
     detached = st.chain(train.arrival, [(d.detach, "coupling")])
-    loco = _loco_ready(st.inst, train)
+    loco = min(loco_release_times(st.inst, train.to_gauge), default=None)
     if checked is None or detached is None or loco is None:
         return None
     base = max(checked + border, train.earliest_departure or 0)
@@ -1039,13 +1038,14 @@ def train_dwell_bounds(inst: Instance) -> list[int | None]:
     return out
 
 
-def lower_bound(inst: Instance) -> int | None:
+def lower_bound(inst: Instance, *, own: list[int | None] | None = None) -> int | None:
     """The larger of Σ weight × (dwell bound of each train alone) and the bound of
     :func:`gaugeopt.gauge.station_bound.station_bound`, where the trains share the
-    station (None if some train can never leave)."""
+    station (None if some train can never leave). ``own``: :func:`train_dwell_bounds`,
+    if the caller has it."""
     from gaugeopt.gauge.station_bound import station_bound  # it imports this module
 
-    bounds = train_dwell_bounds(inst)
+    bounds = train_dwell_bounds(inst) if own is None else own
     if any(b is None for b in bounds):
         return None
     alone = sum(t.weight * b for t, b in zip(inst.trains, bounds, strict=True))

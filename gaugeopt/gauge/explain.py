@@ -30,7 +30,7 @@ from gaugeopt.model.instance import (
     Instance,
     Locomotive,
     Shunter,
-    scaled,
+    carriage_minutes,
 )
 
 #: Seconds given to one feasibility test at least (the budget is shared among the tests).
@@ -60,10 +60,8 @@ def _serial_work(inst: Instance) -> int:
         total += per_train + (t.border_check or 0) + d.couple_per_carriage * n
         total += d.changer_per_carriage * n + d.roll_setup
         for c in t.carriages:
-            w = c.work_pct
             total += 2 * d.shunt + d.roll_per_bogie * c.bogies
-            total += sum(scaled(x, w) for x in (d.disconnect, d.lift, d.lower, d.reconnect))
-            total += scaled(d.swap_per_bogie * c.bogies, w)
+            total += sum(carriage_minutes(d, c))
     return total
 
 

@@ -23,7 +23,6 @@ import random
 
 from gaugeopt.core.lns import Neighbourhood, NeighbourhoodFn
 from gaugeopt.core.result import CoreResult
-from gaugeopt.gauge.bounds import train_dwell_bounds
 from gaugeopt.gauge.build import GaugeModel
 
 #: Tasks a time-window neighbourhood frees at full intensity.
@@ -33,7 +32,7 @@ WINDOW_TASKS = 600
 def neighbourhoods(model: GaugeModel) -> NeighbourhoodFn:
     """A neighbourhood chooser for :func:`gaugeopt.core.lns.improve` on ``model``."""
     inst = model.instance
-    floors = [b or 0 for b in train_dwell_bounds(inst)]
+    floors = [b or 0 for b in model.dwell_floor]
     n_trains = len(inst.trains)
 
     def stays(best: CoreResult) -> list[tuple[int, int]]:

@@ -90,10 +90,10 @@ from dataclasses import dataclass, field
 
 from ortools.linear_solver import pywraplp
 
-from gaugeopt.gauge.bounds import train_dwell_bounds
+from gaugeopt.gauge.bounds import loco_release_times, train_dwell_bounds
 from gaugeopt.gauge.crews import crew_pools
 from gaugeopt.gauge.modes import possible_modes
-from gaugeopt.model.instance import Instance, Track, Train, scaled
+from gaugeopt.model.instance import Instance, Track, Train, carriage_minutes
 
 INF = float("inf")
 #: Rounds of cutting planes at most, and a safety net in seconds. The bound is valid
@@ -245,11 +245,12 @@ class _Train:
         cs = train.carriages
         self.inst = inst
         self.n = len(cs)
-        self.disc = [scaled(d.disconnect, c.work_pct) for c in cs]
-        self.lift = [scaled(d.lift, c.work_pct) for c in cs]
-        self.swap = [scaled(d.swap_per_bogie * c.bogies, c.work_pct) for c in cs]
-        self.lower = [scaled(d.lower, c.work_pct) for c in cs]
-        self.rec = [scaled(d.reconnect, c.work_pct) for c in cs]
+        own = [carriage_minutes(d, c) for c in cs]
+        self.disc = [m.disconnect for m in own]
+        self.lift = [m.lift for m in own]
+        self.swap = [m.swap for m in own]
+        self.lower = [m.lower for m in own]
+        self.rec = [m.reconnect for m in own]
         self.mass = [c.mass_t for c in cs]
         # shortest swap or roll of each carriage on the tracks that can lift it (a roll
         # lasts at least its setup plus this carriage's bogies)
@@ -336,16 +337,6 @@ def _block_work(inst: Instance, b: _Block, shunt: bool, roll: bool, swap: bool) 
                 c += b.swap
             best = min(best, c)
     return best
-
-
-def _loco_ready(inst: Instance, gauge: int) -> list[float]:
-    """When each locomotive of ``gauge`` can first be free, earliest first."""
-    st = inst.station
-    times = [float(lo.available_from) for lo in st.locomotives if lo.gauge == gauge]
-    for other in inst.trains:
-        if other.inbound_loco is not None and other.inbound_loco.gauge == gauge:
-            times.append(float(other.arrival + st.durations.detach + st.loco_turnaround))
-    return sorted(times)
 
 
 @dataclass(frozen=True)
@@ -445,7 +436,7 @@ def _ops(inst: Instance, train: Train, tr: _Train | None, mode: str) -> list[_Op
             ),
             _Op("coupling", False, False, False, couple, ready - couple, finish, couple),
         ]
-    loco = min(_loco_ready(inst, train.to_gauge), default=0.0) - train.arrival
+    loco = min(loco_release_times(inst, train.to_gauge), default=0) - train.arrival
     attach = max(ready, loco)
     ops.append(_Op("coupling", False, False, False, d.attach, attach, d.brake_test, d.attach))
     ops.append(_Op("brake", False, False, False, d.brake_test, attach + d.attach, 0, d.brake_test))
@@ -580,7 +571,7 @@ def _resources(inst: Instance) -> list[_Resource]:
     ]
     fluid = _fluid(inst)
     locos = {
-        g: _Resource(f"locos {g}", supply=[(x, 1) for x in _loco_ready(inst, g)])
+        g: _Resource(f"locos {g}", supply=[(float(x), 1) for x in loco_release_times(inst, g)])
         for g in sorted({t.to_gauge for t in inst.trains})
     }
     bogies: dict[tuple[int, str], _Resource] = {}

@@ -30,6 +30,11 @@ LARGE_DAY_CARRIAGES = 500
 FIXED: dict[str, tuple[str, str]] = {"single": ("carriages", "c"), "day": ("trains", "t")}
 
 
+def _count(rng: random.Random, family: str, size: str, n: int | None) -> int:
+    """``n`` if fixed, else a count drawn from the family's size class."""
+    return n if n is not None else rng.randint(*SIZES[family][size])
+
+
 def _station(
     rng: random.Random,
     name: str,
@@ -78,9 +83,7 @@ def single(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any
 
     ``n`` fixes the carriages; otherwise they are drawn from the size class.
     """
-    if n is None:
-        lo, hi = SIZES["single"][size]
-        n = rng.randint(lo, hi)
+    n = _count(rng, "single", size, n)
     changer = rng.random() < 0.3
     kind = kind_for(rng, n, changer=changer)
     arrival = 5 * rng.randint(0, 72)
@@ -116,9 +119,7 @@ def day(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
     busier days get up to 8 tracks and more teams, like Dostyk's 52 exchange positions).
     ``n`` fixes the number of trains; otherwise it is drawn from the size class.
     """
-    if n is None:
-        lo, hi = SIZES["day"][size]
-        n = rng.randint(lo, hi)
+    n = _count(rng, "day", size, n)
     changer = rng.random() < 0.4
     freight_cars = R.LARGE_DAY_FREIGHT_CARS if size == "large" else R.SHORT_FREIGHT_CARS
     arrivals, dirs = _arrivals(rng, n), _directions(rng, n)
@@ -176,9 +177,7 @@ def scarce(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any
     narrow 8-hour day shifts, bogie stock of exactly the largest train's need, no spare
     locomotives, and in every train 1-3 heavy carriages (101-120 t) that only one track lifts.
     """
-    if n is None:
-        lo, hi = SIZES["scarce"][size]
-        n = rng.randint(lo, hi)
+    n = _count(rng, "scarce", size, n)
     arrivals, dirs = _arrivals(rng, n), _directions(rng, n)
     trains = []
     for k in range(n):

@@ -10,7 +10,7 @@ surface as one-line :class:`~gaugeopt.errors.InputError` messages through
 from __future__ import annotations
 
 import itertools
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -182,6 +182,28 @@ class Instance(_Model):
 def scaled(minutes: int, work_pct: int) -> int:
     """ceil(minutes * work_pct / 100) in integer arithmetic (DESIGN.md §4)."""
     return (minutes * work_pct + 99) // 100
+
+
+class CarriageMinutes(NamedTuple):
+    """How long each operation of one carriage lasts (swap: on an ``individual`` track)."""
+
+    disconnect: int
+    lift: int
+    swap: int
+    lower: int
+    reconnect: int
+
+
+def carriage_minutes(d: Durations, car: Carriage) -> CarriageMinutes:
+    """The station's per-carriage durations scaled by the carriage's ``work_pct``."""
+    w = car.work_pct
+    return CarriageMinutes(
+        scaled(d.disconnect, w),
+        scaled(d.lift, w),
+        scaled(d.swap_per_bogie * car.bogies, w),
+        scaled(d.lower, w),
+        scaled(d.reconnect, w),
+    )
 
 
 def semantic_errors(inst: Instance) -> list[tuple[str, str]]:

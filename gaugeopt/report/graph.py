@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gaugeopt.model.instance import Instance, Train, scaled
+from gaugeopt.model.instance import Instance, Train, carriage_minutes, scaled
 from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS, Task, TrainPlan
 
 TaskKey = tuple[str, str, str | int | None]
@@ -136,14 +136,11 @@ def any_blocks_dwell(instance: Instance, train: Train) -> int:
         chains = []
         for car in train.carriages:
             methods = {t.method for t in st.tracks if t.max_mass_t >= car.mass_t}
-            w = car.work_pct
-            common = (
-                scaled(d.disconnect, w) + scaled(d.lift, w) + scaled(d.lower, w)
-                + scaled(d.reconnect, w)
-            )  # fmt: skip
+            m = carriage_minutes(d, car)
+            common = m.disconnect + m.lift + m.lower + m.reconnect
             per = []
             if "individual" in methods:
-                per.append(common + scaled(d.swap_per_bogie * car.bogies, w))
+                per.append(common + m.swap)
             if "roll" in methods:
                 per.append(common + d.roll_setup + d.roll_per_bogie * car.bogies)
             chains.append(min(per) if per else None)
