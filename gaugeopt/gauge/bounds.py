@@ -163,15 +163,14 @@ def loco_release_times(inst: Instance, gauge: int) -> list[int]:
     return sorted(times)
 
 
-class _Duty:
-    """How many crews of a set are on duty over time, and its integral (pooled capacity)."""
+class _Profile:
+    """A rate that changes by c at each (t, c) of ``events`` (0 before the first), and its
+    integral."""
 
-    def __init__(self, groups: list) -> None:
+    def __init__(self, events: Iterable[tuple[int, int]]) -> None:
         changes: dict[int, int] = {}
-        for _, shifts, cnt in groups:
-            for s0, s1 in shifts:
-                changes[s0] = changes.get(s0, 0) + cnt
-                changes[s1] = changes.get(s1, 0) - cnt
+        for t, c in events:
+            changes[t] = changes.get(t, 0) + c
         self.times = sorted(changes)
         self.rates: list[int] = []
         self.area: list[int] = []  # integral up to each time
@@ -182,6 +181,32 @@ class _Duty:
             rate += changes[t]
             self.rates.append(rate)
             self.area.append(total)
+
+    def integral(self, t: int) -> int:
+        """The rate's integral before t."""
+        i = bisect.bisect_right(self.times, t) - 1
+        return 0 if i < 0 else self.area[i] + self.rates[i] * (t - self.times[i])
+
+    def reach(self, value: int) -> int | None:
+        """Least t with integral(t) >= value (None: never)."""
+        i = bisect.bisect_left(self.area, value)
+        if i == len(self.area):
+            return None
+        if i == 0:
+            return self.times[0]
+        return self.times[i - 1] + -(-(value - self.area[i - 1]) // self.rates[i - 1])
+
+
+class _Duty(_Profile):
+    """How many crews of a set are on duty over time, and its integral (pooled capacity)."""
+
+    def __init__(self, groups: list) -> None:
+        super().__init__(
+            (t, c * sign)
+            for _, shifts, c in groups
+            for shift in shifts
+            for t, sign in zip(shift, (1, -1), strict=True)
+        )
         self.ends = sorted((s1, cnt) for _, shifts, cnt in groups for _, s1 in shifts)
         self.shortest = min((s1 - s0 for _, shifts, _ in groups for s0, s1 in shifts), default=0)
 
@@ -194,20 +219,6 @@ class _Duty:
             lost += self.ends[i][1] * (self.ends[i][0] - t)
             i += 1
         return lost
-
-    def integral(self, t: int) -> int:
-        """Crew time on duty before t."""
-        i = bisect.bisect_right(self.times, t) - 1
-        return 0 if i < 0 else self.area[i] + self.rates[i] * (t - self.times[i])
-
-    def reach(self, value: int) -> int | None:
-        """Least t with integral(t) >= value (None: never)."""
-        i = bisect.bisect_left(self.area, value)
-        if i == len(self.area):
-            return None
-        if i == 0:
-            return self.times[0]
-        return self.times[i - 1] + -(-(value - self.area[i - 1]) // self.rates[i - 1])
 
 
 def _crew_bound(st: _Station, ops: Sequence[_Op]) -> int | None:
@@ -299,7 +310,7 @@ def _crew_bounds(
                 if s1 - lo >= u:
                     events.append((lo + e, cnt))
                     events.append((s1 + e, -cnt))
-        t = _cover_time(events, work)
+        t = _Profile(events).reach(work)
         if t is None:
             return None
         best = max(best, t)
@@ -309,21 +320,6 @@ def _crew_bounds(
 
 def _copy(per: dict[str, list[int]]) -> dict[str, list[int]]:
     return {s: list(p) for s, p in per.items()}
-
-
-def _cover_time(events: list[tuple[int, int]], work: int) -> int | None:
-    """Least T with ∫_{-inf}^{T} rate >= work, the rate changing by c at each (t, c)."""
-    events.sort()
-    done = rate = prev = 0
-    for x, dc in events:
-        if rate > 0:
-            gain = rate * (x - prev)
-            if done + gain >= work:
-                return prev + -(-(work - done) // rate)
-            done += gain
-        rate += dc
-        prev = x
-    return None
 
 
 def _shunter_bound(shunters: int, ops: Sequence[_Op]) -> int | None:
