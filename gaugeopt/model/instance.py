@@ -10,9 +10,10 @@ surface as one-line :class:`~gaugeopt.errors.InputError` messages through
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 #: Upper bound for any time or duration (minutes): about 19 years. Larger values are
 #: rejected as absurd rather than risking integer overflow in the solver.
@@ -39,6 +40,21 @@ Shift = Annotated[
 ]
 
 
+def _check_epoch(value: str) -> str:
+    """An ISO 8601 date and time with its UTC offset (DESIGN.md §3, v1.1)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date and time, e.g. 2025-09-02T00:00:00+08:00") from None
+    if moment.utcoffset() is None:
+        raise ValueError("must carry its UTC offset, e.g. 2025-09-02T00:00:00+08:00")
+    return value
+
+
+#: The wall-clock moment of t = 0, kept as written (it round-trips unchanged).
+Epoch = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_check_epoch)]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=False)
 
@@ -55,6 +71,10 @@ class Track(_Model):
     method: Literal["individual", "roll"] = Field(
         "individual",
         description="`individual`: per-carriage swaps on jack sets; `roll`: one whole-block roll.",
+    )
+    unavailable: list[Shift] = Field(
+        default_factory=list,
+        description="Maintenance windows [start, end): no block occupies the track then (v1.1).",
     )
 
 
@@ -119,6 +139,9 @@ class Durations(_Model):
     changer_per_carriage: Duration
     roll_setup: Duration = 10
     roll_per_bogie: Duration = 1
+    brake_test_short: Duration = Field(
+        10, description="The abbreviated brake test after a ground-air test (v1.1)."
+    )
 
 
 class Station(_Model):
@@ -128,6 +151,9 @@ class Station(_Model):
     tracks: list[Track]
     shunters: list[Shunter]
     changer: Changer | None = None
+    ground_air: bool = Field(
+        False, description="A compressor can charge a train's brakes before attach (v1.1)."
+    )
     bogie_stock: list[BogieStock]
     bogie_turnaround: Duration = 0
     loco_turnaround: Duration = 0
@@ -167,6 +193,9 @@ class Instance(_Model):
     """A whole problem: one station, a planning horizon and one or more trains."""
 
     name: Id
+    epoch: Epoch | None = Field(
+        None, description="Wall-clock date and time, with UTC offset, of t = 0 (v1.1)."
+    )
     horizon: Annotated[int, Field(gt=0, le=MAX_TIME)]
     station: Station
     trains: Annotated[list[Train], Field(min_length=1)]
@@ -260,6 +289,16 @@ def semantic_errors(inst: Instance) -> list[tuple[str, str]]:
                     (
                         f"station.crews[{c_i}].shifts[{b_i}]",
                         f"overlaps shifts[{a_i}], got [{b[0]}, {b[1]}] and [{a[0]}, {a[1]}]",
+                    )
+                )
+
+    for t_i, track in enumerate(st.tracks):
+        for w_i, (start, end) in enumerate(track.unavailable):
+            if end <= start:
+                errors.append(
+                    (
+                        f"station.tracks[{t_i}].unavailable[{w_i}]",
+                        f"end must be > start, got [{start}, {end}]",
                     )
                 )
 

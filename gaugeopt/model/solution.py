@@ -21,6 +21,7 @@ Op = Literal[
     "shunt_out",
     "couple",
     "changer_pass",
+    "ground_brake_test",
     "attach",
     "brake_test",
 ]
@@ -40,6 +41,7 @@ OP_SKILL: dict[str, str] = {
     "shunt_out": "shunting",
     "couple": "coupling",
     "changer_pass": "shunting",
+    "ground_brake_test": "brake",
     "attach": "coupling",
     "brake_test": "brake",
 }
@@ -49,6 +51,7 @@ TRAIN_OPS: tuple[str, ...] = (
     "border_check",
     "couple",
     "changer_pass",
+    "ground_brake_test",
     "attach",
     "brake_test",
 )
@@ -76,6 +79,7 @@ class TrainPlan(_Model):
     dwell: int
     locomotive: str | None = None
     blocks: list[Block] = Field(default_factory=list)
+    ground_brake_test: bool = False
 
 
 class Task(_Model):
