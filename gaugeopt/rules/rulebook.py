@@ -1,0 +1,200 @@
+"""The rulebook: every operation of DESIGN.md §4, the modes rule, departure and dwell, as data.
+
+This is the one place the solver side reads the rules from. The CP-SAT builder, the
+constructive scheduler, both lower bounds, the pre-checks, the explainer, the report and the
+benchmark baselines derive their tasks, durations, skills, resources and precedences from
+:data:`OPS`, :data:`HOLDS`, :func:`possible_modes`, :func:`ground_options` and
+:func:`departure`; :mod:`gaugeopt.rules.taskgraph` turns them into one train's task graph.
+The checker keeps its own, deliberately independent, reading of the contract.
+
+An operation is done once per train, once per block, or once per carriage (its ``level``).
+It exists in a configuration — (mode, track method of its block, ground-air test or not) —
+when its ``modes``, ``methods`` and ``ground`` allow it. It may start after every existing
+instance of each operation in ``after`` has ended: the same train, block or carriage at the
+same level; the enclosing train or block for a coarser predecessor; every block or carriage
+of it for a finer one. An operation absent from the configuration is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from gaugeopt.model.instance import Carriage, Durations, Instance, Train, scaled
+
+Level = Literal["train", "block", "carriage"]
+Mode = Literal["through", "exchange", "changer"]
+Method = Literal["individual", "roll"]
+
+#: Every mode of DESIGN.md §4 and every track method of §3.
+MODES: tuple[str, ...] = ("through", "exchange", "changer")
+METHODS: tuple[str, ...] = ("individual", "roll")
+
+#: (durations, train, ground-air test chosen) -> the fixed minutes of an operation.
+Fixed = Callable[[Durations, Train, bool], int]
+#: (durations, carriage) -> the minutes one carriage adds to an operation.
+PerCarriage = Callable[[Durations, Carriage], int]
+
+
+def _zero(d: Durations, train: Train, ground: bool) -> int:
+    return 0
+
+
+@dataclass(frozen=True)
+class OpRule:
+    """One operation of DESIGN.md §4.
+
+    Its duration is ``fixed(d, train, ground)`` plus ``per_carriage(d, c)`` summed over the
+    carriages it covers: the whole train (train level), its block, or its own carriage.
+    """
+
+    op: str
+    level: Level
+    skill: str
+    modes: frozenset[str]
+    after: tuple[str, ...] = ()
+    after_arrival: bool = False
+    methods: frozenset[str] = frozenset(METHODS)
+    ground: bool | None = None  # True: only with the ground-air test; None: either way
+    fixed: Fixed = _zero
+    per_carriage: PerCarriage | None = None
+    shunter: bool = False
+    changer: bool = False
+    locomotive: bool = False  # takes the train's outbound locomotive at its start
+    bogies: bool = False  # bogies leave at its start and come back at its end + turnaround
+
+    def exists(self, mode: str, method: str | None = None, ground: bool = False) -> bool:
+        """Whether this operation is part of a configuration (``method``: of its block)."""
+        if mode not in self.modes or (self.ground is not None and self.ground != ground):
+            return False
+        return method is None or self.level == "train" or method in self.methods
+
+    def minutes(
+        self, d: Durations, train: Train, cars: tuple[Carriage, ...] | list[Carriage], ground: bool
+    ) -> int:
+        """The duration of one instance covering ``cars`` (see the class docstring)."""
+        base = self.fixed(d, train, ground)
+        if self.per_carriage is None:
+            return base
+        return base + sum(self.per_carriage(d, c) for c in cars)
+
+
+def _border_check(d: Durations, train: Train, ground: bool) -> int:
+    """The train's own border_check minutes, else the station's."""
+    return train.border_check if train.border_check is not None else d.border_check
+
+
+def _brake_test(d: Durations, train: Train, ground: bool) -> int:
+    """The abbreviated test after a ground-air test, else the full one (v1.1)."""
+    return d.brake_test_short if ground else d.brake_test
+
+
+_ALL = frozenset(MODES)
+_EXCHANGE = frozenset({"exchange"})
+_CHANGER = frozenset({"changer"})
+_CONVERT = frozenset({"exchange", "changer"})
+_INDIVIDUAL = frozenset({"individual"})
+_ROLL = frozenset({"roll"})
+
+#: The operations of DESIGN.md §4, in the order a train goes through them (a topological
+#: order of every configuration's task graph).
+OPS: tuple[OpRule, ...] = (
+    OpRule("detach", "train", "coupling", _ALL, after_arrival=True,
+           fixed=lambda d, t, g: d.detach),
+    OpRule("border_check", "train", "customs", _ALL, after_arrival=True, fixed=_border_check),
+    OpRule("shunt_in", "block", "shunting", _EXCHANGE, after=("detach",),
+           fixed=lambda d, t, g: d.shunt, shunter=True),
+    OpRule("disconnect", "carriage", "coupling", _EXCHANGE, after=("shunt_in",),
+           per_carriage=lambda d, c: scaled(d.disconnect, c.work_pct)),
+    OpRule("lift", "carriage", "lifting", _EXCHANGE, after=("disconnect",),
+           per_carriage=lambda d, c: scaled(d.lift, c.work_pct)),
+    OpRule("swap", "carriage", "bogie", _EXCHANGE, after=("lift",), methods=_INDIVIDUAL,
+           per_carriage=lambda d, c: scaled(d.swap_per_bogie * c.bogies, c.work_pct),
+           bogies=True),
+    OpRule("roll", "block", "bogie", _EXCHANGE, after=("lift",), methods=_ROLL,
+           fixed=lambda d, t, g: d.roll_setup,
+           per_carriage=lambda d, c: d.roll_per_bogie * c.bogies, shunter=True, bogies=True),
+    # ``lift`` is implied through swap or roll in every configuration; it is listed so that
+    # a model in which swap and roll are optional still keeps each lift before its lower.
+    OpRule("lower", "carriage", "lifting", _EXCHANGE, after=("lift", "swap", "roll"),
+           per_carriage=lambda d, c: scaled(d.lower, c.work_pct)),
+    OpRule("reconnect", "carriage", "coupling", _EXCHANGE, after=("lower",),
+           per_carriage=lambda d, c: scaled(d.reconnect, c.work_pct)),
+    OpRule("shunt_out", "block", "shunting", _EXCHANGE, after=("shunt_in", "reconnect"),
+           fixed=lambda d, t, g: d.shunt, shunter=True),
+    OpRule("couple", "train", "coupling", _EXCHANGE, after=("shunt_out",),
+           per_carriage=lambda d, c: d.couple_per_carriage),
+    OpRule("changer_pass", "train", "shunting", _CHANGER, after=("detach",),
+           fixed=lambda d, t, g: d.changer_setup,
+           per_carriage=lambda d, c: d.changer_per_carriage, shunter=True, changer=True),
+    OpRule("ground_brake_test", "train", "brake", _ALL, after=("detach", "couple", "changer_pass"),
+           ground=True, fixed=lambda d, t, g: d.brake_test),
+    OpRule("attach", "train", "coupling", _ALL,
+           after=("detach", "couple", "changer_pass", "ground_brake_test"),
+           fixed=lambda d, t, g: d.attach, locomotive=True),
+    OpRule("brake_test", "train", "brake", _ALL, after=("attach",), fixed=_brake_test),
+)  # fmt: skip
+
+#: The rule of each operation by name.
+RULES: dict[str, OpRule] = {r.op: r for r in OPS}
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A resource held from the start of one operation to the end of another, per
+    ``level`` instance, on tracks of ``methods``."""
+
+    resource: Literal["track", "jack_set"]
+    level: Level
+    start_op: str
+    end_op: str
+    methods: frozenset[str] = frozenset(METHODS)
+
+
+#: A block occupies its track from shunt_in start to shunt_out end (one block per track at a
+#: time, and never during one of the track's ``unavailable`` windows); a carriage on an
+#: ``individual`` track holds one of its jack sets from lift start to lower end.
+TRACK_HOLD = Hold("track", "block", "shunt_in", "shunt_out")
+JACK_HOLD = Hold("jack_set", "carriage", "lift", "lower", _INDIVIDUAL)
+HOLDS: tuple[Hold, ...] = (TRACK_HOLD, JACK_HOLD)
+
+#: The operations a departure waits for (besides the train's ``earliest_departure``).
+DEPARTS_AFTER: tuple[str, ...] = ("brake_test", "border_check")
+#: A train's inbound locomotive is free from the end of this operation + loco_turnaround.
+LOCO_FREED_BY = "detach"
+
+
+def possible_modes(inst: Instance, train: Train) -> list[str]:
+    """The modes §4 allows: ``through`` when the gauge does not change; else ``exchange`` if
+    every carriage fits some track by mass, and ``changer`` if every carriage is
+    variable-gauge and the station has one. An empty list: the train cannot cross at all."""
+    st = inst.station
+    if train.from_gauge == train.to_gauge:
+        return ["through"]
+    modes = []
+    if st.tracks and all(any(c.mass_t <= t.max_mass_t for t in st.tracks) for c in train.carriages):
+        modes.append("exchange")
+    if st.changer is not None and all(c.variable_gauge for c in train.carriages):
+        modes.append("changer")
+    return modes
+
+
+def ground_options(inst: Instance) -> tuple[bool, ...]:
+    """Whether a train may take the ground-air brake test: (False,) or (False, True)."""
+    return (False, True) if inst.station.ground_air else (False,)
+
+
+def departure(train: Train, end_of: Mapping[str, int]) -> int:
+    """max(end of each of :data:`DEPARTS_AFTER`, ``earliest_departure``) (DESIGN.md §4)."""
+    return max([end_of[op] for op in DEPARTS_AFTER] + [train.earliest_departure or 0])
+
+
+def dwell(train: Train, departs: int) -> int:
+    """Departure − arrival."""
+    return departs - train.arrival
+
+
+def objective(trains: list[Train], departures: list[int]) -> int:
+    """Σ weight × dwell, minimised."""
+    return sum(t.weight * dwell(t, dep) for t, dep in zip(trains, departures, strict=True))
