@@ -35,13 +35,26 @@ from dataclasses import dataclass, field
 from gaugeopt.core.problem import Choice, Demand, Duration, Lit, Problem, Reservoir, Resource
 from gaugeopt.gauge.bounds import train_dwell_bounds
 from gaugeopt.gauge.crews import CrewGroup, crew_groups, crew_pools
-from gaugeopt.gauge.modes import possible_modes
-from gaugeopt.model.instance import Instance, Train, scaled
-from gaugeopt.model.solution import OP_SKILL
+from gaugeopt.model.instance import Instance, Train
+from gaugeopt.rules import (
+    DEPARTS_AFTER,
+    JACK_HOLD,
+    METHODS,
+    MODES,
+    OPS,
+    RULES,
+    TRACK_HOLD,
+    OpRule,
+    ground_options,
+    possible_modes,
+    track_windows,
+)
 
 #: How a core task maps back to the contract: (train index, op, carriage index, block start).
 #: ``op`` is a DESIGN §4 operation, or one of the auxiliary kinds below.
 AUX_OPS = ("occupy", "jack_hold", "depart", "loco_ready")
+#: Name tags of the "carriage stands on a track of this method" literals (roll first).
+_METHOD_TAG = {"roll": "roll", "individual": "indiv"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,7 @@ class TrainModel:
     on_roll: list[Lit] = field(default_factory=list)
     on_individual: list[Lit] = field(default_factory=list)
     loco: dict[int, Lit] = field(default_factory=dict)  # loco pool index -> sel literal
+    ground: Lit | None = None  # the ground-air brake test is taken (stations with ground_air)
 
 
 @dataclass
@@ -129,7 +143,12 @@ class _Builder:
                 self.crews_by_skill.setdefault(s, []).append(res)
         self.skill_pools = self._skill_pools()
         self.shunters = [self.p.add_resource(Resource(f"shunter:{s.id}", 1)) for s in st.shunters]
-        self.tracks = [self.p.add_resource(Resource(f"track:{t.id}", 1)) for t in st.tracks]
+        self.tracks = [
+            self.p.add_resource(
+                Resource(f"track:{t.id}", 1, windows=track_windows(t.unavailable, inst.horizon))
+            )
+            for t in st.tracks
+        ]
         self.jacks = {
             k: self.p.add_resource(Resource(f"jacks:{t.id}", t.jack_sets))
             for k, t in enumerate(st.tracks)
@@ -226,9 +245,109 @@ class _Builder:
         self.derived.append((r, "or", list(lits)))
         return r
 
+    # --- tasks from the rulebook ---------------------------------------------------
+    def rule_task(
+        self,
+        meta: TaskMeta,
+        duration: int | Duration,
+        *,
+        present: Lit | None = None,
+        release: int = 0,
+    ) -> int:
+        """A task of operation ``meta.op`` with its skill, shunter and changer (§4)."""
+        rule = RULES[meta.op]
+        demands = [Demand(self.changer)] if rule.changer and self.changer is not None else []
+        return self.task(
+            meta,
+            duration,
+            skill=rule.skill,
+            shunter=rule.shunter,
+            demands=demands,
+            present=present,
+            release=release,
+        )
+
+    def train_duration(self, train: Train, rule: OpRule, ground: Lit | None) -> int | Duration:
+        """Minutes of a train-level task; a literal term when the ground-air test changes it."""
+        plain = rule.minutes(self.d, train, train.carriages, False)
+        if ground is None:
+            return plain
+        shift = rule.minutes(self.d, train, train.carriages, True) - plain
+        return Duration(plain, [(ground, shift)]) if shift else plain
+
+    def link(self, tm: TrainModel, op: str, key: int | None = None) -> None:
+        """Precedences between a new train- or block-level task and the existing ones the
+        rulebook relates it to: other levels first, then its own (preds, then successors).
+        ``key``: the block start of a block-level task."""
+        rule = RULES[op]
+        idx = self._handle(tm, op, key)
+        for same in (False, True):
+            for p in rule.after:
+                if (RULES[p].level == rule.level) == same:
+                    for h in self._related(tm, p, rule.level, key):
+                        self.p.add_precedence(h, idx)
+            for s in OPS:
+                if op in s.after and (s.level == rule.level) == same:
+                    for h in self._related(tm, s.op, rule.level, key):
+                        self.p.add_precedence(idx, h)
+
+    def _handle(self, tm: TrainModel, op: str, key: int | None) -> int:
+        return tm.tasks[op] if RULES[op].level == "train" else tm.block_tasks[op, key]  # type: ignore[index]
+
+    def _related(self, tm: TrainModel, op: str, level: str, key: int | None) -> list[int]:
+        """Existing train- or block-level tasks of ``op`` tied unconditionally to a task at
+        ``level`` (block start ``key``); carriage links depend on membership (see below)."""
+        other = RULES[op].level
+        if other == "train":
+            return [tm.tasks[op]] if op in tm.tasks else []
+        if other == "block" and level == "block":
+            return [tm.block_tasks[op, key]] if (op, key) in tm.block_tasks else []
+        if other == "block" and level == "train":
+            return [h for (o, _), h in tm.block_tasks.items() if o == op]
+        return []
+
+    def link_carriage_to_block(self, tm: TrainModel, j: int, i: int, member: Lit) -> None:
+        """Precedences between carriage ``j`` and the block starting at ``i``, when ``j``
+        belongs to it: block operations on every track first, then method-specific ones."""
+        block_rules = sorted(
+            (r for r in OPS if r.level == "block"), key=lambda r: r.methods != frozenset(METHODS)
+        )
+        for b in block_rules:
+            if (b.op, i) not in tm.block_tasks:
+                continue
+            bt = tm.block_tasks[b.op, i]
+            for p in b.after:
+                if RULES[p].level == "carriage":
+                    self.p.add_precedence(tm.car_tasks[p, j], bt, when=[member])
+            for c in OPS:
+                if c.level == "carriage" and b.op in c.after:
+                    self.p.add_precedence(bt, tm.car_tasks[c.op, j], when=[member])
+
+    def link_carriage(self, tm: TrainModel, j: int) -> None:
+        """Precedences among the tasks of one carriage, in rulebook order."""
+        for c in OPS:
+            if c.level != "carriage":
+                continue
+            for p in c.after:
+                if RULES[p].level == "carriage":
+                    self.p.add_precedence(tm.car_tasks[p, j], tm.car_tasks[c.op, j])
+
+    def bogie_events(self, train: Train, task: int, cars: list[tuple[int, Lit | None]]) -> None:
+        """Bogies of (to_gauge, type) leave at the task's start; as many of (from_gauge,
+        type) come back at its end + bogie_turnaround (per carriage, when it is a member)."""
+        for j, member in cars:
+            car = train.carriages[j]
+            when = [member] if member is not None else None
+            to_res = self.reservoir(train.to_gauge, car.bogie_type)
+            from_res = self.reservoir(train.from_gauge, car.bogie_type)
+            self.p.add_event(to_res, task, "start", -car.bogies, when=when)
+            self.p.add_event(
+                from_res, task, "end", car.bogies, offset=self.st.bogie_turnaround, when=when
+            )
+
     # --- trains ----------------------------------------------------------------------
     def add_train(self, k: int, train: Train) -> TrainModel:
-        p, d = self.p, self.d
+        p = self.p
         modes = possible_modes(self.inst, train)
         if len(modes) == 1:
             lits = {modes[0]: p.true()}
@@ -238,37 +357,29 @@ class _Builder:
         if not lits:  # no mode at all: an unsatisfiable train (the pre-check names why)
             p.add_clause([])
         tm = TrainModel(k, lits)
+        if True in ground_options(self.inst):
+            tm.ground = p.new_bool(f"ground:{train.id}")
         T = tm.tasks
-        n = len(train.carriages)
-        T["detach"] = self.task(
-            TaskMeta(k, "detach"), d.detach, skill="coupling", release=train.arrival
-        )
-        border = train.border_check if train.border_check is not None else d.border_check
-        T["border_check"] = self.task(
-            TaskMeta(k, "border_check"), border, skill="customs", release=train.arrival
-        )
-        T["attach"] = self.task(TaskMeta(k, "attach"), d.attach, skill="coupling")
-        T["brake_test"] = self.task(TaskMeta(k, "brake_test"), d.brake_test, skill="brake")
-        # The departure can be no earlier than the train's dwell bound (gauge.bounds):
+        for rule in OPS:  # the tasks of every mode
+            if rule.level == "train" and rule.modes == frozenset(MODES):
+                present = tm.ground if rule.ground else None
+                if rule.ground and present is None:
+                    continue
+                T[rule.op] = self.rule_task(
+                    TaskMeta(k, rule.op),
+                    self.train_duration(train, rule, tm.ground),
+                    present=present,
+                    release=train.arrival if rule.after_arrival else 0,
+                )
+                self.link(tm, rule.op)
+        # The departure can be no earlier than the train's dwell bound (bounds package):
         # implied, but it gives CP-SAT's objective bound a head start.
         floor = max(train.earliest_departure or 0, train.arrival + (self.dwell_floor[k] or 0))
         T["depart"] = self.task(TaskMeta(k, "depart"), 0, release=floor)
-        p.add_precedence(T["detach"], T["attach"])
-        p.add_precedence(T["attach"], T["brake_test"])
-        p.add_precedence(T["brake_test"], T["depart"])
-        p.add_precedence(T["border_check"], T["depart"])
+        for op in DEPARTS_AFTER:
+            p.add_precedence(T[op], T["depart"])
         if "changer" in lits:
-            demands = [Demand(self.changer)] if self.changer is not None else []
-            T["changer_pass"] = self.task(
-                TaskMeta(k, "changer_pass"),
-                d.changer_setup + d.changer_per_carriage * n,
-                skill="shunting",
-                shunter=True,
-                demands=demands,
-                present=lits["changer"],
-            )
-            p.add_precedence(T["detach"], T["changer_pass"])
-            p.add_precedence(T["changer_pass"], T["attach"])
+            self.add_mode_tasks(k, train, tm, "changer", lits["changer"])
         if "exchange" in lits:
             self.add_exchange(k, train, tm, lits["exchange"])
         p.add_objective(T["depart"], train.weight)
@@ -276,21 +387,24 @@ class _Builder:
         self.trains.append(tm)
         return tm
 
+    def add_mode_tasks(self, k: int, train: Train, tm: TrainModel, mode: str, lit: Lit) -> None:
+        """The train-level tasks only ``mode`` has, present with its literal."""
+        for rule in OPS:
+            if rule.level == "train" and rule.modes == frozenset({mode}):
+                tm.tasks[rule.op] = self.rule_task(
+                    TaskMeta(k, rule.op),
+                    self.train_duration(train, rule, tm.ground),
+                    present=lit,
+                )
+                self.link(tm, rule.op)
+
     def add_exchange(self, k: int, train: Train, tm: TrainModel, exch: Lit) -> None:
-        p, d, st = self.p, self.d, self.st
+        p, st = self.p, self.st
         cars = train.carriages
         n = len(cars)
-        T = tm.tasks
         allowed = [[t for t, tr in enumerate(st.tracks) if c.mass_t <= tr.max_mass_t] for c in cars]
         cmax = min(n, max(tr.capacity for tr in st.tracks))
-
-        T["couple"] = self.task(
-            TaskMeta(k, "couple"),
-            d.couple_per_carriage * n,
-            skill="coupling",
-            present=exch,
-        )
-        p.add_precedence(T["couple"], T["attach"])
+        self.add_mode_tasks(k, train, tm, "exchange", exch)
 
         # Track of each carriage, and block cuts.
         for j in range(n):
@@ -324,118 +438,100 @@ class _Builder:
                 if cap < cmax and i + cap <= n - 1:
                     p.add_implication(tm.m[i, i + cap], ~tm.z[i, t])
 
-        roll_tracks = {t for t, tr in enumerate(st.tracks) if tr.method == "roll"}
+        method_of = [tr.method for tr in st.tracks]
         for j in range(n):
-            tm.on_roll.append(
-                self.new_or_exclusive(
-                    f"roll:{train.id}:{j}", [tm.z[j, t] for t in allowed[j] if t in roll_tracks]
+            for method, tag in _METHOD_TAG.items():
+                on = self.new_or_exclusive(
+                    f"{tag}:{train.id}:{j}",
+                    [tm.z[j, t] for t in allowed[j] if method_of[t] == method],
                 )
-            )
-            tm.on_individual.append(
-                self.new_or_exclusive(
-                    f"indiv:{train.id}:{j}",
-                    [tm.z[j, t] for t in allowed[j] if t not in roll_tracks],
-                )
-            )
+                (tm.on_roll if method == "roll" else tm.on_individual).append(on)
+        self.add_blocks(k, train, tm, allowed, method_of)
+        self.add_carriages(k, train, tm, exch, allowed, method_of, cmax)
 
-        # Block tasks at every possible block start i.
-        for i in range(n):
+    def add_blocks(
+        self, k: int, train: Train, tm: TrainModel, allowed: list[list[int]], method_of: list[str]
+    ) -> None:
+        """Block tasks at every possible block start i, present when a block starts there:
+        the operations on every track, the track hold, then method-specific operations."""
+        p, d, cars = self.p, self.d, train.carriages
+        for i in range(len(cars)):
             s = tm.starts[i]
-            members = [j for j in range(i, n) if (i, j) in tm.m]
-            sin = self.task(
-                TaskMeta(k, "shunt_in", block_start=i),
-                d.shunt,
-                skill="shunting",
-                shunter=True,
-                present=s,
-            )
-            sout = self.task(
-                TaskMeta(k, "shunt_out", block_start=i),
-                d.shunt,
-                skill="shunting",
-                shunter=True,
-                present=s,
-            )
-            tm.block_tasks["shunt_in", i] = sin
-            tm.block_tasks["shunt_out", i] = sout
-            p.add_precedence(T["detach"], sin)
-            p.add_precedence(sout, T["couple"])
-            p.add_precedence(sin, sout)
+            members = [j for j in range(i, len(cars)) if (i, j) in tm.m]
+            for rule in OPS:
+                if rule.level == "block" and rule.methods == frozenset(METHODS):
+                    tm.block_tasks[rule.op, i] = self.rule_task(
+                        TaskMeta(k, rule.op, block_start=i), rule.fixed(d, train, False), present=s
+                    )
+                    self.link(tm, rule.op, i)
             for t in allowed[i]:
-                w = self.new_and(f"w:{train.id}:{i}:{st.tracks[t].id}", [s, tm.z[i, t]])
+                w = self.new_and(f"w:{train.id}:{i}:{self.st.tracks[t].id}", [s, tm.z[i, t]])
                 occ = self.task(
                     TaskMeta(k, "occupy", block_start=i, track=t),
                     None,
                     demands=[Demand(self.tracks[t])],
                     present=w,
                 )
-                p.add_span(occ, sin, sout)
-            if any(t in roll_tracks for t in allowed[i]):
-                r = self.new_and(f"rollblock:{train.id}:{i}", [s, tm.on_roll[i]])
+                p.add_span(
+                    occ,
+                    tm.block_tasks[TRACK_HOLD.start_op, i],
+                    tm.block_tasks[TRACK_HOLD.end_op, i],
+                )
+            for rule in OPS:
+                if rule.level != "block" or rule.methods == frozenset(METHODS):
+                    continue
+                (method,) = rule.methods
+                if not any(method_of[t] == method for t in allowed[i]):
+                    continue
+                on = tm.on_roll[i] if method == "roll" else tm.on_individual[i]
+                r = self.new_and(f"{rule.op}block:{train.id}:{i}", [s, on])
+                per = rule.per_carriage or (lambda _d, _c: 0)
                 dur = Duration(
-                    d.roll_setup,
-                    [(tm.m[i, j], d.roll_per_bogie * cars[j].bogies) for j in members],
+                    rule.fixed(d, train, False), [(tm.m[i, j], per(d, cars[j])) for j in members]
                 )
-                roll = self.task(
-                    TaskMeta(k, "roll", block_start=i),
-                    dur,
-                    skill="bogie",
-                    shunter=True,
-                    present=r,
+                tm.block_tasks[rule.op, i] = self.rule_task(
+                    TaskMeta(k, rule.op, block_start=i), dur, present=r
                 )
-                tm.block_tasks["roll", i] = roll
-                for j in members:
-                    car = cars[j]
-                    to_res = self.reservoir(train.to_gauge, car.bogie_type)
-                    from_res = self.reservoir(train.from_gauge, car.bogie_type)
-                    p.add_event(to_res, roll, "start", -car.bogies, when=[tm.m[i, j]])
-                    p.add_event(
-                        from_res,
-                        roll,
-                        "end",
-                        car.bogies,
-                        offset=st.bogie_turnaround,
-                        when=[tm.m[i, j]],
-                    )
+                if rule.bogies:
+                    task = tm.block_tasks[rule.op, i]
+                    self.bogie_events(train, task, [(j, tm.m[i, j]) for j in members])
 
-        # Carriage tasks.
-        for j, car in enumerate(cars):
-            w_pct = car.work_pct
-            ct = tm.car_tasks
-            for op, minutes, present in (
-                ("disconnect", d.disconnect, exch),
-                ("lift", d.lift, exch),
-                ("swap", d.swap_per_bogie * car.bogies, tm.on_individual[j]),
-                ("lower", d.lower, exch),
-                ("reconnect", d.reconnect, exch),
-            ):
-                ct[op, j] = self.task(
-                    TaskMeta(k, op, carriage=j),
-                    scaled(minutes, w_pct),
-                    skill=OP_SKILL[op],
+    def add_carriages(
+        self,
+        k: int,
+        train: Train,
+        tm: TrainModel,
+        exch: Lit,
+        allowed: list[list[int]],
+        method_of: list[str],
+        cmax: int,
+    ) -> None:
+        """Carriage tasks, their precedences, bogie events and jack holds."""
+        p, d = self.p, self.d
+        ct = tm.car_tasks
+        for j, car in enumerate(train.carriages):
+            for rule in OPS:
+                if rule.level != "carriage":
+                    continue
+                if rule.methods == frozenset(METHODS):
+                    present = exch
+                else:
+                    (method,) = rule.methods
+                    present = tm.on_roll[j] if method == "roll" else tm.on_individual[j]
+                ct[rule.op, j] = self.rule_task(
+                    TaskMeta(k, rule.op, carriage=j),
+                    rule.minutes(d, train, [car], False),
                     present=present,
                 )
-            p.add_precedence(ct["disconnect", j], ct["lift", j])
-            p.add_precedence(ct["lift", j], ct["swap", j])
-            p.add_precedence(ct["swap", j], ct["lower", j])
-            p.add_precedence(ct["lift", j], ct["lower", j])
-            p.add_precedence(ct["lower", j], ct["reconnect", j])
-            to_res = self.reservoir(train.to_gauge, car.bogie_type)
-            from_res = self.reservoir(train.from_gauge, car.bogie_type)
-            p.add_event(to_res, ct["swap", j], "start", -car.bogies)
-            p.add_event(from_res, ct["swap", j], "end", car.bogies, offset=st.bogie_turnaround)
+            self.link_carriage(tm, j)
+            for rule in OPS:
+                if rule.level == "carriage" and rule.bogies:
+                    self.bogie_events(train, ct[rule.op, j], [(j, None)])
             for i in range(max(0, j - cmax + 1), j + 1):
-                if (i, j) not in tm.m:
-                    continue
-                mij = tm.m[i, j]
-                p.add_precedence(tm.block_tasks["shunt_in", i], ct["disconnect", j], when=[mij])
-                p.add_precedence(ct["reconnect", j], tm.block_tasks["shunt_out", i], when=[mij])
-                if ("roll", i) in tm.block_tasks:
-                    roll = tm.block_tasks["roll", i]
-                    p.add_precedence(ct["lift", j], roll, when=[mij])
-                    p.add_precedence(roll, ct["lower", j], when=[mij])
+                if (i, j) in tm.m:
+                    self.link_carriage_to_block(tm, j, i, tm.m[i, j])
             for t in allowed[j]:
-                if t in roll_tracks:
+                if method_of[t] not in JACK_HOLD.methods:
                     continue
                 hold = self.task(
                     TaskMeta(k, "jack_hold", carriage=j, track=t),
@@ -443,7 +539,7 @@ class _Builder:
                     demands=[Demand(self.jacks[t])],
                     present=tm.z[j, t],
                 )
-                p.add_span(hold, ct["lift", j], ct["lower", j])
+                p.add_span(hold, ct[JACK_HOLD.start_op, j], ct[JACK_HOLD.end_op, j])
 
     def add_locomotives(self) -> None:
         """Each train picks one loco of its to_gauge; each loco hauls at most one train."""

@@ -8,6 +8,7 @@ from gaugeopt.core.problem import Lit
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
 from gaugeopt.gauge.crews import assign_crews
 from gaugeopt.model.solution import OP_ORDER, Block, Solution, Task, TrainPlan
+from gaugeopt.rules import DEPARTS_AFTER, departure, dwell
 
 #: Order of tasks in a written solution: by train, then as the work flows.
 _OP_ORDER = {op: i for i, op in enumerate(OP_ORDER)}
@@ -83,18 +84,17 @@ def decode(
         loco = next(
             (model.locos[li].id for li, sel in tm.loco.items() if lit_value(bools, sel)), None
         )
-        T = tm.tasks
-        border_end = ends[T["border_check"]]
-        departure = max(ends[T["brake_test"]], border_end, train.earliest_departure or 0)
-        departure_total += train.weight * (departure - train.arrival)
+        departs = departure(train, {op: ends[tm.tasks[op]] for op in DEPARTS_AFTER})
+        departure_total += train.weight * dwell(train, departs)
         plans.append(
             TrainPlan(
                 id=train.id,
                 mode=mode,
-                departure=departure,
-                dwell=departure - train.arrival,
+                departure=departs,
+                dwell=dwell(train, departs),
                 locomotive=loco,
                 blocks=blocks,
+                ground_brake_test=tm.ground is not None and lit_value(bools, tm.ground),
             )
         )
 

@@ -53,6 +53,8 @@ def solution_values(model: GaugeModel, sol: Solution) -> ModelValues:
         for m, lit in tm.modes.items():
             if lit != model.problem._true:
                 setlit(lit, m == tp.mode)
+        if tm.ground is not None:
+            setlit(tm.ground, tp.ground_brake_test)
         car_idx = {c.id: j for j, c in enumerate(train.carriages)}
         starts = set()
         track_of_car: dict[int, int] = {}

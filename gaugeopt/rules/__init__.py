@@ -18,6 +18,7 @@ from gaugeopt.rules.rulebook import (
     ground_options,
     objective,
     possible_modes,
+    track_windows,
 )
 from gaugeopt.rules.taskgraph import BlockSpec, TaskNode, task_graph
 
@@ -41,4 +42,5 @@ __all__ = [
     "objective",
     "possible_modes",
     "task_graph",
+    "track_windows",
 ]

@@ -117,7 +117,7 @@ OPS: tuple[OpRule, ...] = (
            per_carriage=lambda d, c: d.roll_per_bogie * c.bogies, shunter=True, bogies=True),
     # ``lift`` is implied through swap or roll in every configuration; it is listed so that
     # a model in which swap and roll are optional still keeps each lift before its lower.
-    OpRule("lower", "carriage", "lifting", _EXCHANGE, after=("lift", "swap", "roll"),
+    OpRule("lower", "carriage", "lifting", _EXCHANGE, after=("swap", "roll", "lift"),
            per_carriage=lambda d, c: scaled(d.lower, c.work_pct)),
     OpRule("reconnect", "carriage", "coupling", _EXCHANGE, after=("lower",),
            per_carriage=lambda d, c: scaled(d.reconnect, c.work_pct)),
@@ -198,3 +198,19 @@ def dwell(train: Train, departs: int) -> int:
 def objective(trains: list[Train], departures: list[int]) -> int:
     """Σ weight × dwell, minimised."""
     return sum(t.weight * dwell(t, dep) for t, dep in zip(trains, departures, strict=True))
+
+
+def track_windows(unavailable: list[tuple[int, int]], horizon: int) -> list[tuple[int, int]] | None:
+    """The half-open windows of ``[0, horizon)`` in which a block may occupy a track whose
+    maintenance windows are ``unavailable`` (v1.1); None when the track is never closed."""
+    if not unavailable:
+        return None
+    free: list[tuple[int, int]] = []
+    t = 0
+    for a, b in sorted(unavailable):
+        if a > t:
+            free.append((t, min(a, horizon)))
+        t = max(t, b)
+    if t < horizon:
+        free.append((t, horizon))
+    return [(a, b) for a, b in free if b > a]
