@@ -15,6 +15,10 @@ Trains:
   roll until A's old bogies return after the 40-minute turnaround.
 * ``C`` 1520 -> 1520 (through, a loco handover), earliest_departure binding.
 * ``D`` 1435 -> 1520 variable-gauge, through the changer AGC1; takes B's inbound loco ``L-B``.
+
+``INSTANCE_V11``/``PLAN_V11`` (contract v1.1, saved as ``*_v11.json``): a ground-air station
+whose track T1 has maintenance windows touching the one block it holds; three trains take a
+ground_brake_test (exchange, through, changer) and one does not.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "checker"
+#: The minute G1's block leaves T1 in the v1.1 layout: T1's second window starts then.
+EDGE = 59
 
 INSTANCE: dict[str, Any] = {
     "name": "checker-rich",
@@ -153,6 +159,136 @@ PLAN: dict[str, dict[str, Any]] = {
     "D": {"mode": "changer", "locomotive": "L-B", "blocks": []},
 }
 
+#: Contract v1.1: ground air, the abbreviated brake test and track maintenance windows. T1 is
+#: in maintenance until G1's block may enter it, and again from the minute that block leaves;
+#: G1, G2 and G3 take a ground_brake_test (after couple, detach and changer_pass), G4 does not.
+INSTANCE_V11: dict[str, Any] = {
+    "name": "checker-v11",
+    "epoch": "2025-09-02T00:00:00+08:00",
+    "horizon": 600,
+    "station": {
+        "name": "Luftgrenze",
+        "tracks": [
+            {
+                "id": "T1",
+                "capacity": 2,
+                "jack_sets": 2,
+                "max_mass_t": 100.0,
+                "unavailable": [[0, 15], [EDGE, 120]],
+            },
+            {
+                "id": "T2",
+                "capacity": 3,
+                "jack_sets": 1,
+                "max_mass_t": 100.0,
+                "method": "roll",
+                "unavailable": [[400, 450]],
+            },
+        ],
+        "shunters": [{"id": "SH1"}],
+        "changer": {"id": "AGC1"},
+        "ground_air": True,
+        "bogie_stock": [
+            {"gauge": 1520, "type": "heavy", "count": 8},
+            {"gauge": 1435, "type": "heavy", "count": 8},
+        ],
+        "loco_turnaround": 20,
+        "crews": [
+            {"id": "C1", "skills": ["coupling", "lifting", "bogie", "brake"], "shifts": [[0, 600]]},
+            {
+                "id": "C2",
+                "skills": ["coupling", "lifting", "bogie", "shunting"],
+                "shifts": [[0, 600]],
+            },
+            {"id": "C3", "skills": ["customs"], "shifts": [[0, 600]]},
+            {"id": "C4", "skills": ["brake"], "shifts": [[0, 600]]},
+            {"id": "C5", "skills": ["brake"], "shifts": [[500, 600]]},
+            {"id": "X1", "skills": ["brake"], "shifts": [[0, 600]]},
+            {"id": "C6", "skills": ["customs"], "shifts": [[0, 600]]},
+        ],
+        "locomotives": [
+            {"id": "L1", "gauge": 1520, "available_from": 0},
+            {"id": "L2", "gauge": 1520, "available_from": 0},
+            {"id": "L3", "gauge": 1520, "available_from": 0},
+        ],
+        "durations": {
+            "detach": 10,
+            "attach": 10,
+            "brake_test": 20,
+            "brake_test_short": 8,
+            "border_check": 30,
+            "shunt": 10,
+            "couple_per_carriage": 2,
+            "disconnect": 5,
+            "lift": 4,
+            "swap_per_bogie": 3,
+            "lower": 4,
+            "reconnect": 5,
+            "changer_setup": 10,
+            "changer_per_carriage": 3,
+            "roll_setup": 6,
+            "roll_per_bogie": 1,
+        },
+    },
+    "trains": [
+        {
+            "id": "G1",
+            "arrival": 0,
+            "from_gauge": 1435,
+            "to_gauge": 1520,
+            "inbound_loco": {"id": "L-G1", "gauge": 1435},
+            "carriages": [
+                {"id": "G1-1", "mass_t": 60.0, "bogie_type": "heavy"},
+                {"id": "G1-2", "mass_t": 60.0, "bogie_type": "heavy"},
+            ],
+        },
+        {
+            "id": "G2",
+            "arrival": 10,
+            "from_gauge": 1520,
+            "to_gauge": 1520,
+            "carriages": [{"id": "G2-1", "mass_t": 60.0, "bogie_type": "heavy"}],
+        },
+        {
+            "id": "G3",
+            "arrival": 20,
+            "from_gauge": 1435,
+            "to_gauge": 1520,
+            "carriages": [
+                {"id": "G3-1", "mass_t": 30.0, "bogie_type": "light", "variable_gauge": True},
+                {"id": "G3-2", "mass_t": 30.0, "bogie_type": "light", "variable_gauge": True},
+            ],
+        },
+        {
+            "id": "G4",
+            "arrival": 30,
+            "from_gauge": 1520,
+            "to_gauge": 1435,
+            "carriages": [
+                {"id": "G4-1", "mass_t": 50.0, "bogie_type": "heavy"},
+                {"id": "G4-2", "mass_t": 50.0, "bogie_type": "heavy"},
+            ],
+        },
+    ],
+}
+
+PLAN_V11: dict[str, dict[str, Any]] = {
+    "G1": {
+        "mode": "exchange",
+        "locomotive": "L1",
+        "blocks": [{"track": "T1", "carriages": ["G1-1", "G1-2"]}],
+        "ground_brake_test": True,
+    },
+    "G2": {"mode": "through", "locomotive": "L2", "blocks": [], "ground_brake_test": True},
+    "G3": {"mode": "changer", "locomotive": "L3", "blocks": [], "ground_brake_test": True},
+    "G4": {
+        "mode": "exchange",
+        "locomotive": "L-G1",
+        "blocks": [{"track": "T2", "carriages": ["G4-1", "G4-2"]}],
+        "ground_brake_test": False,
+    },
+}
+
 SKILL = {
     "detach": "coupling",
     "border_check": "customs",
@@ -166,6 +302,7 @@ SKILL = {
     "shunt_out": "shunting",
     "couple": "coupling",
     "changer_pass": "shunting",
+    "ground_brake_test": "brake",
     "attach": "coupling",
     "brake_test": "brake",
 }
@@ -201,7 +338,7 @@ def _train_tasks(
         outs = []
         for b, block in enumerate(plan["blocks"]):
             track = tracks[block["track"]]
-            roll = track["method"] == "roll"
+            roll = track.get("method", "individual") == "roll"
             sin = add("shunt_in", d["shunt"], [(detach, 0)], block=b, track=track["id"])
             lifts, lowers, recs = [], [], []
             for i, cid in enumerate(block["carriages"]):
@@ -247,9 +384,25 @@ def _train_tasks(
         )
     else:
         before_attach = detach
-    att = add("attach", d["attach"], [(before_attach, 0)], locomotive=plan["locomotive"])
-    add("brake_test", d["brake_test"], [(att, 0)])
+    whole = [(before_attach, 0)]
+    brake = d["brake_test"]
+    if plan.get("ground_brake_test"):
+        whole.append((add("ground_brake_test", d["brake_test"], [(before_attach, 0)]), 0))
+        brake = d.get("brake_test_short", 10)
+    att = add("attach", d["attach"], whole, locomotive=plan["locomotive"])
+    add("brake_test", brake, [(att, 0)])
     return tasks
+
+
+def _check_windows(inst: dict[str, Any], placed: dict[tuple, dict[str, Any]]) -> None:
+    """The layout only keeps shunt_in out of a window; a block running into one is refused."""
+    windows = {t["id"]: t.get("unavailable", []) for t in inst["station"]["tracks"]}
+    for (tid, op, _, b), sin in placed.items():
+        if op == "shunt_in":
+            end = placed[(tid, "shunt_out", None, b)]["end"]
+            for a, w in windows[sin["track"]]:
+                if sin["start"] < w and a < end:
+                    raise RuntimeError(f"block {b} of train {tid} meets window [{a}, {w})")
 
 
 def build_solution(inst: dict[str, Any] = INSTANCE, plan: dict[str, Any] = PLAN) -> dict:
@@ -298,7 +451,7 @@ def build_solution(inst: dict[str, Any] = INSTANCE, plan: dict[str, Any] = PLAN)
                     ready = max(ready, station_locos[loco]["available_from"])
                 else:
                     owner = inbound_owner[loco]
-                    preds.append(((owner, "detach", None, None), st["loco_turnaround"]))
+                    preds.append(((owner, "detach", None, None), st.get("loco_turnaround", 0)))
             for key, lag in preds:
                 ready = max(ready, placed[key]["end"] + lag)
             dur = task["duration"]
@@ -313,8 +466,11 @@ def build_solution(inst: dict[str, Any] = INSTANCE, plan: dict[str, Any] = PLAN)
                 if t + dur > inst["horizon"]:
                     raise RuntimeError(f"cannot place {task['key']}")
                 crew = shunter = None
-                ok = True
-                if dur > 0:
+                ok = not (
+                    op == "shunt_in"
+                    and any(a <= t < b for a, b in tracks[task["track"]].get("unavailable", []))
+                )
+                if ok and dur > 0:
                     crew = next(
                         (
                             c["id"]
@@ -342,7 +498,9 @@ def build_solution(inst: dict[str, Any] = INSTANCE, plan: dict[str, Any] = PLAN)
                 for c in cars:
                     btype, nb = c["bogie_type"], c.get("bogies", 2)
                     events.append((t, (tr["to_gauge"], btype), -nb))
-                    events.append((t + dur + st["bogie_turnaround"], (tr["from_gauge"], btype), nb))
+                    events.append(
+                        (t + dur + st.get("bogie_turnaround", 0), (tr["from_gauge"], btype), nb)
+                    )
                 if ok and events:
                     ok = stock_ok(events)
                 if ok:
@@ -369,7 +527,7 @@ def build_solution(inst: dict[str, Any] = INSTANCE, plan: dict[str, Any] = PLAN)
                 "track": task.get("track"),
                 "locomotive": task.get("locomotive"),
             }
-    assert all(tracks[b["track"]] for p in plan.values() for b in p["blocks"])
+    _check_windows(inst, placed)
 
     plans = []
     objective = 0
@@ -392,6 +550,7 @@ def build_solution(inst: dict[str, Any] = INSTANCE, plan: dict[str, Any] = PLAN)
                 "locomotive": p["locomotive"],
                 "blocks": copy.deepcopy(p["blocks"]),
             }
+            | ({"ground_brake_test": p["ground_brake_test"]} if "ground_brake_test" in p else {})
         )
         assert trains[tid]
     return {
@@ -405,10 +564,13 @@ def build_solution(inst: dict[str, Any] = INSTANCE, plan: dict[str, Any] = PLAN)
 
 
 def write_fixture_files() -> None:
-    """(Re)write ``tests/data/checker/instance.json`` and ``solution.json``."""
+    """(Re)write ``tests/data/checker/{instance,solution}.json`` and their ``_v11`` pair."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     (DATA_DIR / "instance.json").write_text(json.dumps(INSTANCE, indent=2) + "\n")
     (DATA_DIR / "solution.json").write_text(json.dumps(build_solution(), indent=2) + "\n")
+    (DATA_DIR / "instance_v11.json").write_text(json.dumps(INSTANCE_V11, indent=2) + "\n")
+    v11 = build_solution(INSTANCE_V11, PLAN_V11)
+    (DATA_DIR / "solution_v11.json").write_text(json.dumps(v11, indent=2) + "\n")
 
 
 if __name__ == "__main__":

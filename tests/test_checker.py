@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from checker_cases import DATA_DIR, INSTANCE, SKILL, build_solution
+from checker_cases import DATA_DIR, INSTANCE, INSTANCE_V11, PLAN_V11, SKILL, build_solution
 from typer.testing import CliRunner
 
 from gaugeopt import check as exported_check
@@ -454,9 +454,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_mutation_is_reported(valid, case: Case):
-    inst, sol = copy.deepcopy(valid[0]), copy.deepcopy(valid[1])
+def _assert_reported(valid_pair: tuple[Doc, Doc], case: Case) -> None:
+    inst, sol = copy.deepcopy(valid_pair[0]), copy.deepcopy(valid_pair[1])
     case.mutate(inst, sol)
     found = _run(inst, sol)
     rules = {v.rule for v in found}
@@ -464,6 +463,11 @@ def test_mutation_is_reported(valid, case: Case):
     hits = [v for v in found if v.rule == case.rule]
     assert any(all(w in v.message for w in case.words) for v in hits), [str(v) for v in hits]
     assert all(str(v) == f"[{v.rule}] {v.message}" and "\n" not in v.message for v in found)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_mutation_is_reported(valid, case: Case):
+    _assert_reported(valid, case)
 
 
 def test_violation_fields_name_train_task_resource(valid):
@@ -490,6 +494,314 @@ def test_optimal_with_matching_bound_is_valid(valid):
 
 def test_exported_from_package():
     assert exported_check is check
+
+
+# --- contract v1.1: ground-air brake test, maintenance windows, epoch ---------------------
+
+
+@pytest.fixture(scope="module")
+def valid_v11() -> tuple[Doc, Doc]:
+    return copy.deepcopy(INSTANCE_V11), build_solution(INSTANCE_V11, PLAN_V11)
+
+
+def _redepart(inst: Doc, sol: Doc) -> None:
+    """Recompute departures, dwells and the objective from the tasks (after a retiming)."""
+    sol["objective"] = 0
+    for tr in inst["trains"]:
+        p = _plan(sol, tr["id"])
+        ends = [_find(sol, tr["id"], op)["end"] for op in ("brake_test", "border_check")]
+        if tr.get("earliest_departure") is not None:
+            ends.append(tr["earliest_departure"])
+        p["departure"] = max(ends)
+        p["dwell"] = p["departure"] - tr["arrival"]
+        sol["objective"] += tr.get("weight", 1) * p["dwell"]
+
+
+def _brake_lasts(train: str, minutes: int):
+    """The train's brake_test lasts ``minutes``; departure, dwell and objective follow."""
+
+    def mutate(inst: Doc, sol: Doc) -> None:
+        t = _find(sol, train, "brake_test")
+        t["end"] = t["start"] + minutes
+        _redepart(inst, sol)
+
+    return mutate
+
+
+def _windows(track_id: str, *windows: tuple[int, int]):
+    return _track(track_id, unavailable=[list(w) for w in windows])
+
+
+def test_v11_valid_solution_has_no_violation(valid_v11):
+    inst, sol = valid_v11
+    assert _run(inst, sol) == []
+
+
+def test_v11_fixture_files_match_the_builder(valid_v11):
+    inst, sol = valid_v11
+    assert json.loads((DATA_DIR / "instance_v11.json").read_text()) == inst
+    assert json.loads((DATA_DIR / "solution_v11.json").read_text()) == sol
+
+
+def test_v11_solution_exercises_the_new_rules(valid_v11):
+    """Ground tests touch both their bounds, windows touch the block, spare crews are idle."""
+    inst, sol = valid_v11
+    assert inst["epoch"] and inst["station"]["ground_air"]
+    flags = {p["id"]: p["ground_brake_test"] for p in sol["trains"]}
+    assert flags == {"G1": True, "G2": True, "G3": True, "G4": False}
+    whole = {"G1": "couple", "G2": "detach", "G3": "changer_pass"}
+    for tid, op in whole.items():
+        test = _find(sol, tid, "ground_brake_test")
+        assert test["start"] == _find(sol, tid, op)["end"]
+        assert test["end"] - test["start"] == 20  # brake_test
+        brake = _find(sol, tid, "brake_test")
+        assert brake["end"] - brake["start"] == 8  # brake_test_short
+    assert _find(sol, "G1", "ground_brake_test")["end"] == _find(sol, "G1", "attach")["start"]
+    assert not [t for t in sol["tasks"] if t["train"] == "G4" and t["op"] == "ground_brake_test"]
+    assert _find(sol, "G4", "brake_test")["end"] - _find(sol, "G4", "brake_test")["start"] == 20
+    # T1 is unavailable [0, 15) and [59, 120); G1's block holds it [15, 59).
+    assert inst["station"]["tracks"][0]["unavailable"] == [[0, 15], [59, 120]]
+    assert _find(sol, "G1", "shunt_in", block=0)["start"] == 15
+    assert _find(sol, "G1", "shunt_out", block=0)["end"] == 59
+    assert not {"C5", "X1"} & {t["crew"] for t in sol["tasks"]}
+    assert _find(sol, "G1", "ground_brake_test")["crew"] == "C1"
+    assert _find(sol, "G2", "ground_brake_test")["crew"] == "C4"
+
+
+CASES_V11 = [
+    Case(
+        "ground test without ground_air",
+        "ground-air",
+        _station(ground_air=False),
+        ("train G1", "ground_brake_test true", "Luftgrenze", "ground_air"),
+    ),
+    Case(
+        "ground test missing",
+        "task-set",
+        _remove("G1", "ground_brake_test"),
+        ("train G1", "ground_brake_test is missing", "plan has ground_brake_test true"),
+    ),
+    Case(
+        "ground test not in the plan",
+        "task-set",
+        _append(train="G4", op="ground_brake_test", start=160, end=180, crew="X1"),
+        ("train G4", "ground_brake_test", "plan has no ground_brake_test"),
+    ),
+    Case(
+        "plan flag false over a ground test",
+        "task-set",
+        _plan_set("G1", ground_brake_test=False),
+        ("train G1", "ground_brake_test", "plan has no ground_brake_test"),
+        also={"duration"},  # the brake_test is then the short one, not brake_test
+    ),
+    Case(
+        "plan flag true without a ground test",
+        "task-set",
+        _plan_set("G4", ground_brake_test=True),
+        ("train G4", "ground_brake_test is missing"),
+        also={"duration"},  # the brake_test is then the long one, not brake_test_short
+    ),
+    Case(
+        "ground test before couple ends",
+        "precedence",
+        _shift("G1", "ground_brake_test", by=-1, crew="X1"),
+        ("train G1", "ground_brake_test starts at 62", "before couple ends at 63"),
+    ),
+    Case(
+        "ground test before detach ends (through)",
+        "precedence",
+        _shift("G2", "ground_brake_test", by=-1),
+        ("train G2", "ground_brake_test starts at 19", "before detach ends at 20"),
+    ),
+    Case(
+        "ground test before changer_pass ends",
+        "precedence",
+        _shift("G3", "ground_brake_test", by=-1),
+        ("train G3", "ground_brake_test starts at 84", "before changer_pass ends at 85"),
+    ),
+    Case(
+        "ground test ends after attach starts",
+        "precedence",
+        _shift("G1", "ground_brake_test", by=1, crew="X1"),
+        ("train G1", "attach starts at 83", "before ground_brake_test ends at 84"),
+    ),
+    Case(
+        "ground test of the short length",
+        "duration",
+        _set("G1", "ground_brake_test", end=71),
+        ("train G1", "ground_brake_test lasts 8", "expected 20 (brake_test)"),
+    ),
+    Case(
+        "full brake test after a ground test",
+        "duration",
+        _brake_lasts("G2", 20),
+        ("train G2", "brake_test lasts 20", "expected 8", "brake_test_short"),
+    ),
+    Case(
+        "short brake test without a ground test",
+        "duration",
+        _brake_lasts("G4", 8),
+        ("train G4", "brake_test lasts 8", "expected 20", "no ground_brake_test"),
+    ),
+    Case(
+        "ground test by a crew without brake",
+        "crew-skill",
+        _set("G1", "ground_brake_test", crew="C3"),
+        ("train G1", "ground_brake_test", "needs skill brake", "C3"),
+    ),
+    Case(
+        "ground test outside its crew's shift",
+        "crew-shift",
+        _set("G1", "ground_brake_test", crew="C5"),
+        ("train G1", "ground_brake_test [63, 83)", "C5", "[500, 600)"),
+    ),
+    Case(
+        "ground test while its crew is busy",
+        "crew-overlap",
+        _set("G1", "ground_brake_test", crew="C4"),
+        ("crew C4", "train G2 brake_test [59, 67)", "train G1 ground_brake_test [63, 83)"),
+    ),
+    Case(
+        "ground test without crew",
+        "crew-missing",
+        _set("G3", "ground_brake_test", crew=None),
+        ("train G3", "ground_brake_test lasts 20", "no crew"),
+    ),
+    Case(
+        "window over the block's start",
+        "track-unavailable",
+        _windows("T1", (0, 16), (59, 120)),
+        ("train G1", "block 0", "track T1 [15, 59)", "[0, 16)"),
+    ),
+    Case(
+        "window over the block's end",
+        "track-unavailable",
+        _windows("T1", (0, 15), (58, 120)),
+        ("train G1", "block 0", "track T1 [15, 59)", "[58, 120)"),
+    ),
+    Case(
+        "window inside the block's stay",
+        "track-unavailable",
+        _windows("T1", (30, 31)),
+        ("train G1", "track T1", "[30, 31)"),
+    ),
+    Case(
+        "window covering the block's stay",
+        "track-unavailable",
+        _windows("T1", (10, 70)),
+        ("train G1", "track T1", "[10, 70)"),
+    ),
+    Case(
+        "window on a roll track",
+        "track-unavailable",
+        _windows("T2", (151, 152)),
+        ("train G4", "block 0", "track T2 [95, 152)", "[151, 152)"),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES_V11, ids=[c.name for c in CASES_V11])
+def test_v11_mutation_is_reported(valid_v11, case: Case):
+    _assert_reported(valid_v11, case)
+
+
+@pytest.mark.parametrize(
+    ("track", "windows"),
+    [
+        ("T1", [(0, 15), (59, 120)]),
+        ("T1", [(14, 15)]),
+        ("T1", [(59, 60)]),
+        ("T1", []),
+        ("T2", [(90, 95), (152, 153)]),
+        ("T2", [(0, 1), (152, 600)]),
+    ],
+)
+def test_windows_touching_a_block_are_allowed(valid_v11, track, windows):
+    """Half-open: a block may arrive at a window's end and leave at its start."""
+    inst, sol = copy.deepcopy(valid_v11[0]), valid_v11[1]
+    _windows(track, *windows)(inst, sol)
+    assert _run(inst, sol) == []
+
+
+def test_zero_minute_brake_tests_need_no_crew(valid_v11):
+    """brake_test_short 0: the short tests take no crew; brake_test 0: nor do ground tests."""
+    for field_name, ops in (
+        ("brake_test_short", ["brake_test"]),
+        ("brake_test", ["ground_brake_test"]),
+    ):
+        inst = copy.deepcopy(valid_v11[0])
+        inst["station"]["durations"][field_name] = 0
+        sol = build_solution(inst, PLAN_V11)
+        assert _run(inst, sol) == []
+        for op in ops:
+            assert _find(sol, "G1", op)["crew"] is None
+            bad = copy.deepcopy(sol)
+            _find(bad, "G1", op)["crew"] = "C1"
+            assert {v.rule for v in _run(inst, bad)} == {"crew-extra"}
+
+
+def test_epoch_changes_no_rule(valid, valid_v11):
+    for inst, sol in (valid, valid_v11):
+        for epoch in (None, "2025-01-01T00:00:00+00:00", "1999-12-31T23:59:00-05:00"):
+            dated = copy.deepcopy(inst) | {"epoch": epoch}
+            assert _run(dated, sol) == []
+
+
+def test_v1_solutions_stay_valid_under_v11(valid):
+    """A v1 file pair, with v1.1's defaults written out or a ground-air station, still passes."""
+    inst, sol = valid
+    assert all("ground_brake_test" not in p for p in sol["trains"])
+    explicit = copy.deepcopy(inst)
+    explicit |= {"epoch": None}
+    explicit["station"]["ground_air"] = False
+    explicit["station"]["durations"]["brake_test_short"] = 10
+    for track in explicit["station"]["tracks"]:
+        track["unavailable"] = []
+    assert _run(explicit, sol) == []
+    aired = copy.deepcopy(explicit)
+    aired["station"]["ground_air"] = True  # ground tests are optional
+    aired["station"]["durations"]["brake_test_short"] = 3  # only ground-tested trains use it
+    aired["station"]["tracks"][0]["unavailable"] = [[500, 600]]  # after T1's last block
+    assert _run(aired, sol) == []
+    flagged = copy.deepcopy(sol)
+    for p in flagged["trains"]:
+        p["ground_brake_test"] = False
+    assert _run(explicit, flagged) == []
+
+
+def test_v11_random_mutations_never_raise(valid_v11):
+    """Seeded fuzzing of the v1.1 pair, ground flags and ground tests included."""
+    rng = random.Random(11)
+    inst = parse_instance(valid_v11[0])
+    ops = sorted(SKILL)
+    for _ in range(150):
+        sol = copy.deepcopy(valid_v11[1])
+        for _ in range(rng.randint(1, 3)):
+            what = rng.random()
+            if what < 0.3:
+                plan = rng.choice(sol["trains"])
+                plan["ground_brake_test"] = not plan["ground_brake_test"]
+            elif what < 0.6:
+                task = rng.choice(sol["tasks"])
+                task["op"] = rng.choice(ops)
+            elif what < 0.8:
+                task = rng.choice(sol["tasks"])
+                task["start"] += rng.randint(-30, 30)
+            elif sol["tasks"]:
+                sol["tasks"].pop(rng.randrange(len(sol["tasks"])))
+        found = check(inst, parse_solution(sol))
+        assert all(isinstance(v, Violation) and "\n" not in v.message for v in found)
+
+
+def test_malformed_ground_flag_is_reported(valid_v11):
+    inst = parse_instance(valid_v11[0])
+    good = parse_solution(valid_v11[1])
+    odd = good.model_copy(
+        update={"trains": [good.trains[0].model_copy(update={"ground_brake_test": "yes"})]}
+    )
+    found = check(inst, odd)
+    assert "train-set" in {v.rule for v in found}
+    assert any("malformed" in v.message and "ground_brake_test" in v.message for v in found)
 
 
 # --- robustness ------------------------------------------------------------------------
@@ -594,6 +906,14 @@ def test_cli_ok():
     assert res.output.strip().splitlines()[-1] == "OK: 0 violations"
 
 
+def test_cli_ok_v11():
+    res = runner.invoke(
+        app, ["check", str(DATA_DIR / "instance_v11.json"), str(DATA_DIR / "solution_v11.json")]
+    )
+    assert res.exit_code == 0, res.output
+    assert res.output.strip().splitlines()[-1] == "OK: 0 violations"
+
+
 def test_cli_violations(tmp_path, valid):
     inst, sol = copy.deepcopy(valid[0]), copy.deepcopy(valid[1])
     _set("A", "couple", crew="C9")(inst, sol)
@@ -645,7 +965,8 @@ def test_checker_does_not_import_solver_code():
         "import sys, gaugeopt.checker, gaugeopt.cli.check\n"
         "bad = [m for m in sys.modules if m.split('.')[:2] in "
         "(['gaugeopt', 'core'], ['gaugeopt', 'gauge'], ['gaugeopt', 'solve'], "
-        "['gaugeopt', 'solver'], ['gaugeopt', 'construct'])]\n"
+        "['gaugeopt', 'solver'], ['gaugeopt', 'construct'], ['gaugeopt', 'rules'], "
+        "['gaugeopt', 'bounds'])]\n"
         "print(bad)\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

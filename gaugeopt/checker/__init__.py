@@ -1,7 +1,8 @@
-"""The independent solution checker: every rule of DESIGN.md §4 and §5.
+"""The independent solution checker: every rule of DESIGN.md §4 and §5 (contract v1.1).
 
 It reads only the instance and solution models; it never imports solver code
-(``gaugeopt.core``, ``gaugeopt.gauge``, ``gaugeopt.solve``, ``gaugeopt.construct``).
+(``gaugeopt.core``, ``gaugeopt.gauge``, ``gaugeopt.solver``, ``gaugeopt.construct``,
+``gaugeopt.rules``, ``gaugeopt.bounds``).
 """
 
 from gaugeopt.checker.check import check

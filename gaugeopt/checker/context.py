@@ -47,6 +47,7 @@ def _plan_ok(p: Any) -> bool:
         and _is_int(getattr(p, "departure", None))
         and _is_int(getattr(p, "dwell", None))
         and _opt_str(getattr(p, "locomotive", ...))
+        and isinstance(getattr(p, "ground_brake_test", False), bool)
         and isinstance(blocks, list)
         and all(
             isinstance(getattr(b, "track", None), str)
@@ -72,6 +73,8 @@ class Context:
     all_tasks: list[Task] = field(default_factory=list)
     #: The first task of each key, for tasks of instance trains.
     tasks: dict[Key, Task] = field(default_factory=dict)
+    #: Whether each planned train takes a ground-air brake test (its plan's ground_brake_test).
+    ground: dict[str, bool] = field(default_factory=dict)
     #: Expected tasks of each train that has a plan.
     expected: dict[str, dict[Key, ExpectedTask]] = field(default_factory=dict)
 
@@ -112,7 +115,10 @@ def build_context(inst: Instance, sol: Solution) -> Context:
     plans = sol.trains if isinstance(sol.trains, list) else []
     for i, p in enumerate(plans):
         if not _plan_ok(p):
-            ctx.add("train-set", f"trains[{i}] is malformed (id, mode, departure, dwell, blocks)")
+            ctx.add(
+                "train-set",
+                f"trains[{i}] is malformed (id, mode, departure, dwell, blocks, ground_brake_test)",
+            )
             continue
         if p.id not in ctx.trains:
             ctx.add("train-set", f"trains[{i}] names unknown train {p.id}", train=p.id)
@@ -125,7 +131,8 @@ def build_context(inst: Instance, sol: Solution) -> Context:
             ctx.add("train-set", f"train {tid} has no entry in the solution's trains", train=tid)
 
     for tid, p in ctx.plans.items():
-        ctx.expected[tid] = expected_tasks(inst, ctx.trains[tid], p.mode, p.blocks)
+        ctx.ground[tid] = getattr(p, "ground_brake_test", False)
+        ctx.expected[tid] = expected_tasks(inst, ctx.trains[tid], p.mode, p.blocks, ctx.ground[tid])
 
     tasks = sol.tasks if isinstance(sol.tasks, list) else []
     for i, t in enumerate(tasks):

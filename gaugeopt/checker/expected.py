@@ -70,9 +70,14 @@ def block_views(inst: Instance, train: Train, blocks: list) -> list[BlockView]:
 
 
 def expected_tasks(
-    inst: Instance, train: Train, mode: str, blocks: list
+    inst: Instance, train: Train, mode: str, blocks: list, ground: bool = False
 ) -> dict[Key, ExpectedTask]:
-    """Every task the train must have in ``mode`` with ``blocks``, keyed by :func:`key_of`."""
+    """Every task the train must have in ``mode`` with ``blocks``, keyed by :func:`key_of`.
+
+    ``ground`` is the plan's ``ground_brake_test``: the train then has a ``ground_brake_test``
+    (``brake_test`` minutes) between the train being whole again and ``attach``, and its
+    ``brake_test`` is the abbreviated one (``brake_test_short``).
+    """
     d = inst.station.durations
     tid = train.id
     cars = {c.id: c for c in train.carriages}
@@ -147,6 +152,17 @@ def expected_tasks(
         )
     else:
         before = detach
-    attach = add("attach", d.attach, "attach", [before])
-    add("brake_test", d.brake_test, "brake_test", [attach])
+    if not ground:
+        attach = add("attach", d.attach, "attach", [before])
+        why = " (no ground_brake_test in the plan)" if inst.station.ground_air else ""
+        add("brake_test", d.brake_test, f"brake_test{why}", [attach])
+        return out
+    test = add("ground_brake_test", d.brake_test, "brake_test", [before])
+    attach = add("attach", d.attach, "attach", [before, test])
+    add(
+        "brake_test",
+        d.brake_test_short,
+        "brake_test_short, the train had a ground_brake_test",
+        [attach],
+    )
     return out

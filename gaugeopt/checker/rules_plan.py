@@ -1,4 +1,4 @@
-"""Per-train plan rules: allowed mode, blocks covering the train in order, track fit."""
+"""Per-train plan rules: allowed mode, blocks covering the train in order, track fit, ground air."""
 
 from __future__ import annotations
 
@@ -110,8 +110,24 @@ def check_track_fit(ctx: Context) -> None:
                         )
 
 
+def check_ground_air(ctx: Context) -> None:
+    """A plan with ``ground_brake_test: true`` needs a station with ``ground_air``."""
+    if ctx.inst.station.ground_air:
+        return
+    for tid, ground in ctx.ground.items():
+        if ground:
+            ctx.add(
+                "ground-air",
+                f"train {tid}: plan has ground_brake_test true, but station "
+                f"{ctx.inst.station.name} has no ground_air",
+                tid,
+                "ground_brake_test",
+            )
+
+
 def check_plans(ctx: Context) -> None:
     """All plan rules."""
     check_mode(ctx)
     check_blocks(ctx)
     check_track_fit(ctx)
+    check_ground_air(ctx)

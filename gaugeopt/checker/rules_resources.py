@@ -1,4 +1,4 @@
-"""Shed resources: a track holds one block at a time; jack sets on individual tracks."""
+"""Shed resources: a track holds one block at a time, never in a maintenance window; jack sets."""
 
 from __future__ import annotations
 
@@ -35,6 +35,30 @@ def check_track_occupancy(ctx: Context) -> None:
                 f"shunt_in block {bb}",
                 track,
             )
+
+
+def check_track_windows(ctx: Context) -> None:
+    """No block occupies its track [shunt_in start, shunt_out end) during an unavailable window.
+
+    Both are half-open: a block may leave at a window's start or arrive at its end.
+    """
+    windows = {t.id: t.unavailable for t in ctx.inst.station.tracks}
+    for tid, view in _blocks(ctx):
+        sin = ctx.get(tid, "shunt_in", block=view.index)
+        sout = ctx.get(tid, "shunt_out", block=view.index)
+        if sin is None or sout is None:
+            continue
+        start, end = sin.start, sout.end
+        for a, b in windows.get(view.track, []):
+            if start < b and a < end and start < end:
+                ctx.add(
+                    "track-unavailable",
+                    f"train {tid}: block {view.index} occupies track {view.track} "
+                    f"[{start}, {end}), during its unavailable window [{a}, {b})",
+                    tid,
+                    f"shunt_in block {view.index}",
+                    view.track,
+                )
 
 
 def check_jack_sets(ctx: Context) -> None:
@@ -118,7 +142,8 @@ def check_units(ctx: Context) -> None:
 
 
 def check_resources(ctx: Context) -> None:
-    """Tracks, jack sets, shunters and changer."""
+    """Tracks (one block at a time, maintenance windows), jack sets, shunters and changer."""
     check_track_occupancy(ctx)
+    check_track_windows(ctx)
     check_jack_sets(ctx)
     check_units(ctx)

@@ -41,6 +41,8 @@ def check_task_set(ctx: Context) -> None:
             why = f"names carriage {t.carriage} of train {ctx.carriages[t.carriage][0].id}"
         elif t.op in BLOCK_OPS and t.block is None:
             why = "has no block"
+        elif t.op == "ground_brake_test" and not ctx.ground[t.train]:
+            why = "is not a task of this train: its plan has no ground_brake_test"
         else:
             plan = ctx.plans[t.train]
             where = f"{plan.mode} mode"
@@ -52,7 +54,12 @@ def check_task_set(ctx: Context) -> None:
         for key in exp:
             if counts[key] == 0:
                 name = task_label(key[1], key[2], key[3])
-                ctx.add("task-set", f"train {tid}: task {name} is missing", tid, name)
+                why = (
+                    " (its plan has ground_brake_test true)"
+                    if key[1] == "ground_brake_test"
+                    else ""
+                )
+                ctx.add("task-set", f"train {tid}: task {name} is missing{why}", tid, name)
 
 
 def check_fields(ctx: Context) -> None:
