@@ -45,13 +45,17 @@ def _check_epoch(value: str) -> str:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError("must be an ISO 8601 date and time, e.g. 2025-09-02T00:00:00+08:00") from None
+        raise ValueError(
+            "must be an ISO 8601 date and time, e.g. 2025-09-02T00:00:00+08:00"
+        ) from None
     if moment.utcoffset() is None:
         raise ValueError("must carry its UTC offset, e.g. 2025-09-02T00:00:00+08:00")
     return value
 
 
 #: The wall-clock moment of t = 0, kept as written (it round-trips unchanged).
+#: Fields added in contract v1.1 are left out of a written file while at their default,
+#: so a v1 instance is written as the v1 file it was (``exclude_if`` below).
 Epoch = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_check_epoch)]
 
 
@@ -74,6 +78,7 @@ class Track(_Model):
     )
     unavailable: list[Shift] = Field(
         default_factory=list,
+        exclude_if=lambda v: not v,
         description="Maintenance windows [start, end): no block occupies the track then (v1.1).",
     )
 
@@ -140,7 +145,9 @@ class Durations(_Model):
     roll_setup: Duration = 10
     roll_per_bogie: Duration = 1
     brake_test_short: Duration = Field(
-        10, description="The abbreviated brake test after a ground-air test (v1.1)."
+        10,
+        exclude_if=lambda v: v == 10,
+        description="The abbreviated brake test after a ground-air test (v1.1).",
     )
 
 
@@ -152,7 +159,9 @@ class Station(_Model):
     shunters: list[Shunter]
     changer: Changer | None = None
     ground_air: bool = Field(
-        False, description="A compressor can charge a train's brakes before attach (v1.1)."
+        False,
+        exclude_if=lambda v: not v,
+        description="A compressor can charge a train's brakes before attach (v1.1).",
     )
     bogie_stock: list[BogieStock]
     bogie_turnaround: Duration = 0
@@ -194,7 +203,9 @@ class Instance(_Model):
 
     name: Id
     epoch: Epoch | None = Field(
-        None, description="Wall-clock date and time, with UTC offset, of t = 0 (v1.1)."
+        None,
+        exclude_if=lambda v: v is None,
+        description="Wall-clock date and time, with UTC offset, of t = 0 (v1.1).",
     )
     horizon: Annotated[int, Field(gt=0, le=MAX_TIME)]
     station: Station

@@ -79,7 +79,8 @@ class TrainPlan(_Model):
     dwell: int
     locomotive: str | None = None
     blocks: list[Block] = Field(default_factory=list)
-    ground_brake_test: bool = False
+    #: v1.1; written only when true, so a v1 solution stays a v1 file.
+    ground_brake_test: bool = Field(False, exclude_if=lambda v: not v)
 
 
 class Task(_Model):

@@ -255,6 +255,37 @@ def build_brest() -> Instance:
     return parse_instance(data)
 
 
+def build_brest_ground_air() -> Instance:
+    """Contract v1.1 at Brest: a station compressor (ground air), a track closed for
+    maintenance, clock times. Two trains in opposite directions share the shed."""
+    brest = build_brest().model_dump()
+    station = brest["station"]
+    station["name"] = "Brest-Tsentralny (ground air)"
+    station["ground_air"] = True
+    # B3's jacks are inspected 12:00-15:00 local time.
+    station["tracks"][2]["unavailable"] = [[720, 900]]
+    station["locomotives"].append({"id": "ChS4T-580", "gauge": 1520, "available_from": 0})
+    station["durations"]["brake_test_short"] = 5
+    masses = cycle([55.0, 57.0, 52.0], 12)
+    back = [car(f"B2-{i:02d}", m, "passenger") for i, m in enumerate(masses, 1)]
+    brest["trains"].append(
+        {
+            "id": "B2",
+            "arrival": 660,
+            "from_gauge": 1435,
+            "to_gauge": 1520,
+            "weight": 1,
+            "earliest_departure": None,
+            "border_check": None,
+            "inbound_loco": {"id": "EU07-160", "gauge": 1435},
+            "carriages": back,
+        }
+    )
+    brest["name"] = "brest-ground-air"
+    brest["epoch"] = "2025-09-02T00:00:00+03:00"
+    return parse_instance(brest)
+
+
 # Erenhot: (train id, arrival, direction, kind, carriages, indices of heavy wagons, weight,
 # border check). Direction "S": 1435 -> 1520 (out of China), "N": 1520 -> 1435.
 ERENHOT_TRAINS = [
@@ -378,6 +409,7 @@ BUILDERS = {
     "dandong-handover": build_dandong,
     "brest-passenger": build_brest,
     "erenhot-day": build_erenhot,
+    "brest-ground-air": build_brest_ground_air,
 }
 
 
