@@ -4,7 +4,7 @@
 set -e
 cd "$(dirname "$0")/.."
 R=benchmarks/results
-B=../shared/benchmarks
+B=benchmarks/data
 ALL=gaugeopt,greedy,pyjobshop
 gaugeopt bench instances/bench/small  -t 10 -w 2 -j 1 -m $ALL -o $R/gauge-small.csv  --resume
 gaugeopt bench instances/bench/medium -t 10 -w 2 -j 1 -m $ALL -o $R/gauge-medium.csv --resume

@@ -1,4 +1,4 @@
-"""Shared fixtures: where the examples and the shared benchmark data live."""
+"""Shared fixtures: where the examples and the benchmark data shipped with the repo live."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """``../shared`` beside the project root (benchmarks, research, DESIGN.md)."""
-    return ROOT.parent / "shared"
+def bench_data() -> Path:
+    """``benchmarks/data``: the PSPLIB and MMLIB files and their best-known values."""
+    return ROOT / "benchmarks" / "data"
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 ``generate(family, seed, size=...)`` draws one instance of family ``single`` (one train of
 6-60 carriages), ``day`` (4-40 trains both ways) or ``scarce`` (lean resources);
 ``carriages=N`` (single) or ``trains=N`` (day) fixes the size exactly instead. Figures
-follow the team's domain research, ``../shared/research/domain.md`` §7, which cites its
+follow the team's domain research, ``domain.md`` §7, which cites its
 public sources; see :mod:`gaugeopt.generate.ranges`. Every instance returned is valid and
 feasible: the constructive scheduler (:func:`gaugeopt.construct.construct`) found a schedule
 for it; when it does not, the instance is re-drawn from the next deterministic sub-seed.

@@ -1,6 +1,6 @@
 """Realistic parameter ranges for generated instances, with their basis.
 
-Every range comes from the team's domain research, ``../shared/research/domain.md`` §7
+Every range comes from the team's domain research, ``domain.md`` §7
 ("Proposed parameter ranges for instance generation"), which cites the public sources
 (§1–6). Where §7 marks a range as an estimate, so does this module (**[E]**). A range is
 ``(low, high, typical)``; draws are triangular around the typical value.

@@ -10,7 +10,8 @@ from pathlib import Path
 from gaugeopt.core.problem import Duration, Lit, Problem
 from gaugeopt.core.result import CoreResult
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"  # benchmarks beside the repo
+#: The PSPLIB and MMLIB files shipped with the repository.
+BENCH_DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
 
 def violations(problem: Problem, result: CoreResult) -> list[str]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 
 import pytest
-from core_check import SHARED, violations
+from core_check import BENCH_DATA, violations
 
 from gaugeopt.core import solve_problem
 from gaugeopt.core.psplib import read_psplib
 
-PSPLIB = SHARED / "benchmarks" / "psplib"
-MMLIB = SHARED / "benchmarks" / "mmlib"
+PSPLIB = BENCH_DATA / "psplib"
+MMLIB = BENCH_DATA / "mmlib"
 
 
 def _bks(path) -> dict[str, dict[str, str]]:

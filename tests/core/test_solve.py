@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from core_check import SHARED, violations
+from core_check import BENCH_DATA, violations
 from ortools.sat.python import cp_model as cp
 
 from gaugeopt.core import CoreHint, Problem, TaskHint, solve_problem
@@ -67,7 +67,7 @@ def test_complete_hint_is_a_full_solution():
 
 
 def test_hint_with_upper_bound_never_worse():
-    p, _ = read_psplib(SHARED / "benchmarks/psplib/j120/j12011_1.sm")
+    p, _ = read_psplib(BENCH_DATA / "psplib/j120/j12011_1.sm")
     first = solve_problem(p, time_limit=2, workers=1)
     assert first.status == "feasible"
     again = solve_problem(
@@ -87,7 +87,7 @@ def test_partial_hint_is_accepted(solve):
 
 
 def test_deterministic_with_one_worker():
-    p, _ = read_psplib(SHARED / "benchmarks/psplib/j30/j305_2.sm")  # many optimal schedules
+    p, _ = read_psplib(BENCH_DATA / "psplib/j30/j305_2.sm")  # many optimal schedules
     runs = [solve_problem(p, time_limit=10, workers=1, seed=7) for _ in range(2)]
     assert runs[0].status == "optimal"
     p2 = rich_problem()
@@ -97,7 +97,7 @@ def test_deterministic_with_one_worker():
 
 
 def test_stop_event_returns_best_so_far():
-    p, _ = read_psplib(SHARED / "benchmarks/psplib/j120/j12011_1.sm")
+    p, _ = read_psplib(BENCH_DATA / "psplib/j120/j12011_1.sm")
     stop = threading.Event()
     r = solve_problem(p, time_limit=60, workers=2, stop=stop, on_progress=lambda *_: stop.set())
     assert r.status == "feasible" and r.num_solutions <= 3
