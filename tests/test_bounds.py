@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from random_instances import random_instance
 
+from gaugeopt.bounds import lower_bound, train_dwell_bounds
 from gaugeopt.checker import check
 from gaugeopt.construct import construct
-from gaugeopt.gauge.bounds import lower_bound, train_dwell_bounds
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import parse_instance, read_instance
 from gaugeopt.model.solution import Solution
@@ -289,3 +289,39 @@ def test_bound_reaches_the_enumerated_optimum_of_tiny_trains(seed: int) -> None:
     # (it is on 39 of seeds 0-39; before the heads-and-tails energy, on few).
     inst = tiny_instance(seed)
     assert train_dwell_bounds(inst)[0] * inst.trains[0].weight == optimum(inst)
+
+
+# --- What the bounds read from the rulebook ----------------------------------------------
+
+
+def test_the_skeleton_and_final_steps_follow_the_rulebook() -> None:
+    from gaugeopt.bounds.skeleton import BLOCKS, final_steps, skeleton
+
+    def ops(mode: str, ground: bool) -> tuple[list[str], list[str]]:
+        nodes = skeleton(mode, ground)
+        return [n.op for n in nodes], [nodes[i].op for i in final_steps(mode, ground)]
+
+    assert ops("exchange", False) == (
+        ["detach", "border_check", BLOCKS, "couple", "attach", "brake_test"],
+        ["couple", "attach", "brake_test"],
+    )
+    assert ops("changer", True)[1] == ["ground_brake_test", "attach", "brake_test"]
+    assert ops("through", False) == (
+        ["detach", "border_check", "attach", "brake_test"],
+        ["attach", "brake_test"],
+    )
+    nodes = skeleton("exchange", True)
+    names = [n.op for n in nodes]
+    assert [names[p] for p in nodes[names.index("ground_brake_test")].preds] == [
+        "detach",
+        "couple",
+    ]
+
+
+def test_the_carriage_chains_follow_the_rulebook() -> None:
+    from gaugeopt.bounds.skeleton import BOGIE, JACKS, carriage_chain
+
+    individual = [r.op for r in carriage_chain("individual")]
+    assert individual == ["disconnect", "lift", "swap", "lower", "reconnect"]
+    assert [r.op for r in carriage_chain("roll")][BOGIE] == "roll"
+    assert (individual[JACKS[0]], individual[JACKS[1]]) == ("lift", "lower")

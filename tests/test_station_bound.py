@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from random_instances import random_instance
 
+from gaugeopt.bounds import lower_bound, station_bound, train_dwell_bounds
+from gaugeopt.bounds.sets import Idle, Supply
 from gaugeopt.construct import construct
-from gaugeopt.gauge.bounds import lower_bound, train_dwell_bounds
-from gaugeopt.gauge.station_bound import _Idle, _Supply, station_bound
 from gaugeopt.model.instance import SKILLS
 from gaugeopt.model.io import parse_instance, read_instance
 
@@ -228,7 +228,7 @@ def _fluid_by_steps(segments, jobs, step=0.001) -> float:
 def test_idle_fill_is_the_earliest_processing(caps, jobs) -> None:
     segments = [(10.0 * i, 10.0 * (i + 1), k) for i, k in enumerate(caps)]
     segments.append((10.0 * len(caps), float("inf"), 2))
-    idle = _Idle(segments)
+    idle = Idle(segments)
     got = sum(idle.fill(r, a) for r, a in reversed(jobs))  # any order gives the same
     want = _fluid_by_steps(segments, jobs)
     assert got == pytest.approx(want, abs=0.01 * sum(a for _, a in jobs) + 1e-6)
@@ -244,4 +244,4 @@ def test_supply_matching_takes_the_kth_unit_no_earlier_than_the_kth_supply(suppl
     units = sorted(t for t, c in supply for _ in range(c))
     releases = sorted(r for r, c in jobs for _ in range(c))
     want = sum(max(e, units[u]) if u < len(units) else e for u, e in enumerate(releases))
-    assert _Supply([(float(t), c) for t, c in supply]).matched(jobs) == pytest.approx(want)
+    assert Supply([(float(t), c) for t, c in supply]).matched(jobs) == pytest.approx(want)
