@@ -10,18 +10,23 @@ from gaugeopt.model import (
     write_instance,
     write_solution,
 )
+from gaugeopt.params import SolveParams
 
 __all__ = [
     "InputError",
     "Instance",
     "Result",
     "Solution",
+    "SolveParams",
+    "SolveStats",
     "Violation",
     "check",
     "read_instance",
     "read_solution",
+    "replan",
     "report",
     "solve",
+    "whatif",
     "write_instance",
     "write_solution",
 ]
@@ -43,4 +48,16 @@ def __getattr__(name: str):
         from gaugeopt.result import Result
 
         return Result
+    if name == "SolveStats":
+        from gaugeopt.result import SolveStats
+
+        return SolveStats
+    if name == "replan":  # the package, callable: gaugeopt.replan(instance, previous, now)
+        import gaugeopt.replan
+
+        return gaugeopt.replan
+    if name == "whatif":  # the package, callable: gaugeopt.whatif(instance, ...)
+        import gaugeopt.whatif
+
+        return gaugeopt.whatif
     raise AttributeError(f"module 'gaugeopt' has no attribute {name!r}")

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 import gaugeopt
 from gaugeopt.checker import check
-from gaugeopt.cli import _register, app
+from gaugeopt.cli import app
 from gaugeopt.model.io import read_instance, read_solution, write_solution
 from gaugeopt.model.solution import Solution
 
@@ -36,7 +36,6 @@ TINY = ROOT / "tests" / "data" / "checker" / "instance.json"
 
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
-    _register()
     return CliRunner()
 
 
@@ -45,7 +44,7 @@ def test_runtime_keeps_to_the_time_limit() -> None:
     limit = 3.0
     result = gaugeopt.solve(EXAMPLES / "dandong-handover.json", time_limit=limit, workers=2)
     assert result.status in ("optimal", "feasible")
-    overhead = result.stats["build_time"] + result.stats["warm_start_time"]
+    overhead = result.stats.build_time + result.stats.warm_start_time
     assert result.runtime <= limit + 1 + overhead + 0.5, (result.runtime, result.stats)
 
 
@@ -71,6 +70,7 @@ def _drain(lines: queue.Queue[str]) -> str:
     return "".join(out)
 
 
+@pytest.mark.slow
 def test_sigint_keeps_the_best_schedule(tmp_path: Path) -> None:
     target = tmp_path / "erenhot.solution.json"
     proc = subprocess.Popen(
@@ -162,6 +162,7 @@ def test_cli_out_is_a_directory(runner: CliRunner, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".html", ".png"])
 def test_every_cli_output_is_renamed_into_place(
     runner: CliRunner, tmp_path: Path, monkeypatch, suffix: str

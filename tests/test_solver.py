@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,13 +14,21 @@ from brute_force import optimum, tiny_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from random_instances import random_instance
+from typer.testing import CliRunner
 
 import gaugeopt
+from gaugeopt.bounds import train_dwell_bounds
 from gaugeopt.checker import check
+from gaugeopt.cli import app
 from gaugeopt.construct import construct
-from gaugeopt.model.io import parse_instance, read_instance
+from gaugeopt.errors import InputError
+from gaugeopt.model.io import parse_instance, read_instance, write_solution
+from gaugeopt.params import SolveParams
+from gaugeopt.report import report
+from gaugeopt.result import Result, SolveStats
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "instances" / "examples").glob("*.json"))
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "instances" / "examples").glob("*.json"))
 
 
 def assert_checked(result: gaugeopt.Result) -> None:
@@ -26,6 +37,7 @@ def assert_checked(result: gaugeopt.Result) -> None:
     assert violations == [], "\n".join(map(str, violations[:10]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_solves_and_checks(path: Path) -> None:
     result = gaugeopt.solve(path, time_limit=10, workers=2, seed=0)
@@ -36,6 +48,7 @@ def test_every_example_solves_and_checks(path: Path) -> None:
     assert set(result.tasks.columns) >= {"train", "op", "start", "end", "crew"}
 
 
+@pytest.mark.slow
 @given(seed=st.integers(0, 10_000))
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_tiny_optimum_agrees_with_enumeration(seed: int) -> None:
@@ -46,6 +59,7 @@ def test_tiny_optimum_agrees_with_enumeration(seed: int) -> None:
     assert result.objective == optimum(inst)
 
 
+@pytest.mark.slow
 @given(seed=st.integers(0, 100_000))
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_random_instances_give_checked_schedules(seed: int) -> None:
@@ -120,6 +134,7 @@ def test_infeasibility_proven_by_search_is_reported() -> None:
     assert result.reasons
 
 
+@pytest.mark.slow
 def test_same_seed_one_worker_gives_same_schedule() -> None:
     path = next(p for p in EXAMPLES if p.stem == "khasan-armoured")
     a = gaugeopt.solve(path, time_limit=3, workers=1, seed=5)
@@ -152,6 +167,137 @@ def test_same_seed_one_worker_gives_same_day_schedule() -> None:
     )
     a = gaugeopt.solve(inst, time_limit=8, workers=1, seed=3)
     b = gaugeopt.solve(inst, time_limit=8, workers=1, seed=3)
-    assert a.stats["lns"], "large-neighbourhood search did not run"
+    assert a.stats.lns, "large-neighbourhood search did not run"
     assert a.solution.trains == b.solution.trains
     assert a.solution.tasks == b.solution.tasks
+
+
+# ---- tuning parameters and stats ------------------------------------------------------------
+
+
+def test_params_steer_the_solve() -> None:
+    # 2 s leave less than lns_min_seconds after the warm start: no neighbourhoods by default.
+    inst = random_instance(47)
+    default = gaugeopt.solve(inst, time_limit=2, workers=1)
+    tuned = gaugeopt.solve(
+        inst,
+        time_limit=2,
+        workers=1,
+        params=SolveParams(lns_min_seconds=0.0, lns_step_seconds=0.5),
+    )
+    assert default.stats.lns == {}
+    assert tuned.stats.lns, "the tuned run did not search neighbourhoods"
+    assert_checked(tuned)
+
+
+def test_example_params_file_lists_every_field_at_its_default() -> None:
+    path = ROOT / "docs" / "solve-params.toml"
+    keys = {line.split("=")[0].strip() for line in path.read_text().splitlines() if "=" in line}
+    keys = {k for k in keys if not k.startswith("#")}
+    assert keys == set(SolveParams.model_fields)
+    assert SolveParams.from_toml(path) == SolveParams()
+    assert all(f.description for f in SolveParams.model_fields.values())
+
+
+def test_params_from_toml_keeps_left_out_keys_at_their_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('lns_share = 0.7\nwarm_max_cuts = 2\nsingle_train_subsolvers = ["a", "b"]\n')
+    params = SolveParams.from_toml(path)
+    assert params == SolveParams(lns_share=0.7, warm_max_cuts=2, single_train_subsolvers=("a", "b"))
+    assert params.lns_step_seconds == SolveParams().lns_step_seconds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "lns_shar = 0.7",
+            "p.toml: lns_shar: unknown parameter, got 0.7 (did you mean 'lns_share'?)",
+        ),
+        ('lns_share = "0.7"', 'p.toml: lns_share: must be a number, got "0.7"'),
+        ("lns_share = 1.5", "p.toml: lns_share: must be <= 1, got 1.5"),
+        ("warm_max_cuts = 2.5", "p.toml: warm_max_cuts: must be an integer, got 2.5"),
+        ("lns_step_seconds = 0", "p.toml: lns_step_seconds: must be > 0, got 0"),
+        ("single_train_subsolvers = [1]", "p.toml: single_train_subsolvers[0]: must be a string"),
+        ("lns_share = ", "p.toml: not valid TOML"),
+    ],
+)
+def test_bad_params_file_is_one_line_naming_key_and_value(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(text + "\n")
+    with pytest.raises(InputError) as info:
+        SolveParams.from_toml(path)
+    message = str(info.value)
+    assert message.startswith(str(tmp_path / expected.split(":")[0]))
+    assert expected.split(": ", 1)[1] in message
+    assert "\n" not in message
+
+
+def test_cli_solve_reads_params_and_refuses_a_bad_file(tmp_path: Path) -> None:
+    runner = CliRunner()
+    instance = str(ROOT / "instances" / "examples" / "dandong-handover.json")
+    good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
+    good.write_text("warm_share_small = 0.05\n")
+    bad.write_text("colour = 1\n")
+    out = tmp_path / "sol.json"
+    ok = runner.invoke(
+        app, ["solve", instance, "-t", "3", "-o", str(out), "-q", "--params", str(good)]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "objective 450" in ok.stdout
+    refused = runner.invoke(app, ["solve", instance, "-o", str(out), "-q", "--params", str(bad)])
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines() == [f"error: {bad}: colour: unknown parameter, got 1"]
+
+
+def test_stats_are_typed_and_plain_as_a_dict() -> None:
+    result = gaugeopt.solve(tiny_instance(7), time_limit=3, workers=1)
+    stats = result.stats
+    assert isinstance(stats, SolveStats)
+    assert stats.build_time is not None and stats.warm_start_time is not None
+    assert stats.tasks is not None and stats.tasks > 0
+    assert stats.dwell_bounds == [b for b in stats.dwell_bounds if b is None or b >= 0]
+    data = stats.as_dict()
+    assert data["trace"] == stats.trace and data["build_time"] == stats.build_time
+    assert json.loads(json.dumps(data))["tasks"] == stats.tasks
+
+
+def test_report_imports_no_solver_code() -> None:
+    code = (
+        "import sys, gaugeopt.report, gaugeopt.report.kpi\n"
+        "bad = [m for m in sys.modules if m.startswith(('gaugeopt.solver', 'gaugeopt.gauge',"
+        " 'gaugeopt.pipeline', 'gaugeopt.core', 'gaugeopt.bounds'))]\n"
+        "print(bad)\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _page(path: Path) -> str:
+    """An HTML report without its random element ids."""
+    uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    return re.sub(uuid, "ID", path.read_text())
+
+
+def test_report_callers_pass_the_search_free_bounds(tmp_path: Path) -> None:
+    # On this train the search-free bound is above the critical path's: dwell_lb_any shows it.
+    path = ROOT / "instances" / "examples" / "brest-passenger.json"
+    result = gaugeopt.solve(path, time_limit=2, workers=1)
+    inst = result.instance
+    assert result.dwell_bounds() == train_dwell_bounds(inst)
+    assert Result(inst, result.solution).dwell_bounds() == train_dwell_bounds(inst)
+    sol_path = tmp_path / "sol.json"
+    write_solution(result.solution, sol_path)
+    cli = CliRunner().invoke(
+        app, ["report", str(path), str(sol_path), "-o", str(tmp_path / "cli.html")]
+    )
+    assert cli.exit_code == 0, cli.output
+    with_bounds = report(
+        inst, result.solution, tmp_path / "with.html", dwell_bounds=train_dwell_bounds(inst)
+    )
+    without = report(inst, result.solution, tmp_path / "without.html")
+    assert _page(tmp_path / "cli.html") == _page(with_bounds)
+    assert _page(with_bounds) != _page(without)

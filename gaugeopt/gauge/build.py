@@ -30,10 +30,12 @@ Every rule of DESIGN.md §4 becomes tasks, literals and constraints of the core:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
+from gaugeopt.bounds import train_dwell_bounds
 from gaugeopt.core.problem import Choice, Demand, Duration, Lit, Problem, Reservoir, Resource
-from gaugeopt.gauge.bounds import train_dwell_bounds
 from gaugeopt.gauge.crews import CrewGroup, crew_groups, crew_pools
 from gaugeopt.model.instance import Instance, Train
 from gaugeopt.rules import (
@@ -292,7 +294,8 @@ class _Builder:
                         self.p.add_precedence(idx, h)
 
     def _handle(self, tm: TrainModel, op: str, key: int | None) -> int:
-        return tm.tasks[op] if RULES[op].level == "train" else tm.block_tasks[op, key]  # type: ignore[index]
+        # A block-level op is linked with its block start (see link()).
+        return tm.tasks[op] if RULES[op].level == "train" else tm.block_tasks[op, cast(int, key)]
 
     def _related(self, tm: TrainModel, op: str, level: str, key: int | None) -> list[int]:
         """Existing train- or block-level tasks of ``op`` tied unconditionally to a task at
@@ -301,7 +304,8 @@ class _Builder:
         if other == "train":
             return [tm.tasks[op]] if op in tm.tasks else []
         if other == "block" and level == "block":
-            return [tm.block_tasks[op, key]] if (op, key) in tm.block_tasks else []
+            # Present in block_tasks, so key is a block start (an int).
+            return [tm.block_tasks[op, cast(int, key)]] if (op, key) in tm.block_tasks else []
         if other == "block" and level == "train":
             return [h for (o, _), h in tm.block_tasks.items() if o == op]
         return []
@@ -450,7 +454,12 @@ class _Builder:
         self.add_carriages(k, train, tm, exch, allowed, method_of, cmax)
 
     def add_blocks(
-        self, k: int, train: Train, tm: TrainModel, allowed: list[list[int]], method_of: list[str]
+        self,
+        k: int,
+        train: Train,
+        tm: TrainModel,
+        allowed: list[list[int]],
+        method_of: Sequence[str],
     ) -> None:
         """Block tasks at every possible block start i, present when a block starts there:
         the operations on every track, the track hold, then method-specific operations."""
@@ -503,7 +512,7 @@ class _Builder:
         tm: TrainModel,
         exch: Lit,
         allowed: list[list[int]],
-        method_of: list[str],
+        method_of: Sequence[str],
         cmax: int,
     ) -> None:
         """Carriage tasks, their precedences, bogie events and jack holds."""
@@ -576,7 +585,7 @@ class _Builder:
 def build(instance: Instance, *, dwell_bounds: list[int | None] | None = None) -> GaugeModel:
     """Compile ``instance`` into a core problem with everything needed to decode it.
 
-    ``dwell_bounds``: :func:`~gaugeopt.gauge.bounds.train_dwell_bounds`, if the caller has
+    ``dwell_bounds``: :func:`~gaugeopt.bounds.train_dwell_bounds`, if the caller has
     it (on a day of 40 trains it takes about 0.4 s).
     """
     b = _Builder(instance, dwell_bounds)

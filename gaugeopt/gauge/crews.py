@@ -9,13 +9,14 @@
   k deep.
 * A **pool** is a set of skills S with the crews that have any of them: tasks needing a
   skill in S can never outnumber those crews on duty. The model adds it as a redundant
-  cumulative and :mod:`gaugeopt.gauge.bounds` turns it into an energy bound.
+  cumulative and :mod:`gaugeopt.bounds` turns it into an energy bound.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gaugeopt.model.instance import Crew, Instance
@@ -92,20 +93,44 @@ def crew_pools(inst: Instance, *, every: bool = False) -> list[CrewPool]:
     ]
 
 
-def assign_crews(group: CrewGroup, tasks: list[tuple[int, int, int]]) -> dict[int, int]:
+def assign_crews(
+    group: CrewGroup,
+    tasks: list[tuple[int, int, int]],
+    *,
+    fixed: Mapping[int, int] | None = None,
+    prefer: Mapping[int, int] | None = None,
+) -> dict[int, int]:
     """Hand the tasks ``(key, start, end)`` of one group to its crews (key -> crew index).
 
     Greedy by start time: each task goes to the crew that became free last among those
     free at its start (keeps the others' gaps open). Raises ``ValueError`` if the tasks
     overlap more than the group has crews, which a model solution never does.
+
+    ``fixed`` (key -> crew) pre-assigns tasks (replanning: work already done keeps its
+    crew); no other task goes to a crew while one of its fixed tasks runs. ``prefer``
+    (key -> crew) names a crew to take when it is free (the crew a task had before).
     """
+    fixed = fixed or {}
+    prefer = prefer or {}
+    held: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for key, start, end in tasks:
+        if key in fixed:
+            held[fixed[key]].append((start, end))
     free_at = {m: -1 for m in group.members}
     out: dict[int, int] = {}
     for key, start, end in sorted(tasks, key=lambda t: (t[1], t[2], t[0])):
-        ready = [m for m in group.members if free_at[m] <= start]
-        if not ready:
-            raise ValueError(f"more than {len(group.members)} tasks at once at {start}")
-        crew = max(ready, key=lambda m: (free_at[m], -m))
+        if key in fixed:
+            crew = fixed[key]
+        else:
+            ready = [
+                m
+                for m in group.members
+                if free_at[m] <= start and not any(a < end and start < b for a, b in held[m])
+            ]
+            if not ready:
+                raise ValueError(f"more than {len(group.members)} tasks at once at {start}")
+            wanted = prefer.get(key)
+            crew = wanted if wanted in ready else max(ready, key=lambda m: (free_at[m], -m))
         out[key] = crew
-        free_at[crew] = end if end > start else start
+        free_at[crew] = max(free_at.get(crew, -1), end if end > start else start)
     return out

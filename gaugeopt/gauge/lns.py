@@ -24,13 +24,13 @@ import random
 from gaugeopt.core.lns import Neighbourhood, NeighbourhoodFn
 from gaugeopt.core.result import CoreResult
 from gaugeopt.gauge.build import GaugeModel
-
-#: Tasks a time-window neighbourhood frees at full intensity.
-WINDOW_TASKS = 600
+from gaugeopt.params import SolveParams
 
 
-def neighbourhoods(model: GaugeModel) -> NeighbourhoodFn:
-    """A neighbourhood chooser for :func:`gaugeopt.core.lns.improve` on ``model``."""
+def neighbourhoods(model: GaugeModel, params: SolveParams | None = None) -> NeighbourhoodFn:
+    """A neighbourhood chooser for :func:`gaugeopt.core.lns.improve` on ``model``
+    (``params.lns_window_tasks``: the tasks a time window frees at full intensity)."""
+    window_tasks = (params or SolveParams()).lns_window_tasks
     inst = model.instance
     floors = [b or 0 for b in model.dwell_floor]
     n_trains = len(inst.trains)
@@ -45,12 +45,12 @@ def neighbourhoods(model: GaugeModel) -> NeighbourhoodFn:
     def window(
         rng: random.Random, best: CoreResult, around: tuple[int, int] | None, intensity: float
     ) -> set[int]:
-        """Tasks overlapping a time window that holds about WINDOW_TASKS × intensity of
+        """Tasks overlapping a time window that holds about window_tasks × intensity of
         them (counted, not timed: on a busy day an hour holds hundreds of tasks)."""
         present = sorted(
             ((tv.start, tv.end, i) for i, tv in enumerate(best.tasks) if tv.present),
         )
-        count = max(20, int(WINDOW_TASKS * intensity * rng.uniform(0.7, 1.3)))
+        count = max(20, int(window_tasks * intensity * rng.uniform(0.7, 1.3)))
         if around is not None:
             first = next((k for k, p in enumerate(present) if p[0] >= around[0]), 0)
             first = max(0, first - count // 4)

@@ -8,9 +8,10 @@
   ``earliest_departure``); it ignores crews, shunters, tracks, jacks, bogie stock and
   locomotives. ``dwell_lb_any`` holds for every schedule whatever its mode and blocks: the
   larger of the critical path with one-carriage blocks on the fastest track method and the
-  solver's search-free bound (:mod:`gaugeopt.gauge.bounds`: crews on duty, crew-pool and
-  shunter energy, the earliest locomotive). So ``dwell >= dwell_lb`` and
-  ``dwell >= dwell_lb_any`` for any valid schedule.
+  solver's search-free bound of the train, when the caller passes it as ``dwell_bounds``
+  (``gaugeopt.bounds.train_dwell_bounds``: crews on duty, crew-pool and shunter
+  energy, the earliest locomotive; the report never runs solver code itself). So
+  ``dwell >= dwell_lb`` and ``dwell >= dwell_lb_any`` for any valid schedule.
   ``excess`` = dwell − dwell_lb is what resource contention cost the train.
 * ``resources`` — busy minutes and utilisation of each crew (busy / shift minutes inside the
   horizon), track (occupied / plan span), jack sets (jack-minutes / (jack sets × span)),
@@ -27,11 +28,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from gaugeopt.gauge.bounds import train_dwell_bounds
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import OP_SKILL, Solution, Task
 from gaugeopt.report.graph import (
@@ -399,8 +400,16 @@ def _resources(instance: Instance, solution: Solution, span: tuple[int, int]) ->
     )
 
 
-def kpis(instance: Instance, solution: Solution) -> Kpis:
+def kpis(
+    instance: Instance,
+    solution: Solution,
+    dwell_bounds: Sequence[int | None] | None = None,
+) -> Kpis:
     """Per-train, per-resource and critical-chain tables of a schedule (see module docs).
+
+    ``dwell_bounds``: each train's search-free dwell bound, in the instance's train order
+    (``Result.stats.dwell_bounds``, or ``train_dwell_bounds(instance)``); without it
+    ``dwell_lb_any`` is the critical-path bound alone.
 
     Raises :class:`~gaugeopt.report.timeline.NothingToDraw` for an infeasible/unknown
     solution and :class:`~gaugeopt.errors.InputError` for ids the instance does not know.
@@ -410,9 +419,8 @@ def kpis(instance: Instance, solution: Solution) -> Kpis:
     arrivals = [instance.train(p.id).arrival for p in solution.trains]
     span = (min(arrivals, default=0), max((p.departure for p in solution.trains), default=1))
     train_rows, chain_rows = [], []
-    search_free = dict(
-        zip((t.id for t in instance.trains), train_dwell_bounds(instance), strict=True)
-    )
+    own: Sequence[int | None] = dwell_bounds or [None] * len(instance.trains)
+    search_free = dict(zip((t.id for t in instance.trains), own, strict=True))
     for train in instance.trains:
         plan = walker.plans.get(train.id)
         if plan is None:

@@ -1,0 +1,200 @@
+"""Tuning of :func:`gaugeopt.solve`: how the time limit is shared between its phases.
+
+:class:`SolveParams` holds every tuning constant of the solve pipeline (warm start,
+neighbourhood search, the last whole-model search, reproducible runs). The defaults are
+the measured values the solver has always used; a run changes them through
+``gaugeopt.solve(..., params=SolveParams(lns_share=0.7))`` or a TOML file of the same keys
+(``gaugeopt solve --params FILE.toml``; ``docs/solve-params.toml`` lists them all).
+Limits of the input itself (horizon, sizes) stay with the models.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from gaugeopt.errors import InputError, short_value
+
+#: How a pydantic error type reads in a one-line message.
+_EXPECTED = {
+    "int_type": "must be an integer",
+    "float_type": "must be a number",
+    "string_type": "must be a string",
+    "tuple_type": "must be a list of strings",
+    "greater_than": "must be > {gt:g}",
+    "greater_than_equal": "must be >= {ge:g}",
+    "less_than_equal": "must be <= {le:g}",
+    "too_short": "must not be empty",
+}
+
+
+class SolveParams(BaseModel):
+    """Every tuning constant of the solve pipeline, with the solver's measured defaults.
+
+    Frozen: a run's parameters cannot change under it. Types are strict (``"5"`` is not a
+    number; an integer is accepted where a number is asked for) and unknown keys are
+    refused, so a misspelt key in a TOML file is an error rather than silently ignored.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    # -- warm start (the constructive scheduler) ------------------------------------------
+    warm_share_large: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description=(
+            "Share of the time limit for the warm start's randomised restarts on a day (more"
+            " than one train) or on a train of more than warm_small_carriages carriages. On"
+            " large models they pay: a 32-train day went from 36,187 (one pass) to 32,077"
+            " with 10 s of restarts, a 49-carriage train from 694 to 548 in 3 s."
+        ),
+    )
+    warm_share_small: float = Field(
+        default=0.03,
+        ge=0,
+        le=1,
+        description="Share of the time limit for the warm start on a small single train "
+        "(CP-SAT does better with the time there).",
+    )
+    warm_small_carriages: int = Field(
+        default=30,
+        ge=0,
+        description="A single train of up to this many carriages counts as small.",
+    )
+    warm_min_seconds: float = Field(
+        default=0.05, ge=0, description="Least time given to the warm start, whatever the shares."
+    )
+    warm_max_cuts: int = Field(
+        default=3,
+        ge=1,
+        description="How many block counts the warm start tries for each train in exchange mode.",
+    )
+    deterministic_restarts: int = Field(
+        default=4,
+        ge=0,
+        description="Randomised restarts of the warm start when the run must be reproducible"
+        " (one worker): a fixed count instead of as many as the clock allows.",
+    )
+    # -- large-neighbourhood search -------------------------------------------------------
+    lns_min_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="Neighbourhood search runs only if more than this many seconds are left"
+        " after the warm start (unless the whole model is too large to search, see"
+        " full_search_max_tasks).",
+    )
+    lns_share: float = Field(
+        default=0.85,
+        ge=0,
+        le=1,
+        description="Share of the time left after the warm start that a day spends in"
+        " neighbourhood search; the rest goes to one search over the whole model (on a day"
+        " of 30 trains that search barely moves, while each neighbourhood still pays).",
+    )
+    lns_share_single: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="The same share for a single train: its whole model is small enough for"
+        " CP-SAT to search, and that search is the only one that can prove optimality.",
+    )
+    lns_step_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="Time cap of each neighbourhood's sub-solve; with one worker the count of"
+        " sub-solves is the neighbourhood time divided by this.",
+    )
+    lns_window_tasks: int = Field(
+        default=600,
+        ge=1,
+        description="Tasks a time-window neighbourhood frees at full intensity.",
+    )
+    # -- the last search over the whole model ---------------------------------------------
+    full_search_max_tasks: int = Field(
+        default=5000,
+        ge=0,
+        description="Above this many tasks the whole-model search is skipped and the"
+        " neighbourhood search keeps all the time: building and presolving the whole model of"
+        " a 30-train day takes seconds and the search over it found nothing.",
+    )
+    full_search_min_seconds: float = Field(
+        default=0.1,
+        gt=0,
+        description="Least time given to the whole-model search, even past the time limit.",
+    )
+    probing_off_above_tasks: int = Field(
+        default=1000,
+        ge=0,
+        description="Above this many tasks CP-SAT's presolve probing is switched off: on a day"
+        " of 11 trains (2,200 tasks) it spent 28 s probing and left no time to search.",
+    )
+    single_train_subsolvers: tuple[str, ...] = Field(
+        default=("objective_lb_search",),
+        min_length=1,
+        strict=False,  # a list (TOML array, Python list) becomes the tuple
+        description="CP-SAT subsolvers of the whole-model search on a single train with 2"
+        " workers or more (the search for the objective's lower bound: bounds 800 -> 975 on"
+        " single-small-0006 at 30 s). Days keep CP-SAT's default.",
+    )
+    # -- reproducible runs and infeasibility ----------------------------------------------
+    deterministic_rate: float = Field(
+        default=0.03,
+        gt=0,
+        description="With one worker, CP-SAT is budgeted in deterministic time at this many"
+        " units per second of the time limit (measured 0.06 units/s on single trains), so the"
+        " budget rather than the clock ends the search and the run is reproducible.",
+    )
+    explain_min_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="Least time given to naming the rules behind a proof of infeasibility.",
+    )
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike[str]) -> SolveParams:
+        """Read parameters from a TOML file of top-level ``key = value`` lines.
+
+        Keys left out keep their defaults. A file that cannot be read or parsed, an unknown
+        key, a value of the wrong type or out of range raises one-line
+        :class:`~gaugeopt.errors.InputError` naming the file, the key and the value.
+        """
+        source = str(path)
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(f"cannot read ({exc.strerror or exc})", path=source) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"not valid TOML: {exc}", path=source) from None
+        return cls.from_mapping(data, source=source)
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], *, source: str = "<params>") -> SolveParams:
+        """Validate parameters given as a dict (e.g. parsed TOML); see :meth:`from_toml`."""
+        for key, value in data.items():
+            if key not in cls.model_fields:
+                close = difflib.get_close_matches(key, list(cls.model_fields), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise InputError(
+                    f"unknown parameter, got {short_value(value)}{hint}", path=f"{source}: {key}"
+                )
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise _one_line(exc, source) from None
+
+
+def _one_line(exc: ValidationError, source: str) -> InputError:
+    """The first validation error as ``FILE: key: must be ..., got VALUE``."""
+    err = exc.errors(include_url=False)[0]
+    key = ".".join(str(p) for p in err["loc"][:1])
+    if len(err["loc"]) > 1:  # an item of the subsolver list
+        key += f"[{err['loc'][1]}]"
+    template = _EXPECTED.get(err["type"])
+    what = template.format(**err.get("ctx", {})) if template else err["msg"].lower()
+    return InputError(f"{what}, got {short_value(err['input'])}", path=f"{source}: {key}")

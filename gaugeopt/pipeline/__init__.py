@@ -1,0 +1,59 @@
+"""The phases of :func:`gaugeopt.solve`, run in order over one :class:`SolveState`.
+
+1. ``precheck`` — reasons the instance is infeasible on its face (the solve ends there);
+2. ``warm_start`` — the constructive scheduler's schedule, first, as early as possible;
+3. ``bounds`` — the search-free lower bounds (unless the warm start worked them out);
+4. ``build`` — the CP-SAT model, and the warm schedule on it as a hint;
+5. ``neighbourhood_search`` — large-neighbourhood search from the warm schedule;
+6. ``full_search`` — one search over the whole model from the best schedule so far;
+7. ``finish`` — the proven bound, the decoded schedule and its status.
+
+Each phase is a function of the state that fills in its own part of it (see
+:class:`~gaugeopt.pipeline.state.SolveState`); the wall time of each goes to
+``stats.phase_times`` under its name.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+# The modules, not their functions: each phase function has its module's name.
+from gaugeopt.pipeline import (
+    bounds,
+    build,
+    finish,
+    full_search,
+    neighbourhood_search,
+    precheck,
+    warm_start,
+)
+from gaugeopt.pipeline.state import ProgressCallback, SolveState
+from gaugeopt.result import Result
+
+Phase = Callable[[SolveState], None]
+
+#: The phases in the order they run, by name.
+PHASES: tuple[tuple[str, Phase], ...] = (
+    ("precheck", precheck.precheck),
+    ("warm_start", warm_start.warm_start),
+    ("bounds", bounds.bounds),
+    ("build", build.build),
+    ("neighbourhood_search", neighbourhood_search.neighbourhood_search),
+    ("full_search", full_search.full_search),
+    ("finish", finish.finish),
+)
+
+
+def run_phases(state: SolveState) -> Result:
+    """Run the phases until one sets ``state.result`` (``finish`` always does)."""
+    for name, phase in PHASES:
+        t = time.perf_counter()
+        phase(state)
+        state.stats.phase_times[name] = time.perf_counter() - t
+        if state.result is not None:
+            return state.result
+    raise RuntimeError("no phase settled the result")
+
+
+__all__ = ["PHASES", "Phase", "ProgressCallback", "SolveState", "run_phases"]

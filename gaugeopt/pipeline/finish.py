@@ -1,0 +1,91 @@
+"""Finish phase: the proven bound, the decoded schedule and its status."""
+
+from __future__ import annotations
+
+import math
+
+from gaugeopt.core.result import CoreResult
+from gaugeopt.gauge.decode import decode
+from gaugeopt.model.solution import Solution
+from gaugeopt.pipeline.state import SolveState, objective_of
+from gaugeopt.result import Result
+
+
+def proven_bound(state: SolveState, core: CoreResult) -> int | None:
+    """The larger of the search's bound (rounded up) and the search-free one."""
+    bound = None if core.bound is None else max(0, math.ceil(core.bound - 1e-6))
+    if state.analytic is not None and core.status != "infeasible":
+        bound = state.analytic if bound is None else max(bound, state.analytic)
+    return bound
+
+
+def decoded(state: SolveState, core: CoreResult, bound: int | None) -> Solution:
+    """The search's schedule as a solution (the warm one if that is better)."""
+    sol = decode(
+        state.require_model(),
+        [t.start for t in core.tasks],
+        [t.end for t in core.tasks],
+        [t.present for t in core.tasks],
+        [t.resources for t in core.tasks],
+        core.bools,
+        status="feasible",
+        lower_bound=bound,
+    )
+    if state.warm is not None and objective_of(state.warm) < objective_of(sol):
+        return state.warm
+    return sol
+
+
+def infeasible(state: SolveState) -> Result:
+    """The search proved that no schedule exists: name the groups of rules behind the
+    proof, in the time left (at least ``explain_min_seconds``)."""
+    from gaugeopt.gauge.explain import explain_infeasibility
+
+    inst = state.instance
+    left = max(state.params.explain_min_seconds, state.time_limit - state.elapsed())
+    why = explain_infeasibility(
+        inst, left, workers=state.workers, known_infeasible=True, stop=state.stop
+    )
+    return Result(
+        inst,
+        Solution(instance=inst.name, status="infeasible"),
+        reasons=why or ["the solver proved that no schedule meets every rule"],
+        runtime=state.elapsed(),
+        stats=state.stats,
+    )
+
+
+def _times(state: SolveState) -> None:
+    trace = state.stats.trace
+    state.stats.time_to_first = trace[0][0] if trace else None
+    state.stats.time_to_best = trace[-1][0] if trace else None
+
+
+def finish(state: SolveState) -> None:
+    """Set ``result``: ``optimal`` when the schedule meets the proven bound, else
+    ``feasible``; ``infeasible`` (with reasons) or ``unknown`` when there is none."""
+    if state.core is None:
+        raise RuntimeError("the full-search phase has not run")
+    core = state.core
+    bound = proven_bound(state, core)
+    if core.status in ("optimal", "feasible"):
+        sol = decoded(state, core, bound)
+    elif state.warm is not None:
+        sol = state.warm
+    elif core.status == "infeasible":
+        _times(state)
+        state.result = infeasible(state)
+        return
+    else:
+        _times(state)
+        sol = Solution(instance=state.instance.name, status="unknown", lower_bound=bound)
+        state.result = Result(state.instance, sol, runtime=state.elapsed(), stats=state.stats)
+        return
+    trace = state.stats.trace
+    objective = objective_of(sol)
+    if trace and objective < trace[-1][1]:  # decoding drops any slack before departure
+        state.report(0.0, objective, float(bound or 0))
+    _times(state)
+    status = "optimal" if bound is not None and bound == objective else "feasible"
+    sol = sol.model_copy(update={"status": status, "lower_bound": bound})
+    state.result = Result(state.instance, sol, runtime=state.elapsed(), stats=state.stats)

@@ -1,0 +1,78 @@
+"""Full-search phase: one CP-SAT search over the whole model from the best schedule so far.
+
+It proves the bound and may still improve. It is skipped when the schedule in hand meets
+the search-free bound, or when the model is too large to search whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from gaugeopt.core import solve_problem
+from gaugeopt.core.result import CoreResult
+from gaugeopt.gauge.hint import as_core_result
+from gaugeopt.pipeline.state import SolveState
+
+
+def search_params(state: SolveState) -> dict[str, object]:
+    """CP-SAT parameters of the whole-model search: ``cp_params``, the lower-bound
+    subsolver on a single train with several workers, and with one worker a deterministic
+    budget for the time the neighbourhoods left."""
+    p = state.params
+    out = dict(state.cp_params)
+    if len(state.instance.trains) == 1 and state.workers > 1:
+        out["subsolvers"] = list(p.single_train_subsolvers)
+    if state.deterministic:
+        rate = p.deterministic_rate
+        out["max_deterministic_time"] = rate * (1.0 - state.lns_share) * state.time_limit
+    return out
+
+
+def upper_bound(state: SolveState) -> int | None:
+    """Objective of the best schedule the model can start from (None: none)."""
+    if state.hint is None:
+        return None
+    if state.incumbent is not None:
+        return state.incumbent.objective
+    return None if state.warm is None else state.warm.objective
+
+
+def _in_hand(state: SolveState, upper: int) -> CoreResult:
+    """The best schedule so far as the search's result."""
+    if state.incumbent is not None:
+        return state.incumbent
+    if state.warm_values is None:
+        raise RuntimeError("no schedule on the model to return")
+    return as_core_result(state.require_model(), state.warm_values, upper)
+
+
+def full_search(state: SolveState) -> None:
+    """Set ``core``: the search's result, or the schedule in hand if it is skipped; a
+    search that ends without a schedule falls back on the neighbourhoods' incumbent."""
+    p = state.params
+    model = state.require_model()
+    remaining = max(p.full_search_min_seconds, state.time_limit - state.elapsed())
+    cp_params = search_params(state)
+    upper = upper_bound(state)
+    analytic = state.analytic
+    at_bound = upper is not None and analytic is not None and upper <= analytic
+    if upper is not None and (at_bound or not state.whole_searchable()):
+        core = _in_hand(state, upper)
+    else:
+        core = solve_problem(
+            model.problem,
+            time_limit=remaining,
+            workers=state.workers,
+            seed=state.seed,
+            on_progress=state.report,
+            hint=state.hint,
+            upper_bound=upper,
+            log=state.log,
+            stop=state.stop,
+            params=cp_params,
+        )
+    if core.status not in ("optimal", "feasible") and state.incumbent is not None:
+        core = replace(state.incumbent, status="feasible", bound=core.bound)
+    state.core = core
+    state.stats.cpsat_status = core.status
+    state.stats.num_solutions = core.num_solutions

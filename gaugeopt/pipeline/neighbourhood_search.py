@@ -1,0 +1,69 @@
+"""Neighbourhood-search phase: large-neighbourhood search from the warm schedule."""
+
+from __future__ import annotations
+
+from gaugeopt.core.lns import improve
+from gaugeopt.core.result import CoreHint, CoreResult
+from gaugeopt.gauge.hint import as_core_result
+from gaugeopt.gauge.lns import neighbourhoods
+from gaugeopt.pipeline.state import SolveState, objective_of
+
+
+def lns_share(state: SolveState, remaining: float) -> float | None:
+    """Share of the ``remaining`` seconds that the neighbourhoods get (None: they do not run).
+
+    They run from a warm schedule the bound does not already prove optimal, given more
+    than ``lns_min_seconds``; on a model too large to search whole they are the only
+    search left, so they run however little time remains, with all of it.
+    """
+    p = state.params
+    warm = state.warm
+    if state.hint is None or warm is None:
+        return None
+    if state.analytic is not None and objective_of(warm) <= state.analytic:
+        return None  # proven optimal already
+    if not state.whole_searchable():
+        return 1.0
+    if remaining <= p.lns_min_seconds:
+        return None
+    return p.lns_share if len(state.instance.trains) > 1 else p.lns_share_single
+
+
+def _start(state: SolveState) -> CoreResult:
+    """The warm schedule as the search's first incumbent."""
+    if state.warm is None or state.warm_values is None:
+        raise RuntimeError("neighbourhood search needs the warm schedule on the model")
+    return as_core_result(state.require_model(), state.warm_values, objective_of(state.warm))
+
+
+def neighbourhood_search(state: SolveState) -> None:
+    """Set ``lns_share``, ``incumbent`` (None if the search did not run) and the hint."""
+    remaining = state.time_limit - state.elapsed()
+    share = lns_share(state, remaining)
+    if share is None:
+        return
+    p = state.params
+    state.lns_share = share
+    model = state.require_model()
+    state.incumbent, state.stats.lns = improve(
+        model.problem,
+        _start(state),
+        neighbourhoods(model, p),
+        time_limit=share * remaining,
+        workers=state.workers,
+        seed=state.seed,
+        step_time=p.lns_step_seconds,
+        on_progress=state.report,
+        stop=state.stop,
+        params=state.cp_params,
+        # Reproducible runs count iterations from the time limit, not the clock.
+        iterations=(
+            max(1, int(share * state.time_limit / p.lns_step_seconds))
+            if state.deterministic
+            else None
+        ),
+        deterministic_rate=p.deterministic_rate,
+        target=state.analytic,
+        bound=float(state.analytic or 0),
+    )
+    state.hint = CoreHint.from_result(state.incumbent)

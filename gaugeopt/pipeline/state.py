@@ -1,0 +1,100 @@
+"""The state one solve's phases share: the inputs, then what each phase leaves for the next."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gaugeopt.core.result import CoreHint, CoreResult
+from gaugeopt.gauge.build import GaugeModel
+from gaugeopt.gauge.hint import ModelValues
+from gaugeopt.model.instance import Instance
+from gaugeopt.model.solution import Solution
+from gaugeopt.params import SolveParams
+from gaugeopt.result import Result, SolveStats
+
+#: on_progress(elapsed seconds, best objective, lower bound)
+ProgressCallback = Callable[[float, int, float], None]
+
+
+def objective_of(sol: Solution) -> int:
+    """The objective of a schedule the pipeline made (every one of them has it)."""
+    if sol.objective is None:
+        raise ValueError(f"a schedule of {sol.instance} without an objective")
+    return sol.objective
+
+
+@dataclass
+class SolveState:
+    """One solve: its inputs (first block) and each phase's output, filled in phase order.
+
+    ``t0`` is the :func:`time.perf_counter` reading at the call's start: every time limit
+    and every time in ``stats`` counts from it. A phase that settles the outcome sets
+    ``result`` and the remaining phases are skipped.
+    """
+
+    instance: Instance
+    time_limit: float
+    workers: int
+    seed: int
+    params: SolveParams = field(default_factory=SolveParams)
+    t0: float = field(default_factory=time.perf_counter)
+    use_warm_start: bool = True
+    on_progress: ProgressCallback | None = None
+    stop: threading.Event | None = None
+    log: bool = False
+
+    #: pre-check: reasons the instance is infeasible on its face.
+    reasons: list[str] = field(default_factory=list)
+    #: warm start: the constructive scheduler's best schedule.
+    warm: Solution | None = None
+    #: bounds: each train's own dwell bound (None until worked out) and the objective's.
+    dwell_bounds: list[int | None] | None = None
+    analytic: int | None = None
+    #: build: the CP-SAT model, the warm schedule on it and the hint it gives.
+    model: GaugeModel | None = None
+    warm_values: ModelValues | None = None
+    hint: CoreHint | None = None
+    #: build: extra CP-SAT parameters for every search.
+    cp_params: dict[str, object] = field(default_factory=dict)
+    #: neighbourhood search: its best result and the share of the time it had.
+    incumbent: CoreResult | None = None
+    lns_share: float = 0.0
+    #: full search: the final core result (the incumbent if the search was skipped).
+    core: CoreResult | None = None
+    #: finish (or an earlier phase that settles it): what the solve returns.
+    result: Result | None = None
+    stats: SolveStats = field(default_factory=SolveStats)
+
+    @property
+    def deterministic(self) -> bool:
+        """One worker: the run must give the same schedule for the same seed."""
+        return self.workers == 1
+
+    def elapsed(self) -> float:
+        """Seconds since the call's start."""
+        return time.perf_counter() - self.t0
+
+    def require_model(self) -> GaugeModel:
+        """The model the build phase made (an error to ask before it ran)."""
+        if self.model is None:
+            raise RuntimeError("the build phase has not run")
+        return self.model
+
+    def whole_searchable(self) -> bool:
+        """Whether the model is small enough for a search over all of it."""
+        return len(self.require_model().problem.tasks) <= self.params.full_search_max_tasks
+
+    def report(self, _elapsed: float, objective: int, bound: float) -> None:
+        """Record an improving schedule in the trace and pass it to ``on_progress``.
+
+        The elapsed time a sub-solve reports is its own; the trace counts from ``t0``.
+        """
+        now = self.elapsed()
+        trace = self.stats.trace
+        if not trace or objective < trace[-1][1]:
+            trace.append((round(now, 3), objective))
+        if self.on_progress is not None:
+            self.on_progress(now, objective, bound)
