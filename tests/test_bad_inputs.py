@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gaugeopt.cli import _register, app
+from gaugeopt.cli import app
 
 DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "bad"
@@ -30,7 +30,6 @@ SOLUTIONS = sorted(k for k in EXPECTED if k.startswith("sol_"))
 
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
-    _register()
     return CliRunner()
 
 
@@ -118,3 +117,58 @@ def test_real_process_has_no_traceback(tmp_path: Path, name: str) -> None:
     proc = _gaugeopt("check", str(GOOD_INSTANCE), str(BAD / "sol_unknown_op.json"), cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
+
+
+# --- what the one line says: unknown fields first, ids in paths ------------------------------
+
+
+def _one_line(runner: CliRunner, name: str) -> str:
+    result = runner.invoke(app, ["validate", str(BAD / name)])
+    assert_one_line(result, EXPECTED[name])
+    line = result.stderr.strip()
+    return line.removeprefix(f"error: {BAD / name}: ")
+
+
+def test_typo_names_the_unknown_field_with_a_suggestion(runner: CliRunner) -> None:
+    """`mas_t` is the mistake; the `mass_t` it leaves missing is the same one, not one more."""
+    assert _one_line(runner, "unknown_field_typo.json") == (
+        "trains[B].carriages[B3].mas_t: unknown field; did you mean 'mass_t'?"
+    )
+    assert _one_line(runner, "unknown_shift_field_typo.json") == (
+        "station.crews[C2].shift: unknown field; did you mean 'shifts'?"
+    )
+
+
+def test_unknown_field_without_a_close_name_lists_the_known_ones(runner: CliRunner) -> None:
+    assert _one_line(runner, "unknown_top_field.json") == (
+        'colour: unknown field, got "blue"; known fields here: '
+        "name, epoch, horizon, station, trains"
+    )
+
+
+def test_paths_name_items_by_id(runner: CliRunner) -> None:
+    line = _one_line(runner, "mass_zero.json")
+    assert line == "trains[B].carriages[B3].mass_t: must be > 0.0, got 0.0"
+    assert _one_line(runner, "shift_end_before_start.json").startswith(
+        "station.crews[C2].shifts[0]:"
+    )
+    assert _one_line(runner, "capacity_zero.json").startswith("station.tracks[T1].capacity:")
+
+
+def test_a_duplicate_id_cannot_name_its_item_so_the_index_does(runner: CliRunner) -> None:
+    line = _one_line(runner, "duplicate_carriage_id.json")
+    # 'A2' is in train A and train B: the index names the second one, the first by its id.
+    assert line == (
+        "trains[B].carriages[1].id: duplicate carriage id 'A2' (also at trains[A].carriages[1].id)"
+    )
+
+
+def test_a_value_in_the_wrong_case_gets_a_suggestion(runner: CliRunner) -> None:
+    assert _one_line(runner, "method_case.json").endswith("did you mean 'individual'?")
+    assert "did you mean" not in _one_line(runner, "method_wrong.json")  # 'magnetic': none close
+
+
+def test_solution_paths_name_trains_by_id(runner: CliRunner) -> None:
+    name = "sol_departure_string.json"
+    result = runner.invoke(app, ["check", str(GOOD_INSTANCE), str(BAD / name)])
+    assert_one_line(result, 'trains[B].departure: must be an integer, got "noon"')

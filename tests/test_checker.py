@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from gaugeopt import check as exported_check
 from gaugeopt.checker import Violation, check
-from gaugeopt.cli import _register, app
+from gaugeopt.cli import app
 from gaugeopt.model import parse_instance, parse_solution
 from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS, Solution, Task
 
@@ -895,7 +895,6 @@ def test_blocks_with_unknown_track_and_foreign_carriages(valid):
 
 runner = CliRunner()
 CLI = [sys.executable, "-c", "from gaugeopt.cli import main; main()"]
-_register()
 
 
 def test_cli_ok():

@@ -156,7 +156,9 @@ def test_explanation_names_the_cause(
 def test_solve_reports_the_cause() -> None:
     result = gaugeopt.solve(instance(lifting_shift_too_short), time_limit=20)
     assert result.status == "infeasible"
-    assert result.reasons == ["the shifts of crew L1 (lifting, bogie): on duty 0-45 only"]
+    assert result.reasons == [
+        "the shifts of crew L1 (lifting, bogie): on duty day 1 00:00–00:45 only"
+    ]
     assert result.solution.tasks == []
 
 
@@ -164,6 +166,7 @@ def test_feasible_instance_has_no_explanation() -> None:
     assert explain_infeasibility(instance(lambda d: None), time_limit=10) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", [returns_too_late, late_locomotive, lifting_shift_too_short])
 def test_every_relaxation_gives_a_valid_feasible_instance(
     change: Callable[[dict[str, Any]], None],
@@ -190,3 +193,38 @@ def test_shifts_past_the_horizon_are_usable() -> None:
 
     result = gaugeopt.solve(instance(late_shifts), time_limit=10)
     assert result.status in ("optimal", "feasible"), result.reasons
+
+
+# ---- contract v1.1: track maintenance windows -----------------------------------------------
+
+
+def _closed(window: list[int]) -> Instance:
+    data = copy.deepcopy(BASE)
+    data["station"]["tracks"][0]["unavailable"] = [window]
+    return parse_instance(data)
+
+
+def test_precheck_names_a_track_closed_too_long_for_any_block() -> None:
+    # The one track is open only [0, 40): too short for even one carriage's stay (shunt in
+    # at 10, then 50 min of that carriage's own chain).
+    reasons = infeasibility_reasons(_closed([40, 600]))
+    assert reasons == [
+        "train K1: carriage K1-0 (60 t) finds no track that lifts it open long enough for "
+        "its exchange before the horizon ends at day 1 10:00 (closed for maintenance: "
+        "T1 day 1 00:40–10:00)"
+    ]
+    result = gaugeopt.solve(_closed([40, 600]), time_limit=5)
+    assert result.status == "infeasible" and result.reasons == reasons
+    assert infeasibility_reasons(_closed([0, 10])) == []  # closed before the train needs it
+    assert infeasibility_reasons(_closed([300, 600])) == []  # open long enough before
+
+
+def test_explanation_names_the_maintenance_window() -> None:
+    # Open [0, 100): enough for one carriage's chain (the pre-check passes), not for the
+    # whole train, whose lifts, swaps and lowers one crew does one after another.
+    inst = _closed([100, 600])
+    assert infeasibility_reasons(inst) == []
+    reasons = explain_infeasibility(inst, time_limit=20)
+    assert named(reasons, "the maintenance windows of track T1: closed day 1 01:40–10:00")
+    assert named(reasons, "the horizon")
+    assert len(reasons) == 2, reasons

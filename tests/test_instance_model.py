@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from gaugeopt.cli import _register, app
+from gaugeopt.cli import app
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import scaled
 from gaugeopt.model.io import parse_instance, read_instance
@@ -120,53 +120,53 @@ CREW1 = ("station", "crews", 1)
 # (mutation, expected start of the message "path: ", text that must appear in the message)
 BAD_CASES: dict[str, tuple[Mutator, str, str]] = {
     # wrong types
-    "mass-string": (put((*CAR1, "mass_t"), "50"), "trains[0].carriages[1].mass_t: ", '"50"'),
-    "mass-bool": (put((*CAR1, "mass_t"), True), "trains[0].carriages[1].mass_t: ", "true"),
+    "mass-string": (put((*CAR1, "mass_t"), "50"), "trains[A].carriages[A-2].mass_t: ", '"50"'),
+    "mass-bool": (put((*CAR1, "mass_t"), True), "trains[A].carriages[A-2].mass_t: ", "true"),
     "horizon-float": (put(("horizon",), 12.5), "horizon: ", "12.5"),
-    "gauge-string": (put(("trains", 0, "from_gauge"), "1435"), "trains[0].from_gauge: ", '"1435"'),
+    "gauge-string": (put(("trains", 0, "from_gauge"), "1435"), "trains[A].from_gauge: ", '"1435"'),
     "earliest-departure-string": (
         put(("trains", 0, "earliest_departure"), "10"),
-        "trains[0].earliest_departure: ",
+        "trains[A].earliest_departure: ",
         '"10"',
     ),
     "variable-gauge-string": (
         put((*CAR1, "variable_gauge"), "yes"),
-        "trains[0].carriages[1].variable_gauge: ",
+        "trains[A].carriages[A-2].variable_gauge: ",
         '"yes"',
     ),
     "skills-not-list": (
         put(("station", "crews", 0, "skills"), "coupling"),
-        "station.crews[0].skills: ",
+        "station.crews[C1].skills: ",
         '"coupling"',
     ),
     "changer-string": (put(("station", "changer"), "AGC1"), "station.changer: ", '"AGC1"'),
     "carriage-not-object": (
         put(("trains", 0, "carriages", 0), [1, 2]),
-        "trains[0].carriages[0]: ",
+        "trains[A].carriages[0]: ",
         "[1, 2]",
     ),
     "train-not-object": (put(("trains", 0), "A"), "trains[0]: ", '"A"'),
-    "shift-not-pair": (put((*CREW1, "shifts"), [5]), "station.crews[1].shifts[0]: ", "5"),
+    "shift-not-pair": (put((*CREW1, "shifts"), [5]), "station.crews[C2].shifts[0]: ", "5"),
     "shift-three-items": (
         put((*CREW1, "shifts"), [[0, 300, 5]]),
-        "station.crews[1].shifts[0]: ",
+        "station.crews[C2].shifts[0]: ",
         "[0, 300, 5]",
     ),
     "shift-one-item": (
         put((*CREW1, "shifts"), [[0]]),
-        "station.crews[1].shifts[0]: ",
+        "station.crews[C2].shifts[0]: ",
         "[0]",
     ),
     "shift-end-string": (
         put((*CREW1, "shifts"), [[0, "a"]]),
-        "station.crews[1].shifts[0][1]: ",
+        "station.crews[C2].shifts[0][1]: ",
         '"a"',
     ),
     # missing required fields
     "missing-station": (drop(("station",)), "station: ", "missing"),
     "missing-bogie-type": (
         drop((*CAR1, "bogie_type")),
-        "trains[0].carriages[1].bogie_type: ",
+        "trains[A].carriages[A-2].bogie_type: ",
         "missing",
     ),
     "missing-duration": (
@@ -176,34 +176,34 @@ BAD_CASES: dict[str, tuple[Mutator, str, str]] = {
     ),
     "missing-inbound-gauge": (
         put(("trains", 0, "inbound_loco"), {"id": "IA"}),
-        "trains[0].inbound_loco.gauge: ",
+        "trains[A].inbound_loco.gauge: ",
         "missing",
     ),
     # out-of-range values
-    "mass-negative": (put((*CAR1, "mass_t"), -3), "trains[0].carriages[1].mass_t: ", "-3"),
-    "mass-zero": (put((*CAR1, "mass_t"), 0.0), "trains[0].carriages[1].mass_t: ", "0.0"),
-    "mass-nan": (put((*CAR1, "mass_t"), float("nan")), "trains[0].carriages[1].mass_t: ", "NaN"),
-    "mass-absurd": (put((*CAR1, "mass_t"), 1e300), "trains[0].carriages[1].mass_t: ", "1e+300"),
+    "mass-negative": (put((*CAR1, "mass_t"), -3), "trains[A].carriages[A-2].mass_t: ", "-3"),
+    "mass-zero": (put((*CAR1, "mass_t"), 0.0), "trains[A].carriages[A-2].mass_t: ", "0.0"),
+    "mass-nan": (put((*CAR1, "mass_t"), float("nan")), "trains[A].carriages[A-2].mass_t: ", "NaN"),
+    "mass-absurd": (put((*CAR1, "mass_t"), 1e300), "trains[A].carriages[A-2].mass_t: ", "1e+300"),
     "capacity-zero": (
         put(("station", "tracks", 0, "capacity"), 0),
-        "station.tracks[0].capacity: ",
+        "station.tracks[T1].capacity: ",
         "got 0",
     ),
     "capacity-absurd": (
         put(("station", "tracks", 0, "capacity"), 10**9),
-        "station.tracks[0].capacity: ",
+        "station.tracks[T1].capacity: ",
         "1000000000",
     ),
     "jack-sets-negative": (
         put(("station", "tracks", 0, "jack_sets"), -2),
-        "station.tracks[0].jack_sets: ",
+        "station.tracks[T1].jack_sets: ",
         "-2",
     ),
-    "bogies-zero": (put((*CAR1, "bogies"), 0), "trains[0].carriages[1].bogies: ", "got 0"),
-    "weight-zero": (put(("trains", 1, "weight"), 0), "trains[1].weight: ", "got 0"),
+    "bogies-zero": (put((*CAR1, "bogies"), 0), "trains[A].carriages[A-2].bogies: ", "got 0"),
+    "weight-zero": (put(("trains", 1, "weight"), 0), "trains[B].weight: ", "got 0"),
     "work-pct-below-100": (
         put((*CAR1, "work_pct"), 99),
-        "trains[0].carriages[1].work_pct: ",
+        "trains[A].carriages[A-2].work_pct: ",
         "99",
     ),
     "horizon-zero": (put(("horizon",), 0), "horizon: ", "got 0"),
@@ -214,10 +214,10 @@ BAD_CASES: dict[str, tuple[Mutator, str, str]] = {
         "station.durations.lift: ",
         "-6",
     ),
-    "arrival-negative": (put(("trains", 1, "arrival"), -5), "trains[1].arrival: ", "-5"),
+    "arrival-negative": (put(("trains", 1, "arrival"), -5), "trains[B].arrival: ", "-5"),
     "border-check-negative": (
         put(("trains", 0, "border_check"), -1),
-        "trains[0].border_check: ",
+        "trains[A].border_check: ",
         "-1",
     ),
     "turnaround-negative": (
@@ -227,7 +227,7 @@ BAD_CASES: dict[str, tuple[Mutator, str, str]] = {
     ),
     "available-from-negative": (
         put(("station", "locomotives", 0, "available_from"), -1),
-        "station.locomotives[0].available_from: ",
+        "station.locomotives[L1].available_from: ",
         "-1",
     ),
     "stock-count-negative": (
@@ -237,29 +237,29 @@ BAD_CASES: dict[str, tuple[Mutator, str, str]] = {
     ),
     "gauge-zero": (
         put(("station", "locomotives", 0, "gauge"), 0),
-        "station.locomotives[0].gauge: ",
+        "station.locomotives[L1].gauge: ",
         "got 0",
     ),
     "shift-start-negative": (
         put((*CREW1, "shifts"), [[-10, 30]]),
-        "station.crews[1].shifts[0][0]: ",
+        "station.crews[C2].shifts[0][0]: ",
         "-10",
     ),
     # unknown values and fields
     "unknown-skill": (
         append(("station", "crews", 0, "skills"), "welding"),
-        "station.crews[0].skills[3]: ",
+        "station.crews[C1].skills[3]: ",
         '"welding"',
     ),
     "unknown-method": (
         put(("station", "tracks", 1, "method"), "crane"),
-        "station.tracks[1].method: ",
+        "station.tracks[T2].method: ",
         '"crane"',
     ),
     "unknown-field-top": (put(("extra",), 1), "extra: ", "unknown field"),
     "unknown-field-carriage": (
         put((*CAR1, "colour"), "red"),
-        "trains[0].carriages[1].colour: ",
+        "trains[A].carriages[A-2].colour: ",
         '"red"',
     ),
     "unknown-field-changer": (
@@ -287,22 +287,22 @@ BAD_CASES: dict[str, tuple[Mutator, str, str]] = {
     ),
     "duplicate-inbound-vs-station-loco": (
         put(("station", "locomotives", 0, "id"), "IA"),
-        "trains[0].inbound_loco.id: ",
+        "trains[A].inbound_loco.id: ",
         "'IA'",
     ),
     "duplicate-inbound-locos": (
         put(("trains", 1, "inbound_loco"), {"id": "IA", "gauge": 1520}),
-        "trains[1].inbound_loco.id: ",
+        "trains[B].inbound_loco.id: ",
         "'IA'",
     ),
     "duplicate-carriage-across-trains": (
         put(("trains", 1, "carriages", 0, "id"), "A-2"),
-        "trains[1].carriages[0].id: ",
+        "trains[B].carriages[0].id: ",
         "'A-2'",
     ),
     "duplicate-carriage-within-train": (
         put((*CAR1, "id"), "A-1"),
-        "trains[0].carriages[1].id: ",
+        "trains[A].carriages[1].id: ",
         "'A-1'",
     ),
     "duplicate-bogie-stock": (
@@ -310,28 +310,28 @@ BAD_CASES: dict[str, tuple[Mutator, str, str]] = {
         "station.bogie_stock[1]: ",
         "(1520, 'p')",
     ),
-    "empty-id": (put((*CAR1, "id"), ""), "trains[0].carriages[1].id: ", '""'),
+    "empty-id": (put((*CAR1, "id"), ""), "trains[A].carriages[1].id: ", '""'),
     # shifts
     "shift-empty": (
         put((*CREW1, "shifts"), [[300, 300]]),
-        "station.crews[1].shifts[0]: ",
+        "station.crews[C2].shifts[0]: ",
         "[300, 300]",
     ),
     "shift-reversed": (
         put((*CREW1, "shifts"), [[400, 100]]),
-        "station.crews[1].shifts[0]: ",
+        "station.crews[C2].shifts[0]: ",
         "[400, 100]",
     ),
     "shift-overlap": (
         put((*CREW1, "shifts"), [[0, 300], [200, 500]]),
-        "station.crews[1].shifts[1]: ",
+        "station.crews[C2].shifts[1]: ",
         "[200, 500]",
     ),
     # empty and null sections
-    "carriages-empty": (put(("trains", 0, "carriages"), []), "trains[0].carriages: ", "[]"),
+    "carriages-empty": (put(("trains", 0, "carriages"), []), "trains[A].carriages: ", "[]"),
     "trains-empty": (put(("trains",), []), "trains: ", "[]"),
-    "carriages-null": (put(("trains", 0, "carriages"), None), "trains[0].carriages: ", "null"),
-    "carriage-null": (put(("trains", 0, "carriages", 0), None), "trains[0].carriages[0]: ", "null"),
+    "carriages-null": (put(("trains", 0, "carriages"), None), "trains[A].carriages: ", "null"),
+    "carriage-null": (put(("trains", 0, "carriages", 0), None), "trains[A].carriages[0]: ", "null"),
     "durations-null": (put(("station", "durations"), None), "station.durations: ", "null"),
     "tracks-null": (put(("station", "tracks"), None), "station.tracks: ", "null"),
     "roll-setup-null": (
@@ -414,7 +414,6 @@ def test_missing_file(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
-    _register()
     return CliRunner()
 
 

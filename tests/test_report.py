@@ -16,7 +16,7 @@ import pytest
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
-from gaugeopt.cli import _register, app
+from gaugeopt.cli import app
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import parse_instance, parse_solution
@@ -369,7 +369,7 @@ def test_plot_gantt_draws_on_a_given_axes(tiny: tuple[Instance, Solution], tmp_p
 
 
 def test_bad_suffix_names_the_path(tiny: tuple[Instance, Solution], tmp_path: Path) -> None:
-    target = tmp_path / "plan.pdf"
+    target = tmp_path / "plan.jpg"
     with pytest.raises(InputError, match=re.escape(str(target)) + ": report must end in"):
         report(*tiny, target)
     assert not target.exists()
@@ -441,7 +441,6 @@ def test_html_renders_in_headless_chromium(html_page: Path, tmp_path: Path) -> N
 
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
-    _register()
     return CliRunner()
 
 
@@ -468,7 +467,7 @@ def test_cli_report_bad_input_exits_2(
     inst, sol = _write(tmp_path, *tiny)
     cases = [
         ([str(tmp_path / "missing.json"), sol, "--out", str(tmp_path / "a.png")], "no such file"),
-        ([inst, sol, "--out", str(tmp_path / "a.txt")], "report must end in .png or .html"),
+        ([inst, sol, "--out", str(tmp_path / "a.txt")], "must end in .png, .svg, .pdf or .html"),
     ]
     broken = json.loads(Path(sol).read_text())
     broken["tasks"][0]["crew"] = "nobody"

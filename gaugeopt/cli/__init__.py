@@ -1,24 +1,73 @@
-"""The ``gaugeopt`` command line: one module per command, registered on one typer app."""
+"""The ``gaugeopt`` command line: one module per command, each added to one typer app here.
+
+A command module only defines its function; :data:`COMMANDS` lists them all, and importing
+a module never changes the app.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import typer
 
-app = typer.Typer(
-    name="gaugeopt",
-    help="Optimal schedules for break-of-gauge border stations.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+from gaugeopt import __version__
+from gaugeopt.cli import bench, check, export, generate, replan, report, solve, validate, whatif
+from gaugeopt.cli.common import EXIT_CODES_HELP, Command, Group
+
+#: (name, function) of every command, in the order ``gaugeopt --help`` lists them.
+COMMANDS: list[tuple[str, Callable[..., Any]]] = [
+    ("solve", solve.solve),
+    ("check", check.check_command),
+    ("validate", validate.validate),
+    ("report", report.report),
+    ("export", export.export),
+    ("replan", replan.replan),
+    ("whatif", whatif.whatif),
+    ("generate", generate.generate),
+    ("bench", bench.bench),
+    ("schema", validate.schema),
+]
 
 
-def _register() -> None:
-    # Imported for their side effect: each module adds its command to `app`.
-    from gaugeopt.cli import bench, check, generate, report, solve, validate  # noqa: F401
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gaugeopt {__version__}")
+        raise typer.Exit(0)
+
+
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Optimal schedules for break-of-gauge border stations."""
+
+
+def build_app() -> typer.Typer:
+    """The ``gaugeopt`` app with every command of :data:`COMMANDS`."""
+    cli = typer.Typer(
+        name="gaugeopt",
+        cls=Group,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        epilog=EXIT_CODES_HELP,
+    )
+    cli.callback()(_root)
+    for name, function in COMMANDS:
+        cli.command(name, cls=Command, epilog=EXIT_CODES_HELP)(function)
+    return cli
+
+
+app = build_app()
 
 
 def main() -> None:
     """Console-script entry point."""
-    _register()
     app()

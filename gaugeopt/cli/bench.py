@@ -15,8 +15,16 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from gaugeopt.cli import app
-from gaugeopt.cli.common import EXIT_OK, bad_input_exits, err, fail, out
+from gaugeopt.cli.common import (
+    EXIT_OK,
+    bad_input_exits,
+    err,
+    fail,
+    out,
+    quiet_option,
+    set_verbosity,
+    verbose_option,
+)
 
 
 def _tables(rows: list[dict]) -> list[Table]:
@@ -41,14 +49,22 @@ def _tables(rows: list[dict]) -> list[Table]:
     return tables
 
 
-@app.command()
 def bench(
     paths: list[str] = typer.Argument(
-        ..., help="Instance files (.json, .sm, .mm), folders (recursive) or lists (.txt)."
+        ...,
+        metavar="PATH...",
+        help="Instance files (.json, .sm, .mm), folders (recursive) or lists (.txt).",
     ),
     time_limit: float = typer.Option(10.0, "--time-limit", "-t", min=0.1, help="Seconds per run."),
-    workers: int = typer.Option(2, "--workers", "-w", min=1, help="Solver threads per run."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Runs at once (child processes)."),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=1, help="Solver threads per run (default: cores / jobs)."
+    ),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Runs at once (local processes)."),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Dask scheduler to run on, e.g. tcp://host:8786 (docs/cluster.md).",
+    ),
     methods: str = typer.Option(
         "gaugeopt,greedy", "--methods", "-m", help="Comma-separated: gaugeopt, greedy, pyjobshop."
     ),
@@ -57,8 +73,16 @@ def bench(
     resume: bool = typer.Option(
         False, "--resume", help="Keep the rows already in --out and run only the missing ones."
     ),
+    baselines: Path | None = typer.Option(
+        None,
+        "--baselines",
+        help="Folder of the benchmark-only baselines (default: benchmarks/baselines).",
+    ),
+    verbose: bool = verbose_option(),
+    quiet: bool = quiet_option("Only errors in the log (the progress lines stay)."),
 ) -> None:
     """Benchmark methods; write a CSV row per (instance, method), then print summary tables."""
+    set_verbosity(verbose, quiet)
     from gaugeopt.bench.discover import discover
     from gaugeopt.bench.methods import METHODS
     from gaugeopt.bench.runner import Job, code_version, read_csv, run_jobs, write_csv
@@ -67,6 +91,14 @@ def bench(
     unknown = [m for m in chosen if m not in METHODS]
     if unknown or not chosen:
         raise fail(f"--methods: choose from {', '.join(METHODS)}, got {methods!r}")
+    if "pyjobshop" in chosen:
+        from gaugeopt.bench.baselines import BaselineUnavailable, find_dir, load_pyjobshop
+
+        try:
+            load_pyjobshop(baselines)  # checked here, so no run starts without it
+        except BaselineUnavailable as exc:
+            raise fail(f"-m pyjobshop: {exc}") from None
+        baselines = find_dir(baselines)
     with bad_input_exits():
         instances = discover(paths)
     if not instances:
@@ -78,7 +110,7 @@ def bench(
         rows = read_csv(out_path)
         done = {(r["path"], r["method"]) for r in rows}
     todo = [
-        Job(inst, m, time_limit, workers, seed)
+        Job(inst, m, time_limit, workers, seed, baselines)
         for inst in instances
         for m in chosen
         if (str(inst.path), m) not in done
@@ -112,8 +144,8 @@ def bench(
         )
         progress.advance(bar)
 
-    with progress:
-        run_jobs(todo, parallel=jobs, on_start=started, on_done=finished)
+    with progress, bad_input_exits():
+        run_jobs(todo, jobs, on_start=started, on_done=finished, scheduler=scheduler)
     if not rows:
         raise fail("nothing was run")
     write_csv(rows, out_path)

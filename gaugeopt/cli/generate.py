@@ -6,13 +6,20 @@ from pathlib import Path
 
 import typer
 
-from gaugeopt.cli import app
-from gaugeopt.cli.common import EXIT_OK, fail, out
+from gaugeopt.cli.common import (
+    EXIT_OK,
+    fail,
+    out,
+    quiet_option,
+    set_verbosity,
+    verbose_option,
+)
 
 
-@app.command()
 def generate(
-    family: str = typer.Argument(..., help="Instance family: single, day or scarce."),
+    family: str = typer.Argument(
+        ..., metavar="FAMILY", help="Instance family: single, day or scarce."
+    ),
     seed: int = typer.Option(..., "--seed", help="First seed (same seed, same instance)."),
     count: int = typer.Option(1, "--count", "-n", min=1, help="Instances: seeds K..K+N-1."),
     size: str = typer.Option(
@@ -25,8 +32,11 @@ def generate(
         None, "--trains", help="day only: exactly N trains (4..40) instead of --size."
     ),
     out_dir: Path = typer.Option(..., "--out", "-o", help="Folder to write the files into."),
+    verbose: bool = verbose_option(),
+    quiet: bool = quiet_option(),
 ) -> None:
     """Write feasible, realistic instances (figures of domain.md §7) as DIR/<name>.json."""
+    set_verbosity(verbose, quiet)
     from gaugeopt.generate import FAMILIES, FIXED, SIZES
     from gaugeopt.generate import generate as draw
     from gaugeopt.model.io import write_instance

@@ -4,51 +4,101 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
+from typing import Any
 
 import typer
 
-from gaugeopt.cli import app
-from gaugeopt.cli.common import load, out
+from gaugeopt.cli.common import (
+    EXIT_OK,
+    load,
+    out,
+    print_json,
+    quiet_option,
+    set_verbosity,
+    verbose_option,
+)
+from gaugeopt.clock import Clock, duration
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance
 
 
-@app.command()
-def validate(instance: str = typer.Argument(..., help="Instance file (JSON).")) -> None:
-    """Check an instance file and print a short summary (exit 0), or the error (exit 2)."""
-    inst = load(read_instance, instance)
+def summary(inst: Instance) -> dict[str, Any]:
+    """What ``validate`` reports: sizes and resources of a valid instance."""
     st = inst.station
-    n_car = sum(len(t.carriages) for t in inst.trains)
-    directions = Counter(f"{t.from_gauge}->{t.to_gauge}" for t in inst.trains)
-    methods = Counter(t.method for t in st.tracks)
-    out.print(f"{inst.name}: valid (horizon {inst.horizon} min)", markup=False)
-    out.print(
-        f"  trains       {len(inst.trains)} ("
-        + ", ".join(f"{n} x {d}" for d, n in sorted(directions.items()))
-        + f"), {n_car} carriages",
-        markup=False,
-    )
-    out.print(
-        f"  tracks       {len(st.tracks)} ("
-        + ", ".join(f"{n} {m}" for m, n in sorted(methods.items()))
-        + f"), jack sets {sum(t.jack_sets for t in st.tracks)}",
-        markup=False,
-    )
-    out.print(
-        f"  crews        {len(st.crews)}, shunters {len(st.shunters)}, "
-        f"changer {'yes' if st.changer else 'no'}",
-        markup=False,
-    )
-    out.print(
-        f"  locomotives  {len(st.locomotives)} station, "
-        f"{sum(t.inbound_loco is not None for t in inst.trains)} inbound",
-        markup=False,
-    )
-    stock = ", ".join(f"{b.gauge}/{b.type}: {b.count}" for b in st.bogie_stock) or "none"
-    out.print(f"  bogie stock  {stock}", markup=False)
+    clock = Clock.of(inst)
+    return {
+        "instance": inst.name,
+        "valid": True,
+        "horizon": inst.horizon,
+        "epoch": inst.epoch,
+        "start": clock.at(0),
+        "end": clock.at(inst.horizon),
+        "trains": len(inst.trains),
+        "directions": dict(
+            sorted(Counter(f"{t.from_gauge}->{t.to_gauge}" for t in inst.trains).items())
+        ),
+        "carriages": sum(len(t.carriages) for t in inst.trains),
+        "tracks": len(st.tracks),
+        "methods": dict(sorted(Counter(t.method for t in st.tracks).items())),
+        "jack_sets": sum(t.jack_sets for t in st.tracks),
+        "crews": len(st.crews),
+        "shunters": len(st.shunters),
+        "changer": st.changer is not None,
+        "station_locomotives": len(st.locomotives),
+        "inbound_locomotives": sum(t.inbound_loco is not None for t in inst.trains),
+        "bogie_stock": [b.model_dump() for b in st.bogie_stock],
+    }
 
 
-@app.command()
+def _counts(parts: Iterable[str]) -> str:
+    """`` (2 individual, 1 roll)``, or nothing when there is nothing to count."""
+    text = ", ".join(parts)
+    return f" ({text})" if text else ""
+
+
+def _print(inst: Instance, s: dict[str, Any]) -> None:
+    clock = Clock.of(inst)
+    lines = [
+        f"{inst.name}: valid (horizon {inst.horizon} min)",
+        f"  time         {clock.span(0, inst.horizon)} ({duration(inst.horizon)})",
+        f"  trains       {s['trains']}"
+        + _counts(f"{n} x {d}" for d, n in s["directions"].items())
+        + f", {s['carriages']} carriages",
+        f"  tracks       {s['tracks']}"
+        + _counts(f"{n} {m}" for m, n in s["methods"].items())
+        + f", jack sets {s['jack_sets']}",
+        f"  crews        {s['crews']}, shunters {s['shunters']}, "
+        f"changer {'yes' if s['changer'] else 'no'}",
+        f"  locomotives  {s['station_locomotives']} station, {s['inbound_locomotives']} inbound",
+        "  bogie stock  "
+        + (
+            ", ".join(f"{b['gauge']}/{b['type']}: {b['count']}" for b in s["bogie_stock"]) or "none"
+        ),
+    ]
+    for line in lines:
+        out.print(line, markup=False)
+
+
+def validate(
+    instance: str = typer.Argument(..., metavar="INSTANCE", help="Instance file (JSON)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print one JSON object (sizes and resources) instead."
+    ),
+    verbose: bool = verbose_option(),
+    quiet: bool = quiet_option(),
+) -> None:
+    """Check an instance file and print a short summary (exit 0), or the error (exit 2)."""
+    set_verbosity(verbose, quiet)
+    inst = load(read_instance, instance)
+    s = summary(inst)
+    if as_json:
+        print_json(s)
+    else:
+        _print(inst, s)
+    raise typer.Exit(EXIT_OK)
+
+
 def schema() -> None:
     """Print the JSON Schema of the instance file."""
     typer.echo(json.dumps(Instance.model_json_schema(), indent=2))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from gaugeopt.errors import InputError, format_path, short_value
+from gaugeopt.errors import InputError, format_path, parse_path, short_value
 from gaugeopt.model.instance import Instance, semantic_errors
 from gaugeopt.model.solution import Solution
 
@@ -66,19 +68,94 @@ def _describe(err: dict[str, Any]) -> str:
     return f"{err.get('msg', 'invalid')}, got {got}"
 
 
-def _first_error(exc: ValidationError) -> InputError:
-    errors = exc.errors(include_url=False)
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation (``list[Carriage]``, ``Changer | None``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the object at ``loc`` in a document of ``model`` ([] if unknown)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if current is not None else None
+        current = _model_in(field.annotation) if field is not None else None
+    return list(current.model_fields) if current is not None else []
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A location without pydantic's union-branch and validator tags."""
+    loc = tuple(p for p in loc if not (isinstance(p, str) and p.endswith("]")))
+    return tuple(p for p in loc if p not in ("int", "float", "str", "none", "function-after"))
+
+
+def _suggest(name: str, choices: list[str]) -> str | None:
+    """The closest choice to a misspelt ``name`` (case ignored), if any is close."""
+    lowered = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.75)
+    return lowered[close[0]] if close else None
+
+
+def _unknown_field(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str | None]:
+    """The message for an unknown field, and the known field it is a typo of (if any)."""
+    loc = _clean_loc(err["loc"])
+    known = _fields_at(model, loc[:-1])
+    twin = _suggest(str(loc[-1]), known)
+    if twin is not None:
+        return f"unknown field; did you mean {twin!r}?", twin
+    listed = f"; known fields here: {', '.join(known)}" if 0 < len(known) <= 8 else ""
+    return f"unknown field, got {short_value(err.get('input'))}{listed}", None
+
+
+def _literal_hint(err: dict[str, Any]) -> str:
+    """``; did you mean 'individual'?`` for a value that differs from a choice in case or
+    by a typo."""
+    got = err.get("input")
+    if err["type"] != "literal_error" or not isinstance(got, str):
+        return ""
+    choices = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+    close = _suggest(got, choices)
+    return f"; did you mean {close!r}?" if close is not None and close != got else ""
+
+
+def _first_error(exc: ValidationError, model: type[BaseModel], data: Any) -> InputError:
+    """The one error to show: an unknown field first (it often explains a missing one),
+    else pydantic's first; list items named by their ids."""
+    errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
     # A union (e.g. `X | None`) reports one error per branch: the first one names the field
     # just as well, and the message of the non-null branch is the one a user needs.
-    err = errors[0]
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     if err["type"] == "missing" and isinstance(err.get("input"), tuple):
         # A tuple (a shift) with too few items: name the pair, not its missing index.
         err = {**err, "type": "too_short", "loc": err["loc"][:-1], "ctx": {"field_type": "Tuple"}}
         errors = [err, *(e for e in errors if e["loc"][:-1] != err["loc"])]
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.endswith("]")))
-    loc = tuple(p for p in loc if p not in ("int", "float", "str", "none", "function-after"))
+    loc = _clean_loc(err["loc"])
+    if err["type"] == "extra_forbidden":
+        message, twin = _unknown_field(err, model)
+        # The typo's twin is reported missing too: that is the same mistake, not one more.
+        same = (*loc[:-1], twin)
+        errors = [
+            e for e in errors if not (e["type"] == "missing" and _clean_loc(e["loc"]) == same)
+        ]
+    else:
+        message = _describe(err) + _literal_hint(err)
     extra = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return InputError(_describe(err) + extra, path=format_path(loc))
+    return InputError(message + extra, path=format_path(loc, data))
+
+
+_PATH_IN_TEXT = re.compile(r"\b(?:trains|station|tasks)(?:\.[A-Za-z_]\w*|\[\d+\])+")
+
+
+def _name_ids(text: str, data: Any) -> str:
+    """Every field path in ``text`` with list items named by their ids."""
+    return _PATH_IN_TEXT.sub(lambda m: format_path(parse_path(m[0]), data), text)
 
 
 def _load_json(text: str | bytes, source: str) -> Any:
@@ -112,7 +189,7 @@ def _validate(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise _first_error(exc) from None
+        raise _first_error(exc, model, data) from None
     except RecursionError:
         raise InputError("nested too deeply", path="<root>") from None
 
@@ -126,7 +203,7 @@ def parse_instance(data: dict[str, Any] | str | bytes, source: str = "<input>") 
     if problems:
         path, msg = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise InputError(msg + more, path=path)
+        raise InputError(_name_ids(msg, data) + more, path=_name_ids(path, data))
     return inst
 
 
@@ -147,7 +224,7 @@ def read_solution(path: str | os.PathLike[str]) -> Solution:
     return parse_solution(_read_text(path), source=str(path))
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -157,14 +234,19 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write UTF-8 text atomically (see :func:`atomic_write_bytes`)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def _dump(model: BaseModel) -> str:

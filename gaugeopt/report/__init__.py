@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["Kpis", "NothingToDraw", "Timeline", "build_timeline", "kpis", "plot_gantt", "report"]
 
 #: File suffixes :func:`report` can write.
-SUFFIXES = (".png", ".html")
+SUFFIXES = (".png", ".svg", ".pdf", ".html")
 
 
 def _readable(path: Path) -> None:
@@ -55,26 +55,39 @@ def plot_gantt(
     path: str | os.PathLike[str] | None = None,
     *,
     ax: Axes | None = None,
+    dwell_bounds: Sequence[int | None] | None = None,
 ) -> Figure:
     """Draw the schedule with matplotlib and return the Figure.
 
     Without ``ax``: the full report figure (resources, trains, bogie stock, dwell,
     utilisation, advice). With ``ax``: resources and trains as one Gantt on that axes.
     With ``path``: also save the figure there (any format matplotlib writes, by suffix).
+    ``dwell_bounds``: each train's search-free dwell bound, for the KPIs (see :func:`kpis`).
     Raises :class:`NothingToDraw` for an infeasible/unknown solution.
     """
     from gaugeopt.report.gantt_png import gantt_on, report_figure
 
     tl = build_timeline(instance, solution)
-    fig = gantt_on(ax, tl) if ax is not None else report_figure(tl, kpis(instance, solution))
+    if ax is not None:
+        fig = gantt_on(ax, tl)
+    else:
+        fig = report_figure(tl, kpis(instance, solution, dwell_bounds))
     if path is not None:
         target = Path(path)
         _write_binary(target, lambda tmp: fig.savefig(tmp, format=target.suffix[1:] or "png"))
     return fig
 
 
-def report(instance: Instance, solution: Solution, path: str | os.PathLike[str]) -> Path:
+def report(
+    instance: Instance,
+    solution: Solution,
+    path: str | os.PathLike[str],
+    *,
+    dwell_bounds: Sequence[int | None] | None = None,
+) -> Path:
     """Write the report to ``path``: ``.png`` (static) or ``.html`` (interactive, offline).
+
+    ``dwell_bounds``: each train's search-free dwell bound, for the KPIs (see :func:`kpis`).
 
     The file is replaced atomically. A bad suffix raises :class:`InputError` naming the path;
     an infeasible/unknown solution raises :class:`NothingToDraw`.
@@ -83,16 +96,17 @@ def report(instance: Instance, solution: Solution, path: str | os.PathLike[str])
     suffix = target.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(
-            f"report must end in .png or .html, got {target.suffix or 'no suffix'!r}",
+            f"report must end in .png, .svg, .pdf or .html, got {target.suffix or 'no suffix'!r}",
             path=str(target),
         )
     if suffix == ".html":
         from gaugeopt.report.gantt_html import report_html
 
-        html = report_html(build_timeline(instance, solution), kpis(instance, solution))
+        tables = kpis(instance, solution, dwell_bounds)
+        html = report_html(build_timeline(instance, solution), tables)
         atomic_write_text(target, html)
         _readable(target)
     else:
-        fig = plot_gantt(instance, solution)
-        _write_binary(target, lambda tmp: fig.savefig(tmp, format="png"))
+        fig = plot_gantt(instance, solution, dwell_bounds=dwell_bounds)
+        _write_binary(target, lambda tmp: fig.savefig(tmp, format=suffix[1:]))
     return target

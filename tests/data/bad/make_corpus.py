@@ -70,6 +70,18 @@ def dup_list_item(path: str) -> Edit:
     return fn
 
 
+def _rename(path: str, old: str, new: str) -> Edit:
+    """Rename the field ``old`` of the object at ``path`` ("" for the top) to ``new``."""
+
+    def fn(data: dict[str, Any]) -> None:
+        node: Any = data
+        for part in filter(None, path.split(".")):
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[new] = node.pop(old)
+
+    return fn
+
+
 def _dup_loco(data: dict[str, Any]) -> None:
     data["trains"][0]["inbound_loco"]["id"] = "L-S1"
 
@@ -106,11 +118,11 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "missing_carriages.json": (
         edit(drop("trains.1.carriages")),
-        "trains[1].carriages: required field is missing",
+        "trains[B].carriages: required field is missing",
     ),
     "missing_inbound_gauge.json": (
         edit(drop("trains.0.inbound_loco.gauge")),
-        "trains[0].inbound_loco.gauge: required field is missing",
+        "trains[A].inbound_loco.gauge: required field is missing",
     ),
     "horizon_string.json": (edit(put("horizon", "600")), 'horizon: must be an integer, got "600"'),
     "horizon_bool.json": (edit(put("horizon", True)), "horizon: must be an integer, got true"),
@@ -125,31 +137,31 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     "horizon_infinity.json": (raw("horizon", "Infinity"), "horizon: must be an integer"),
     "mass_nan.json": (
         raw("trains.0.carriages.1.mass_t", "NaN"),
-        "trains[0].carriages[1].mass_t: must be a finite number",
+        "trains[A].carriages[A2].mass_t: must be a finite number",
     ),
     "mass_neg_infinity.json": (
         raw("trains.0.carriages.0.mass_t", "-Infinity"),
-        "trains[0].carriages[0].mass_t: must be a finite number",
+        "trains[A].carriages[A1].mass_t: must be a finite number",
     ),
     "mass_zero.json": (
         edit(put("trains.1.carriages.2.mass_t", 0.0)),
-        "trains[1].carriages[2].mass_t: must be > 0.0, got 0.0",
+        "trains[B].carriages[B3].mass_t: must be > 0.0, got 0.0",
     ),
     "mass_negative.json": (
         edit(put("trains.1.carriages.0.mass_t", -40.0)),
-        "trains[1].carriages[0].mass_t: must be > 0.0, got -40.0",
+        "trains[B].carriages[B1].mass_t: must be > 0.0, got -40.0",
     ),
     "mass_1e308.json": (
         raw("trains.1.carriages.0.mass_t", "1e308"),
-        "trains[1].carriages[0].mass_t: must be <= 1000000.0, got 1e+308",
+        "trains[B].carriages[B1].mass_t: must be <= 1000000.0, got 1e+308",
     ),
     "unknown_skill.json": (
         edit(put("station.crews.1.skills.2", "welding")),
-        "station.crews[1].skills[2]: must be one of",
+        "station.crews[C2].skills[2]: must be one of",
     ),
     "skills_not_list.json": (
         edit(put("station.crews.2.skills", "customs")),
-        'station.crews[2].skills: must be a list, got "customs"',
+        'station.crews[C3].skills: must be a list, got "customs"',
     ),
     "duplicate_track_id.json": (
         edit(put("station.tracks.2.id", "T1")),
@@ -165,11 +177,11 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "duplicate_carriage_id.json": (
         edit(put("trains.1.carriages.1.id", "A2")),
-        "trains[1].carriages[1].id: duplicate carriage id 'A2'",
+        "trains[B].carriages[1].id: duplicate carriage id 'A2'",
     ),
     "duplicate_loco_id.json": (
         edit(_dup_loco),
-        "trains[0].inbound_loco.id: duplicate locomotive id 'L-S1'",
+        "trains[A].inbound_loco.id: duplicate locomotive id 'L-S1'",
     ),
     "duplicate_bogie_stock.json": (
         edit(put("station.bogie_stock.1.gauge", 1520)),
@@ -177,23 +189,23 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "overlapping_shifts.json": (
         edit(put("station.crews.0.shifts", [[0, 120], [100, 600]])),
-        "station.crews[0].shifts[1]: overlaps shifts[0]",
+        "station.crews[C1].shifts[1]: overlaps shifts[0]",
     ),
     "shift_end_before_start.json": (
         edit(put("station.crews.1.shifts", [[600, 0]])),
-        "station.crews[1].shifts[0]: end must be > start, got [600, 0]",
+        "station.crews[C2].shifts[0]: end must be > start, got [600, 0]",
     ),
     "shift_three_numbers.json": (
         edit(put("station.crews.2.shifts", [[0, 300, 600]])),
-        "station.crews[2].shifts[0]: must be a [start, end] pair",
+        "station.crews[C3].shifts[0]: must be a [start, end] pair",
     ),
     "shift_one_number.json": (
         edit(put("station.crews.2.shifts", [[0]])),
-        "station.crews[2].shifts[0]: must be a [start, end] pair",
+        "station.crews[C3].shifts[0]: must be a [start, end] pair",
     ),
     "shift_strings.json": (
         edit(put("station.crews.2.shifts", [["0", "600"]])),
-        'station.crews[2].shifts[0][0]: must be an integer, got "0"',
+        'station.crews[C3].shifts[0][0]: must be an integer, got "0"',
     ),
     "negative_duration.json": (
         edit(put("station.durations.lift", -4)),
@@ -205,19 +217,19 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "work_pct_below_100.json": (
         edit(put("trains.0.carriages.0.work_pct", 99)),
-        "trains[0].carriages[0].work_pct: must be >= 100, got 99",
+        "trains[A].carriages[A1].work_pct: must be >= 100, got 99",
     ),
     "capacity_zero.json": (
         edit(put("station.tracks.0.capacity", 0)),
-        "station.tracks[0].capacity: must be > 0, got 0",
+        "station.tracks[T1].capacity: must be > 0, got 0",
     ),
     "jack_sets_negative.json": (
         edit(put("station.tracks.1.jack_sets", -1)),
-        "station.tracks[1].jack_sets: must be > 0, got -1",
+        "station.tracks[T2].jack_sets: must be > 0, got -1",
     ),
     "bogies_zero.json": (
         edit(put("trains.1.carriages.0.bogies", 0)),
-        "trains[1].carriages[0].bogies: must be > 0, got 0",
+        "trains[B].carriages[B1].bogies: must be > 0, got 0",
     ),
     "stock_negative.json": (
         edit(put("station.bogie_stock.0.count", -4)),
@@ -227,44 +239,44 @@ CASES: dict[str, tuple[str | bytes, str]] = {
         edit(put("station.bogie_stock.0.count", 10**30)),
         "station.bogie_stock[0].count: must be <= 1000000",
     ),
-    "weight_zero.json": (edit(put("trains.0.weight", 0)), "trains[0].weight: must be > 0, got 0"),
+    "weight_zero.json": (edit(put("trains.0.weight", 0)), "trains[A].weight: must be > 0, got 0"),
     "weight_float.json": (
         edit(put("trains.0.weight", 1.5)),
-        "trains[0].weight: must be an integer, got 1.5",
+        "trains[A].weight: must be an integer, got 1.5",
     ),
     "gauge_zero.json": (
         edit(put("trains.2.to_gauge", 0)),
-        "trains[2].to_gauge: must be > 0, got 0",
+        "trains[C].to_gauge: must be > 0, got 0",
     ),
     "gauge_string.json": (
         edit(put("trains.2.from_gauge", "1520 mm")),
-        'trains[2].from_gauge: must be an integer, got "1520 mm"',
+        'trains[C].from_gauge: must be an integer, got "1520 mm"',
     ),
     "arrival_negative.json": (
         edit(put("trains.3.arrival", -30)),
-        "trains[3].arrival: must be >= 0, got -30",
+        "trains[D].arrival: must be >= 0, got -30",
     ),
     "available_from_10e30.json": (
         edit(put("station.locomotives.1.available_from", 10**30)),
-        "station.locomotives[1].available_from: must be <= 10000000",
+        "station.locomotives[L-S2].available_from: must be <= 10000000",
     ),
     "earliest_departure_string.json": (
         edit(put("trains.1.earliest_departure", "noon")),
-        'trains[1].earliest_departure: must be an integer, got "noon"',
+        'trains[B].earliest_departure: must be an integer, got "noon"',
     ),
     "border_check_negative.json": (
         edit(put("trains.1.border_check", -5)),
-        "trains[1].border_check: must be >= 0, got -5",
+        "trains[B].border_check: must be >= 0, got -5",
     ),
     "empty_trains.json": (edit(put("trains", [])), "trains: must not be empty, got []"),
     "null_trains.json": (edit(put("trains", None)), "trains: must be a list, got null"),
     "empty_carriages.json": (
         edit(put("trains.2.carriages", [])),
-        "trains[2].carriages: must not be empty, got []",
+        "trains[C].carriages: must not be empty, got []",
     ),
     "carriages_object.json": (
         edit(put("trains.2.carriages", {"id": "C01"})),
-        "trains[2].carriages: must be a list",
+        "trains[C].carriages: must be a list",
     ),
     "null_station.json": (edit(put("station", None)), "station: must be an object, got null"),
     "null_durations.json": (
@@ -273,7 +285,7 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "null_mass.json": (
         edit(put("trains.0.carriages.0.mass_t", None)),
-        "trains[0].carriages[0].mass_t: must be a number, got null",
+        "trains[A].carriages[A1].mass_t: must be a number, got null",
     ),
     "changer_string.json": (
         edit(put("station.changer", "AGC1")),
@@ -281,7 +293,7 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "variable_gauge_string.json": (
         edit(put("trains.3.carriages.0.variable_gauge", "yes")),
-        'trains[3].carriages[0].variable_gauge: must be true or false, got "yes"',
+        'trains[D].carriages[D1].variable_gauge: must be true or false, got "yes"',
     ),
     "id_integer.json": (
         edit(put("station.tracks.0.id", 1)),
@@ -293,27 +305,40 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "bogie_type_empty.json": (
         edit(put("trains.1.carriages.2.bogie_type", "")),
-        'trains[1].carriages[2].bogie_type: must not be empty, got ""',
+        'trains[B].carriages[B3].bogie_type: must not be empty, got ""',
     ),
     "unknown_top_field.json": (
         edit(put("colour", "blue")),
         'colour: unknown field, got "blue"',
     ),
+    "unknown_field_typo.json": (
+        edit(_rename("trains.1.carriages.2", "mass_t", "mas_t")),
+        "trains[B].carriages[B3].mas_t: unknown field; did you mean 'mass_t'?",
+    ),
+    "unknown_shift_field_typo.json": (
+        edit(_rename("station.crews.1", "shifts", "shift")),
+        "station.crews[C2].shift: unknown field; did you mean 'shifts'?",
+    ),
+    "unknown_top_field_typo.json": (
+        edit(_rename("", "horizon", "horizn")),
+        "horizn: unknown field; did you mean 'horizon'?",
+    ),
     "unknown_track_field.json": (
         edit(put("station.tracks.0.lenght", 300)),
-        "station.tracks[0].lenght: unknown field, got 300",
+        "station.tracks[T1].lenght: unknown field, got 300",
     ),
     "method_wrong.json": (
         edit(put("station.tracks.1.method", "magnetic")),
-        "station.tracks[1].method: must be one of 'individual' or 'roll', got \"magnetic\"",
+        "station.tracks[T2].method: must be one of 'individual' or 'roll', got \"magnetic\"",
     ),
     "method_case.json": (
         edit(put("station.tracks.0.method", "Individual")),
-        "station.tracks[0].method: must be one of",
+        "station.tracks[T1].method: must be one of 'individual' or 'roll', got \"Individual\"; "
+        "did you mean 'individual'?",
     ),
     "method_null.json": (
         edit(put("station.tracks.0.method", None)),
-        "station.tracks[0].method: must be one of",
+        "station.tracks[T1].method: must be one of",
     ),
 }
 
@@ -349,6 +374,14 @@ SOLUTIONS = {
     ),
     "sol_missing_status.json": (_sol(drop("status")), "status: required field is missing"),
     "sol_unknown_field.json": (_sol(put("score", 3)), "score: unknown field, got 3"),
+    "sol_unknown_field_typo.json": (
+        _sol(_rename("", "objective", "objectve")),
+        "objectve: unknown field; did you mean 'objective'?",
+    ),
+    "sol_departure_string.json": (
+        _sol(put("trains.1.departure", "noon")),
+        'trains[B].departure: must be an integer, got "noon"',
+    ),
     "sol_null_tasks.json": (_sol(put("tasks", None)), "tasks: must be a list, got null"),
 }
 

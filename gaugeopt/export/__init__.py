@@ -1,0 +1,105 @@
+"""Exports of a schedule for people and other tools, the format taken from the file suffix.
+
+* ``.csv``: the tasks with clock times (:mod:`gaugeopt.export.to_csv`);
+* ``.xlsx``: trains, tasks and a printable roster per crew and per track
+  (:mod:`gaugeopt.export.to_xlsx`);
+* ``.ics``: one calendar event per task (:mod:`gaugeopt.export.to_ics`; needs an ``epoch``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from gaugeopt.clock import Clock, parse_epoch
+from gaugeopt.errors import InputError
+from gaugeopt.model.instance import Instance
+from gaugeopt.model.io import atomic_write_bytes
+from gaugeopt.model.solution import Solution
+
+__all__ = ["FORMATS", "NothingToExport", "export", "export_bytes"]
+
+Writer = Callable[[Instance, Solution, Clock], bytes]
+
+
+class NothingToExport(ValueError):
+    """The solution holds no schedule (status ``infeasible`` or ``unknown``)."""
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+        super().__init__(f"nothing to export: status {status}")
+
+
+def _csv(instance: Instance, solution: Solution, clock: Clock) -> bytes:
+    from gaugeopt.export.to_csv import csv_bytes
+
+    return csv_bytes(instance, solution, clock)
+
+
+def _xlsx(instance: Instance, solution: Solution, clock: Clock) -> bytes:
+    try:
+        from gaugeopt.export.to_xlsx import xlsx_bytes
+    except ImportError as exc:  # an optional dependency left out of the environment
+        raise InputError(f".xlsx export needs openpyxl ({exc}); pip install openpyxl") from None
+    return xlsx_bytes(instance, solution, clock)
+
+
+def _ics(instance: Instance, solution: Solution, clock: Clock) -> bytes:
+    try:
+        from gaugeopt.export.to_ics import ics_bytes
+    except ImportError as exc:
+        raise InputError(f".ics export needs icalendar ({exc}); pip install icalendar") from None
+    return ics_bytes(instance, solution, clock)
+
+
+#: The writer of each suffix.
+FORMATS: dict[str, Writer] = {".csv": _csv, ".xlsx": _xlsx, ".ics": _ics}
+
+
+def _clock(instance: Instance, epoch: str | None) -> Clock:
+    if epoch is None:
+        return Clock.of(instance)
+    try:
+        return Clock(parse_epoch(epoch))
+    except ValueError:
+        raise InputError(
+            f"must be an ISO 8601 date and time with its UTC offset, "
+            f"e.g. 2025-09-02T00:00:00+08:00, got {epoch!r}",
+            path="epoch",
+        ) from None
+
+
+def export_bytes(
+    instance: Instance, solution: Solution, suffix: str, *, epoch: str | None = None
+) -> bytes:
+    """The exported file's content for ``suffix`` (``.csv``, ``.xlsx`` or ``.ics``).
+
+    ``epoch`` (ISO 8601 with offset) places t = 0 instead of the instance's own. Raises
+    :class:`InputError` for an unknown suffix, a bad epoch or an ``.ics`` without one, and
+    :class:`NothingToExport` for a solution without a schedule.
+    """
+    writer = FORMATS.get(suffix.lower())
+    if writer is None:
+        raise InputError(f"must end in .csv, .xlsx or .ics, got {suffix or 'no suffix'!r}")
+    clock = _clock(instance, epoch)
+    if solution.status not in ("optimal", "feasible"):
+        raise NothingToExport(solution.status)
+    return writer(instance, solution, clock)
+
+
+def export(
+    instance: Instance,
+    solution: Solution,
+    path: str | os.PathLike[str],
+    *,
+    epoch: str | None = None,
+) -> Path:
+    """Write the export to ``path``, the format by its suffix; the file is replaced whole."""
+    target = Path(path)
+    try:
+        data = export_bytes(instance, solution, target.suffix, epoch=epoch)
+    except InputError as exc:
+        raise InputError(str(exc), path=str(target)) from None
+    atomic_write_bytes(target, data)
+    return target
