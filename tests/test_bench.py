@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from gaugeopt.bench.discover import discover
 from gaugeopt.bench.methods import format_trace, parse_trace
 from gaugeopt.bench.summary import frame, per_method, versus
-from gaugeopt.cli import _register, app
+from gaugeopt.cli import app
 from gaugeopt.core.psplib import read_psplib
 from gaugeopt.core.sgs import Schedule, best_of_rules, violations
 from gaugeopt.generate import generate
@@ -42,15 +42,15 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
-    _register()
     return CliRunner()
 
 
 @pytest.fixture(scope="module")
-def j30(shared_dir: Path) -> list[Path]:
-    return [shared_dir / "benchmarks" / "psplib" / "j30" / f"j301_{k}.sm" for k in (1, 2)]
+def j30(bench_data: Path) -> list[Path]:
+    return [bench_data / "psplib" / "j30" / f"j301_{k}.sm" for k in (1, 2)]
 
 
+@pytest.mark.slow
 def test_bench_writes_one_row_per_instance_and_method(
     runner: CliRunner, tmp_path: Path, j30: list[Path]
 ) -> None:
@@ -96,8 +96,8 @@ def test_bench_bad_input_exits_2(runner: CliRunner, tmp_path: Path, j30: list[Pa
     assert not (tmp_path / "r.csv").exists()
 
 
-def test_discover_list_file_and_best_known(tmp_path: Path, shared_dir: Path) -> None:
-    mm = shared_dir / "benchmarks" / "mmlib" / "mmlib50" / "J5010_1.mm"
+def test_discover_list_file_and_best_known(tmp_path: Path, bench_data: Path) -> None:
+    mm = bench_data / "mmlib" / "mmlib50" / "J5010_1.mm"
     listing = tmp_path / "sample.txt"
     listing.write_text(f"# a comment\n{mm}\n\n{mm}  # twice, kept once\n")
     found = discover([listing])
@@ -108,8 +108,8 @@ def test_discover_list_file_and_best_known(tmp_path: Path, shared_dir: Path) -> 
 @pytest.mark.parametrize(
     "rel", ["psplib/j30/j301_1.sm", "psplib/j120/j1201_1.sm", "mmlib/mmlib50/J5010_1.mm"]
 )
-def test_serial_sgs_is_feasible(shared_dir: Path, rel: str) -> None:
-    problem, _ = read_psplib(shared_dir / "benchmarks" / rel)
+def test_serial_sgs_is_feasible(bench_data: Path, rel: str) -> None:
+    problem, _ = read_psplib(bench_data / rel)
     sched = best_of_rules(problem)
     assert sched is not None
     assert violations(problem, sched) == []

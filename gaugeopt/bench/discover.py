@@ -4,12 +4,14 @@ A PATH is an instance file (``.json`` gauge-change instance, ``.sm`` PSPLIB, ``.
 a folder (searched recursively for those), or a list file (``.txt``/``.list``: one path per
 line, relative to the list file; ``#`` starts a comment). Best-known values come from a
 ``bks.csv`` (columns ``instance, best_known, lower_bound, proven_optimal``) in the folder of
-an instance or one of its three nearest ancestors, as in ``../shared/benchmarks/``.
+an instance or one of its three nearest ancestors, as in the repository's ``benchmarks/data/``
+(``psplib/bks.csv`` serves ``psplib/j30/*.sm``, ``mmlib/bks.csv`` serves ``mmlib/mmlib50/*.mm``).
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,7 +93,7 @@ def _files(path: Path, seen: set[Path]) -> list[Path]:
     return [path]
 
 
-def discover(paths: list[str | Path]) -> list[BenchInstance]:
+def discover(paths: Sequence[str | Path]) -> list[BenchInstance]:
     """Every instance under ``paths``, in order, without duplicates; InputError on a bad path."""
     out: list[BenchInstance] = []
     done: set[Path] = set()

@@ -6,7 +6,8 @@
 * ``greedy``: gauge-change instances through the constructive scheduler
   (:func:`gaugeopt.construct.construct`, same time limit); PSPLIB/MMLIB through the serial
   schedule generation scheme (:mod:`gaugeopt.core.sgs`).
-* ``pyjobshop``: the PyJobShop baseline (``gaugeopt.bench.pyjobshop_baseline``).
+* ``pyjobshop``: the PyJobShop baseline, loaded from the repository's ``benchmarks/baselines``
+  (see :mod:`gaugeopt.bench.baselines`); not part of the installed package.
 
 Every method records its progress as (seconds, objective) pairs in ``extra["trace"]``
 (see :func:`format_trace`), counted from the method's start including file reading.
@@ -14,13 +15,18 @@ Every method records its progress as (seconds, objective) pairs in ``extra["trac
 
 from __future__ import annotations
 
+import math
 import resource
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gaugeopt.bench.record import MethodResult
+
+if TYPE_CHECKING:
+    from gaugeopt.model.solution import Solution
 
 METHODS = ("gaugeopt", "greedy", "pyjobshop")
 
@@ -69,13 +75,18 @@ def gaugeopt_gauge(path: Path, time_limit: float, workers: int, seed: int) -> Me
         on_progress=lambda _el, obj, _bd: _improving(trace, time.perf_counter() - t0, obj),
     )
     out = MethodResult(path.stem, "gaugeopt", res.status, res.objective, res.lower_bound)
-    out.build_time = res.stats.get("build_time")
+    out.build_time = res.stats.build_time
     if res.objective is not None:
         _improving(trace, time.perf_counter() - t0, res.objective)
         out.valid = not check(inst, res.solution)
     _timing(out, trace)
     out.notes = "; ".join(res.reasons)
     return out
+
+
+def _objective(sol: Solution) -> float:
+    """A schedule's objective; infinite when it has none (never better than a real one)."""
+    return math.inf if sol.objective is None else sol.objective
 
 
 def greedy_gauge(path: Path, time_limit: float, workers: int, seed: int) -> MethodResult:
@@ -89,12 +100,12 @@ def greedy_gauge(path: Path, time_limit: float, workers: int, seed: int) -> Meth
     trace: Trace = []
     first = construct(inst, time_limit=0.0, seed=seed)  # the first priority rule only
     if first is not None:
-        _improving(trace, time.perf_counter() - t0, first.objective)
+        _improving(trace, time.perf_counter() - t0, _objective(first))
     rest = max(0.0, time_limit - (time.perf_counter() - t0))
     best = construct(inst, time_limit=rest, seed=seed)
     if best is not None:
-        _improving(trace, time.perf_counter() - t0, best.objective)
-    if first is not None and (best is None or first.objective < best.objective):
+        _improving(trace, time.perf_counter() - t0, _objective(best))
+    if first is not None and (best is None or _objective(first) < _objective(best)):
         best = first
     if best is None:
         out = MethodResult(path.stem, "greedy", "unknown", notes="no schedule found")
@@ -157,14 +168,19 @@ def greedy_psplib(path: Path, time_limit: float, workers: int, seed: int) -> Met
     return out
 
 
-def pyjobshop(path: Path, time_limit: float, workers: int, seed: int, kind: str) -> MethodResult:
-    """The PyJobShop baseline; status "error" with a note if it is not available."""
+def pyjobshop(
+    path: Path, time_limit: float, workers: int, kind: str, baselines: Path | None = None
+) -> MethodResult:
+    """The PyJobShop baseline from ``baselines``; status "error" with a note if unavailable."""
+    from gaugeopt.bench.baselines import BaselineUnavailable, load_pyjobshop
+
     try:
-        from gaugeopt.bench import pyjobshop_baseline as pjs
-    except ImportError as exc:
+        pjs = load_pyjobshop(baselines)
+    except BaselineUnavailable as exc:
         return MethodResult(path.stem, "pyjobshop", "error", notes=f"baseline unavailable: {exc}")
     fn = pjs.solve_gauge_with_pyjobshop if kind == "gauge" else pjs.solve_psplib_with_pyjobshop
-    return fn(path, time_limit, workers)
+    out: MethodResult = fn(path, time_limit, workers)
+    return out
 
 
 Runner = Callable[[Path, float, int, int], MethodResult]
@@ -179,9 +195,18 @@ RUNNERS: dict[tuple[str, str], Runner] = {
 
 
 def run_method(
-    method: str, kind: str, path: Path, time_limit: float, workers: int, seed: int
+    method: str,
+    kind: str,
+    path: Path,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    baselines: Path | None = None,
 ) -> MethodResult:
     """Run one method on one file; never raises (a failure is a row with status "error").
+
+    ``baselines`` is the folder of the benchmark-only baselines (``pyjobshop``); None looks
+    in the default places (:func:`gaugeopt.bench.baselines.candidate_dirs`).
 
     Fills ``wall_time`` (if the method did not) and ``peak_memory_mb``: the peak resident
     memory of this process, so run it in a fresh child process per (instance, method).
@@ -189,7 +214,7 @@ def run_method(
     t0 = time.perf_counter()
     try:
         if method == "pyjobshop":
-            out = pyjobshop(path, time_limit, workers, seed, kind)
+            out = pyjobshop(path, time_limit, workers, kind, baselines)
         else:
             out = RUNNERS[method, kind](path, time_limit, workers, seed)
     except Exception as exc:  # a benchmark row, not a crash of the whole run

@@ -1,29 +1,39 @@
-"""Running (instance, method) jobs, each in a fresh child process, and writing the CSV.
+"""Running (instance, method) jobs as Dask tasks (:mod:`gaugeopt.sweep`), and writing the CSV.
 
-A fresh process per job keeps measurements apart: the peak memory read in the child is that
-job's, and nothing (caches, threads) carries over. Children are forked from a forkserver that
-has the solver already imported, so a job does not pay the import time. A child that
-overruns ``3 × time_limit + 120`` s is killed and reported with status "error".
+Each job is one task on a Dask worker process with one thread: a ``LocalCluster`` of
+``--jobs`` processes, or the cluster at ``--scheduler`` (docs/cluster.md). Jobs used to run in
+a fresh child process each; what that kept, and what changes:
+
+* Peak memory: the worker's peak-RSS counter is reset when a job starts (Linux,
+  ``/proc/self/clear_refs``), so ``peak_memory_mb`` is that job's peak. As in a child forked
+  from the preloaded forkserver, it includes what the process already holds (the imported
+  solver). Where the counter cannot be reset it is the worker process's peak so far.
+* Crash isolation: a job that kills its worker process (a crash, running out of memory) is
+  a row with status "error" and the run goes on; the nanny starts a fresh worker. A job past
+  ``3 × time_limit + 120`` s stops its worker process the same way. On a LocalCluster such a
+  job is not rerun; on a cluster of your own, Dask's ``allowed-failures`` setting applies.
+* What a job leaves in its process (imports, caches) is there for the next job on that
+  worker; a job no longer pays the import time, but runs are not sealed from each other.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import math
-import multiprocessing as mp
 import subprocess
-import time
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from gaugeopt.bench.discover import BenchInstance
 from gaugeopt.bench.record import MethodResult
 from gaugeopt.model.io import atomic_write_text
+from gaugeopt.sweep import Pool, open_pool
+
+log = logging.getLogger(__name__)
 
 #: Leading CSV columns, in order; any further ``extra`` keys follow, sorted.
 COLUMNS = [
@@ -54,17 +64,6 @@ COLUMNS = [
 ]
 
 
-#: Imported once in the forkserver, so that every child starts with them loaded.
-PRELOAD = [
-    "gaugeopt.bench.methods",
-    "gaugeopt.solver",
-    "gaugeopt.construct",
-    "gaugeopt.checker",
-    "gaugeopt.core.psplib",
-    "gaugeopt.core.sgs",
-]
-
-
 @dataclass(frozen=True)
 class Job:
     """One method on one instance."""
@@ -72,21 +71,39 @@ class Job:
     instance: BenchInstance
     method: str
     time_limit: float
-    workers: int
+    workers: int | None  # CP-SAT workers; None: as many as the cores allow (gaugeopt.sweep)
     seed: int = 0
+    baselines: Path | None = None  # folder of the benchmark-only baselines (pyjobshop)
 
     @property
     def hard_limit(self) -> float:
         return 3 * self.time_limit + 120
 
 
-def _child(conn: Connection, job: Job) -> None:
+def reset_peak_memory() -> bool:
+    """Restart this process's peak-RSS count (Linux); False where that is not possible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def run_job(job: Job) -> MethodResult:
+    """One job in this (Dask worker) process, its peak memory counted from its start."""
     from gaugeopt.bench.methods import run_method
 
+    reset_peak_memory()
     inst = job.instance
-    result = run_method(job.method, inst.kind, inst.path, job.time_limit, job.workers, job.seed)
-    conn.send(result)
-    conn.close()
+    workers = 1 if job.workers is None else job.workers
+    return run_method(
+        job.method, inst.kind, inst.path, job.time_limit, workers, job.seed, job.baselines
+    )
+
+
+def _failed(job: Job, reason: str) -> MethodResult:
+    log.warning("%s / %s: %s", job.instance.name, job.method, reason)
+    return MethodResult(job.instance.name, job.method, "error", notes=reason)
 
 
 def annotate(result: MethodResult, job: Job) -> MethodResult:
@@ -117,12 +134,19 @@ def run_jobs(
     parallel: int = 1,
     on_start: Callable[[Job], None] | None = None,
     on_done: Callable[[Job, MethodResult], None] | None = None,
+    *,
+    scheduler: str | None = None,
+    pool: Pool | None = None,
 ) -> list[MethodResult]:
-    """Run every job in its own child process, at most ``parallel`` at once."""
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
-    pending = deque(jobs)
-    running: dict[Any, tuple[Any, Job, float]] = {}
+    """Run every job as a Dask task: on ``pool``, else on the cluster at ``scheduler``, else
+    on a LocalCluster of ``parallel`` processes. A job's ``workers`` None becomes the cores
+    each job may use; the results (and ``on_done``) carry the jobs as run."""
+    if pool is None:
+        with open_pool(parallel, scheduler) as opened:
+            return run_jobs(jobs, on_start=on_start, on_done=on_done, pool=opened)
+    given = list(jobs)
+    threads = {w: pool.cpsat_workers(w) for w in {job.workers for job in given}}  # warn once
+    todo = [replace(job, workers=threads[job.workers]) for job in given]
     results: list[MethodResult] = []
 
     def finish(job: Job, result: MethodResult) -> None:
@@ -131,53 +155,14 @@ def run_jobs(
         if on_done is not None:
             on_done(job, result)
 
-    try:
-        while pending or running:
-            while pending and len(running) < parallel:
-                job = pending.popleft()
-                parent, child = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(child, job), daemon=True)
-                proc.start()
-                child.close()  # so the parent sees EOF if the child dies without a result
-                running[parent] = (proc, job, time.monotonic())
-                if on_start is not None:
-                    on_start(job)
-            for conn in wait(list(running), timeout=1.0):
-                proc, job, _ = running.pop(conn)
-                try:
-                    result = conn.recv()
-                except EOFError:
-                    proc.join()
-                    result = MethodResult(
-                        job.instance.name,
-                        job.method,
-                        "error",
-                        notes=f"child process died (exit code {proc.exitcode})",
-                    )
-                conn.close()
-                proc.join()
-                finish(job, result)
-            now = time.monotonic()
-            for conn, (proc, job, started) in list(running.items()):
-                if now - started > job.hard_limit:
-                    proc.kill()
-                    proc.join()
-                    running.pop(conn)
-                    conn.close()
-                    finish(
-                        job,
-                        MethodResult(
-                            job.instance.name,
-                            job.method,
-                            "error",
-                            wall_time=now - started,
-                            notes=f"killed after {job.hard_limit:.0f} s",
-                        ),
-                    )
-    finally:
-        for proc, _, _ in running.values():
-            proc.kill()
-            proc.join()
+    pool.map(
+        run_job,
+        todo,
+        failed=_failed,
+        hard_limit=lambda job: job.hard_limit,
+        on_start=on_start,
+        on_done=finish,
+    )
     return results
 
 

@@ -7,13 +7,13 @@ both mean gaps to the better of the two lower bounds (the same yardstick for bot
 time to reach the baseline's final objective (from our progress trace) against the
 baseline's own time to its best (geometric mean of the ratios).
 
-Run ``python -m gaugeopt.bench.summary RESULTS.csv...`` to print the tables as Markdown.
+``gaugeopt bench`` prints these tables after a run; ``python benchmarks/tables.py
+RESULTS.csv...`` (benchmark-only, in the repository) prints them as Markdown.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 from typing import Any
 
 import pandas as pd
@@ -174,16 +174,3 @@ def markdown(records: list[dict[str, Any]]) -> str:
     lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
     lines += ["| " + " | ".join(fmt(r[k]) for k in keys) + " |" for r in records]
     return "\n".join(lines) + "\n"
-
-
-def main(argv: list[str]) -> None:
-    from gaugeopt.bench.runner import read_csv
-
-    rows = [r for path in argv for r in read_csv(path)]
-    df = frame(rows)
-    print(markdown(per_method(df)))
-    print(markdown(versus(df)))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

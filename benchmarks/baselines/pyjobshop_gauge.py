@@ -8,8 +8,9 @@ with their tracks, and its outbound locomotive. Given that structure, the model 
   ``weight_total_flow_time`` = Σ weight × (job end − arrival); a zero-length ``depart`` task
   after brake_test and border_check, not before ``earliest_departure``, ends the job, so the
   flow time is the dwell;
-* one task per operation of DESIGN §4 with its duration and precedences (the checker's own
-  :func:`~gaugeopt.checker.expected.expected_tasks` lists them);
+* one task per operation of DESIGN §4 with its duration, skill, resources and precedences,
+  from the rulebook's task graph (:func:`gaugeopt.rules.task_graph`) for the train's mode,
+  blocks and ground-air choice as the greedy schedule has them;
 * crews as machines whose breaks are the gaps between their shifts (a crew whose shifts touch
   is two machines, alternate shifts each, so no task spans a seam); a task of positive
   duration has one mode per capable crew machine, or per (crew, shunter) pair for shunting
@@ -32,7 +33,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gaugeopt.bench.pyjobshop_psplib import (
+from gaugeopt.bench.record import MethodResult
+from gaugeopt.checker import check
+from gaugeopt.errors import InputError
+from gaugeopt.model.instance import Instance, Train
+from gaugeopt.model.io import read_instance
+from gaugeopt.model.solution import Solution, Task, TrainPlan
+from gaugeopt.rules import (
+    DEPARTS_AFTER,
+    JACK_HOLD,
+    LOCO_FREED_BY,
+    OPS,
+    RULES,
+    TRACK_HOLD,
+    BlockSpec,
+    OpRule,
+    departure,
+    dwell,
+    task_graph,
+)
+from pyjobshop_psplib import (
     METHOD,
     MISSING,
     NO_CALLBACK,
@@ -40,15 +60,72 @@ from gaugeopt.bench.pyjobshop_psplib import (
     number,
     status_of,
 )
-from gaugeopt.bench.record import MethodResult
-from gaugeopt.checker import check
-from gaugeopt.checker.expected import SHUNTER_OPS, SKILL, ExpectedTask, Key, expected_tasks, key_of
-from gaugeopt.errors import InputError
-from gaugeopt.model.instance import Instance
-from gaugeopt.model.io import read_instance
-from gaugeopt.model.solution import Solution, Task, TrainPlan
 
 FIXED = "fixed from greedy: train modes, block cuts and tracks (PyJobShop cannot choose block cuts), locomotives"
+
+
+#: (train, op, carriage, block): carriage set for carriage ops only, block for block ops only.
+Key = tuple[str, str, str | None, int | None]
+
+
+def key_of(train: str, op: str, carriage: str | None, block: int | None) -> Key:
+    """The identity of a task: carriage tasks by carriage, block tasks by block index."""
+    level = RULES[op].level
+    return (
+        train,
+        op,
+        carriage if level == "carriage" else None,
+        block if level == "block" else None,
+    )
+
+
+#: The operation that takes the train's outbound locomotive.
+LOCO_OP = next(r.op for r in OPS if r.locomotive)
+
+
+@dataclass
+class Node:
+    """One task of a train with the structure fixed: its rule, duration, block and track."""
+
+    key: Key
+    rule: OpRule
+    duration: int
+    block: int | None
+    track: str | None
+    carriages: list[str]  # the carriages it covers (bogies of a swap or roll)
+    preds: list[Key] = field(default_factory=list)
+
+    @property
+    def op(self) -> str:
+        return self.rule.op
+
+
+def train_tasks(inst: Instance, train: Train, plan: TrainPlan) -> dict[Key, Node]:
+    """Every task of ``train`` under ``plan``'s mode, blocks and ground-air choice."""
+    method = {t.id: t.method for t in inst.station.tracks}
+    index = {c.id: j for j, c in enumerate(train.carriages)}
+    specs = [
+        BlockSpec(tuple(index[cid] for cid in b.carriages), method[b.track]) for b in plan.blocks
+    ]
+    nodes = task_graph(inst, train, plan.mode, specs, ground=plan.ground_brake_test)
+    cars = train.carriages
+    keys = [
+        key_of(train.id, n.op, cars[n.carriage].id if n.carriage is not None else None, n.block)
+        for n in nodes
+    ]
+    out: dict[Key, Node] = {}
+    for key, n in zip(keys, nodes, strict=True):
+        if n.carriage is not None:
+            covered = [cars[n.carriage].id]
+        elif n.block is not None:
+            covered = list(plan.blocks[n.block].carriages)
+        else:
+            covered = []
+        track = plan.blocks[n.block].track if n.block is not None else None
+        out[key] = Node(
+            key, n.rule, n.duration, n.block, track, covered, [keys[p] for p in n.preds]
+        )
+    return out
 
 
 @dataclass
@@ -57,7 +134,7 @@ class _Built:
 
     model: Any
     index: dict[Key, int] = field(default_factory=dict)  # our task -> PyJobShop task index
-    expected: dict[str, dict[Key, ExpectedTask]] = field(default_factory=dict)  # per train
+    expected: dict[str, dict[Key, Node]] = field(default_factory=dict)  # per train
     mode_use: list[tuple[str | None, str | None]] = field(default_factory=list)  # crew, shunter
     task_modes: list[list[int]] = field(default_factory=list)  # PyJobShop task -> its modes
     keys: list[Key] = field(default_factory=list)  # PyJobShop task -> our task (or span start)
@@ -121,7 +198,11 @@ def build_model(pjs: Any, inst: Instance, greedy: Solution) -> _Built:
     ]
     shunters = [(s.id, m.add_machine(name=f"shunter:{s.id}")) for s in st.shunters]
     changer = m.add_machine(name=f"changer:{st.changer.id}") if st.changer else None
-    tracks = {t.id: m.add_machine(name=f"track:{t.id}") for t in st.tracks}
+    # A track's maintenance windows are breaks of its machine (v1.1).
+    tracks = {
+        t.id: m.add_machine(breaks=[tuple(w) for w in t.unavailable], name=f"track:{t.id}")
+        for t in st.tracks
+    }
     jacks = {
         t.id: m.add_renewable(t.jack_sets, name=f"jacks:{t.id}")
         for t in st.tracks
@@ -170,33 +251,27 @@ def build_model(pjs: Any, inst: Instance, greedy: Solution) -> _Built:
     for train in inst.trains:
         plan = plans[train.id]
         job = m.add_job(weight=train.weight, release_date=train.arrival, deadline=H, name=train.id)
-        exp = expected_tasks(inst, train, plan.mode, plan.blocks)
+        exp = train_tasks(inst, train, plan)
         b.expected[train.id] = exp
         cars = {c.id: c for c in train.carriages}
         for key, et in exp.items():
             release = train.arrival
-            if et.op == "attach" and plan.locomotive in loco_from:
+            if et.rule.locomotive and plan.locomotive in loco_from:
                 release = max(release, loco_from[plan.locomotive])
             task = add_task(job, key, release)
             # Bogies leave the stock at a swap/roll start whatever its duration.
             need: dict[tuple[int, str], int] = {}
-            if et.op == "swap":
-                c = cars[key[2]]
-                need[(train.to_gauge, c.bogie_type)] = c.bogies
-            elif et.op == "roll":
-                block = plan.blocks[et.block]
-                for cid in block.carriages:
-                    c = cars[cid]
-                    pool = (train.to_gauge, c.bogie_type)
-                    need[pool] = need.get(pool, 0) + c.bogies
+            for cid in et.carriages if et.rule.bogies else []:
+                pool = (train.to_gauge, cars[cid].bogie_type)
+                need[pool] = need.get(pool, 0) + cars[cid].bogies
             extra = [(pools[k], q) for k, q in sorted(need.items()) if k in pools]
             ex_res, ex_dem = [r for r, _ in extra], [q for _, q in extra]
             if et.duration == 0:
                 add_mode(task, ex_res, 0, ex_dem, (None, None))
                 continue
-            capable = [(c, res) for c, res in crews if SKILL[et.op] in c.skills]
-            shunt = [(None, None)] if et.op not in SHUNTER_OPS else shunters
-            fixed = [changer] if et.op == "changer_pass" and changer is not None else []
+            capable = [(c, res) for c, res in crews if et.rule.skill in c.skills]
+            shunt = shunters if et.rule.shunter else [(None, None)]
+            fixed = [changer] if et.rule.changer and changer is not None else []
             for c, cres in capable:
                 for sid, sres in shunt:
                     res = [cres, *([sres] if sres is not None else []), *fixed, *ex_res]
@@ -206,25 +281,26 @@ def build_model(pjs: Any, inst: Instance, greedy: Solution) -> _Built:
             for pred in et.preds:
                 m.add_end_before_start(tasks[pred], tasks[key])
         tid = train.id
-        # Track occupancy: shunt_in start .. shunt_out end on the block's track.
+        # Track occupancy (the rulebook's track hold) on the block's track.
+        th, jh = TRACK_HOLD, JACK_HOLD
         for i, block in enumerate(plan.blocks):
-            occ = add_task(job, (tid, "shunt_in", None, i), span_end=(tid, "shunt_out", None, i))
+            occ = add_task(job, (tid, th.start_op, None, i), span_end=(tid, th.end_op, None, i))
             add_mode(occ, [tracks[block.track]], 0, [0], (None, None))
-            # Jack holds on individual tracks: lift start .. lower end, one jack set each.
+            # Jack holds on individual tracks, one jack set each.
             if block.track in jacks:
                 for cid in block.carriages:
-                    lift, lower = (tid, "lift", cid, None), (tid, "lower", cid, None)
-                    hold = add_task(job, lift, span_end=lower)
+                    first, last = (tid, jh.start_op, cid, None), (tid, jh.end_op, cid, None)
+                    hold = add_task(job, first, span_end=last)
                     add_mode(hold, [jacks[block.track]], 0, [1], (None, None))
         depart = add_task(job, (tid, "depart", None, None), train.earliest_departure or 0)
         add_mode(depart, [], 0, [], (None, None))
-        m.add_end_before_start(tasks[(tid, "brake_test", None, None)], depart)
-        m.add_end_before_start(tasks[(tid, "border_check", None, None)], depart)
+        for op in DEPARTS_AFTER:
+            m.add_end_before_start(tasks[(tid, op, None, None)], depart)
     for plan in greedy.trains:  # after every train: an inbound loco may come in later
         if plan.locomotive in inbound_of:
             m.add_end_before_start(
-                tasks[(inbound_of[plan.locomotive], "detach", None, None)],
-                tasks[(plan.id, "attach", None, None)],
+                tasks[(inbound_of[plan.locomotive], LOCO_FREED_BY, None, None)],
+                tasks[(plan.id, LOCO_OP, None, None)],
                 st.loco_turnaround,
             )
     m.set_objective(weight_total_flow_time=1)
@@ -272,12 +348,12 @@ def to_solution(inst: Instance, greedy: Solution, built: _Built, best: Any) -> S
                     crew=crew,
                     shunter=shunter,
                     track=et.track,
-                    locomotive=plan.locomotive if et.op == "attach" else None,
+                    locomotive=plan.locomotive if et.rule.locomotive else None,
                 )
             )
-        departure = max(ends["brake_test"], ends["border_check"], train.earliest_departure or 0)
+        departs = departure(train, ends)
         trains.append(
-            plan.model_copy(update={"departure": departure, "dwell": departure - train.arrival})
+            plan.model_copy(update={"departure": departs, "dwell": dwell(train, departs)})
         )
     objective = sum(inst.train(p.id).weight * p.dwell for p in trains)
     return Solution(
