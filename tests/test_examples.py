@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gaugeopt.cli import _register, app
+from gaugeopt.cli import app
 from gaugeopt.model.instance import Instance, Train, scaled
 from gaugeopt.model.io import read_instance, write_instance
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "instances" / "examples"
-NAMES = ["brest-passenger", "dandong-handover", "erenhot-day", "khasan-armoured"]
+NAMES = ["brest-ground-air", "brest-passenger", "dandong-handover", "erenhot-day", "khasan-armoured"]
 
 
 @pytest.fixture(scope="module", params=NAMES)
@@ -42,7 +42,6 @@ def test_round_trip_is_unchanged(example: tuple[Path, Instance], tmp_path: Path)
 
 def test_cli_validate_prints_summary(example: tuple[Path, Instance]) -> None:
     path, inst = example
-    _register()
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"{inst.name}: valid (horizon {inst.horizon} min)")

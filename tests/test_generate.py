@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gaugeopt.checker import check
-from gaugeopt.cli import _register, app
+from gaugeopt.cli import app
 from gaugeopt.construct import construct
 from gaugeopt.generate import LARGE_DAY_CARRIAGES, SIZES, generate
 from gaugeopt.generate.trains import bogie_need
@@ -98,7 +98,6 @@ def test_committed_large_sets_are_large() -> None:
 
 
 def test_cli_generate(tmp_path: Path) -> None:
-    _register()
     runner = CliRunner()
     res = runner.invoke(
         app,
@@ -173,7 +172,6 @@ def test_fixed_count_rejects_bad_values() -> None:
 
 
 def _cli(args: list[str]):
-    _register()
     return CliRunner().invoke(app, ["generate", *args])
 
 

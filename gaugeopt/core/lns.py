@@ -109,6 +109,6 @@ def improve(
         ):
             best = part.merge(result)
             stats[f"{key}:improved"] = stats.get(f"{key}:improved", 0) + 1
-            if on_progress is not None:
+            if on_progress is not None and best.objective is not None:
                 on_progress(time.perf_counter() - t0, best.objective, bound)
     return best, stats

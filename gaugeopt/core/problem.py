@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Anchor = Literal["start", "end"]
+ResourceKind = Literal["renewable", "nonrenewable"]
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class Resource:
 
     name: str
     capacity: int
-    kind: Literal["renewable", "nonrenewable"] = "renewable"
+    kind: ResourceKind = "renewable"
     windows: list[tuple[int, int]] | None = None
     available_from: int = 0
     available_after: tuple[int, int] | None = None

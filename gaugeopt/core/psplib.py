@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psplib
 
-from gaugeopt.core.problem import Demand, Mode, Problem, Resource
+from gaugeopt.core.problem import Demand, Mode, Problem, Resource, ResourceKind
 
 
 @dataclass
@@ -36,7 +36,7 @@ def read_psplib(path: str | Path) -> tuple[Problem, PsplibInfo]:
     problem = Problem(horizon=horizon, name=path.stem)
     kinds = []
     for r, res in enumerate(instance.resources):
-        kind = "renewable" if res.renewable else "nonrenewable"
+        kind: ResourceKind = "renewable" if res.renewable else "nonrenewable"
         kinds.append(kind)
         problem.add_resource(Resource(f"R{r + 1}", res.capacity, kind))
     for i, activity in enumerate(activities):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gaugeopt.core.problem import Mode, Problem
+from gaugeopt.core.problem import Mode, Problem, Task
 
 #: A priority rule: a key per task; the eligible task with the smallest key goes first.
 Rule = Callable[[Problem], list[tuple[float, ...]]]
@@ -32,6 +32,18 @@ class Schedule:
     ends: list[int]
     modes: list[int]
     objective: int
+
+
+def _duration(mode: Mode) -> int:
+    """The fixed duration of a mode (the only kind this scheme handles)."""
+    if not isinstance(mode.duration, int):
+        raise ValueError("serial SGS: needs fixed integer durations")
+    return mode.duration
+
+
+def _shortest_mode(task: Task) -> int:
+    """Index of the task's shortest mode (the first of equals)."""
+    return min(range(len(task.modes)), key=lambda k: _duration(task.modes[k]))
 
 
 def _check_supported(problem: Problem) -> None:
@@ -71,7 +83,7 @@ def latest_finish(problem: Problem) -> list[tuple[float, ...]]:
     order = _topological(problem)
     if order is None:
         raise ValueError("serial SGS: the precedence graph has a cycle")
-    dmin = [min(m.duration for m in t.modes) for t in problem.tasks]
+    dmin = [min(_duration(m) for m in t.modes) for t in problem.tasks]
     horizon = problem.horizon
     lft = [float(t.deadline if t.deadline is not None else horizon) for t in problem.tasks]
     succ_count = [0] * len(problem.tasks)
@@ -113,16 +125,14 @@ def _initial_modes(problem: Problem) -> list[int] | None:
 
     def score(i: int, k: int) -> tuple[float, int]:
         rel = sum(uses[i][k][r] / cap[r] if cap[r] else uses[i][k][r] * 1e9 for r in nonren)
-        return rel, problem.tasks[i].modes[k].duration
+        return rel, _duration(problem.tasks[i].modes[k])
 
-    modes = [
-        min(range(len(t.modes)), key=lambda k, i=i: score(i, k))
-        for i, t in enumerate(problem.tasks)
-    ]
+    def best_mode(i: int) -> int:
+        return min(range(len(problem.tasks[i].modes)), key=lambda k: score(i, k))
+
+    modes = [best_mode(i) for i in range(len(problem.tasks))]
     if not nonren:
-        return [
-            min(range(len(t.modes)), key=lambda k, t=t: t.modes[k].duration) for t in problem.tasks
-        ]
+        return [_shortest_mode(t) for t in problem.tasks]
     total = {r: sum(uses[i][modes[i]][r] for i in range(len(modes))) for r in nonren}
 
     def excess(tot: dict[int, int]) -> int:
@@ -183,23 +193,25 @@ def serial_sgs(problem: Problem, rule: Rule = latest_finish) -> Schedule | None:
     eligible = {i for i in range(n) if waiting[i] == 0}
 
     def fits(mode: Mode, t: int) -> bool:
-        if mode.duration == 0:
+        dur = _duration(mode)
+        if dur == 0:
             return True
         for d in mode.demands:
             if d.resource in usage:
                 row, cap = usage[d.resource], res[d.resource].capacity
-                if any(row[u] + d.amount > cap for u in range(t, t + mode.duration)):
+                if any(row[u] + d.amount > cap for u in range(t, t + dur)):
                     return False
         return True
 
     def earliest(i: int, mode: Mode) -> int | None:
+        dur = _duration(mode)
         t = problem.tasks[i].release
         for p in preds[i]:
             anchor = starts[p.before] if p.at_before == "start" else ends[p.before]
-            t = max(t, anchor + p.lag - (mode.duration if p.at_after == "end" else 0))
+            t = max(t, anchor + p.lag - (dur if p.at_after == "end" else 0))
         t = max(t, 0)
         deadline = problem.tasks[i].deadline
-        last = min(horizon, horizon if deadline is None else deadline) - mode.duration
+        last = min(horizon, horizon if deadline is None else deadline) - dur
         while t <= last:
             if fits(mode, t):
                 return t
@@ -227,8 +239,8 @@ def serial_sgs(problem: Problem, rule: Rule = latest_finish) -> Schedule | None:
             ):
                 continue
             t = earliest(i, mode)
-            if t is not None and (best is None or (t + mode.duration, t) < best[:2]):
-                best = (t + mode.duration, t, k)
+            if t is not None and (best is None or (t + _duration(mode), t) < best[:2]):
+                best = (t + _duration(mode), t, k)
         if best is None:
             return None
         end, start, k = best
@@ -237,7 +249,7 @@ def serial_sgs(problem: Problem, rule: Rule = latest_finish) -> Schedule | None:
         for d in mode.demands:
             if d.resource in budget:
                 budget[d.resource] += -d.amount
-            elif mode.duration > 0:
+            elif _duration(mode) > 0:
                 row = usage[d.resource]
                 for u in range(start, end):
                     row[u] += d.amount

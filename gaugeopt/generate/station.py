@@ -47,7 +47,7 @@ def tracks(
     Scarce: only the first track lifts more than 100 t, and individual tracks have 1-2 jack
     sets.
     """
-    out = []
+    out: list[dict[str, Any]] = []
     for i in range(n):
         cap = R.draw(rng, R.TRACK_CAPACITY)
         method = "roll" if rng.random() < (0.25 if scarce else 0.4) else "individual"

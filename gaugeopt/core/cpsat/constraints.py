@@ -82,7 +82,7 @@ class Constraints:
         self.vars = variables
         self.usages = resource_usages(problem, variables)
         # Usages that must not run across a boundary where two windows touch, by task.
-        self._straddles: dict[int, dict[int, list[Usage]]] = {}
+        self._straddles: dict[int, dict[tuple[int, ...], list[Usage]]] = {}
         # (task, literal, boundary) of each "end <= boundary or start >= boundary" split.
         self.window_splits: list[tuple[int, cp.IntVar, int]] = []
         # (literal, operands) of each literal implied by any of its operands.
@@ -294,7 +294,7 @@ class Constraints:
         sums their active deltas.
         """
         model, problem = self.model, self.problem
-        groups: dict[tuple[int, str, int, bool], list[tuple[CpLit | None, int]]] = {}
+        groups: dict[tuple[int, Anchor, int, bool], list[tuple[CpLit | None, int]]] = {}
         for e in events:
             ev = problem.events[e]
             if ev.delta == 0:

@@ -7,6 +7,8 @@ hinted too, so that a complete hint is a complete solution hint.
 
 from __future__ import annotations
 
+from typing import cast
+
 from ortools.sat.python import cp_model as cp
 from ortools.sat.python.cp_model_helper import Literal as CpLit
 
@@ -28,7 +30,7 @@ class _Hints:
         value = int(value)
         if var.index < 0:  # a negated literal: hint its variable
             var, value = var.Not(), 1 - value
-        self.values[var.index] = (var, value)
+        self.values[var.index] = (cast(cp.IntVar, var), value)  # a positive literal: an IntVar
 
     def get(self, var: cp.IntVar | CpLit | None) -> int | None:
         if var is None:
@@ -168,9 +170,9 @@ def hint_values(
         if None not in values:
             hints.set(result, any(values))
     for var, terms, const in constraints.sum_defs:
-        values = [hints.get(x) for x, _ in terms]
-        if None not in values:
-            hints.set(var, const + sum(c * x for (_, c), x in zip(terms, values, strict=True)))
+        known = [v for v in (hints.get(x) for x, _ in terms) if v is not None]
+        if len(known) == len(terms):
+            hints.set(var, const + sum(c * x for (_, c), x in zip(terms, known, strict=True)))
     for task, before, boundary in constraints.window_splits:
         if present.get(task) is False:
             hints.set(before, 0)

@@ -17,7 +17,7 @@ from gaugeopt.core.cpsat.variables import TaskVars, Variables
 from gaugeopt.core.problem import Problem
 from gaugeopt.core.result import CoreHint, CoreResult, Status, TaskValue
 
-_STATUS: dict[int, Status] = {
+_STATUS: dict[cp.CpSolverStatus, Status] = {
     cp.OPTIMAL: "optimal",
     cp.FEASIBLE: "feasible",
     cp.INFEASIBLE: "infeasible",
@@ -109,7 +109,7 @@ class CpsatModel:
         if status != "infeasible":
             if self.objective is None:
                 bound = float(offset) if found else None
-            elif status == "optimal":
+            elif status == "optimal" and objective is not None:
                 bound = float(objective)
             elif math.isfinite(solver.best_objective_bound):
                 bound = float(math.ceil(solver.best_objective_bound - 1e-6))

@@ -131,11 +131,12 @@ class Variables:
         if len(task.modes) == 1:
             literals: list[CpLit | None] = [present]
         else:
-            literals = [model.new_bool_var(f"{name}m{k}") for k in range(len(task.modes))]
+            chosen = [model.new_bool_var(f"{name}m{k}") for k in range(len(task.modes))]
             if present is None:
-                model.add_exactly_one(literals)
+                model.add_exactly_one(chosen)
             else:
-                model.add(sum(literals) == present)
+                model.add(sum(chosen) == present)
+            literals = list(chosen)
         modes = []
         for k, (mode, literal, (smin, smax)) in enumerate(
             zip(task.modes, literals, ranges, strict=True)
@@ -193,7 +194,7 @@ class Variables:
             self.forbid(mode.literal)
             return ChoiceVars([], amount, [], [])
         model = self.model
-        literals: list[CpLit | None] = []
+        literals: list[CpLit] = []
         intervals = []
         for r in resources:
             x = model.new_bool_var(f"{name}r{r}")
@@ -202,7 +203,7 @@ class Variables:
                 model.new_optional_interval_var(start, mode.size, end, x, f"{name}r{r}")
             )
         model.add(sum(literals) == (1 if mode.literal is None else mode.literal))
-        return ChoiceVars(list(resources), amount, literals, intervals)
+        return ChoiceVars(list(resources), amount, list(literals), intervals)
 
     def _interval(
         self,
