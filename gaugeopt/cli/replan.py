@@ -16,6 +16,7 @@ from gaugeopt.cli.common import (
     bad_input_exits,
     fail,
     load,
+    mismatch,
     out,
     quiet_option,
     set_verbosity,
@@ -71,6 +72,9 @@ def replan(
     set_verbosity(verbose, quiet)
     inst = load(read_instance, instance)
     prev = load(read_solution, previous)
+    wrong = mismatch(inst, prev)
+    if wrong is not None:
+        raise fail(f"{previous}: {wrong}")
     target = out_path or Path(f"{Path(instance).stem}.replan.json")
     with bad_input_exits():
         result = run_replan(

@@ -1,0 +1,130 @@
+"""What changed between two solutions of (versions of) one instance, task by task.
+
+A task is named by (train, op, carriage, block) as in the solution file. It *changed*
+(DESIGN.md §7) when its start, crew, track or shunter differ; a task only one of the two
+solutions has is ``added`` or ``removed``. :func:`compare` gives one row per changed task,
+:func:`by_train` and :func:`by_crew` count them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS, Solution, Task
+
+TaskKey = tuple[str, str, str | None, int | None]
+
+#: Columns of :func:`compare`.
+COLUMNS = [
+    "train",
+    "op",
+    "carriage",
+    "block",
+    "change",
+    "old_start",
+    "new_start",
+    "old_crew",
+    "new_crew",
+    "old_track",
+    "new_track",
+    "old_shunter",
+    "new_shunter",
+]
+#: Kinds of change, in the order ``change`` lists them.
+KINDS = ("moved", "re-crewed", "re-tracked", "re-shunted", "added", "removed")
+
+
+def task_key(task: Task) -> TaskKey:
+    """(train, op, carriage of a carriage task, block of a block task)."""
+    return (
+        task.train,
+        task.op,
+        task.carriage if task.op in CARRIAGE_OPS else None,
+        task.block if task.op in BLOCK_OPS else None,
+    )
+
+
+def _kinds(old: Task | None, new: Task | None) -> list[str]:
+    if old is None:
+        return ["added"]
+    if new is None:
+        return ["removed"]
+    pairs = [
+        (old.start, new.start),
+        (old.crew, new.crew),
+        (old.track, new.track),
+        (old.shunter, new.shunter),
+    ]
+    return [kind for kind, (a, b) in zip(KINDS, pairs, strict=False) if a != b]
+
+
+def compare(old: Solution, new: Solution) -> pd.DataFrame:
+    """One row per task that changed from ``old`` to ``new`` (see :data:`COLUMNS`);
+    ``change`` lists its kinds, e.g. ``moved, re-crewed``."""
+    before = {task_key(t): t for t in old.tasks}
+    after = {task_key(t): t for t in new.tasks}
+    rows = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        a, b = before.get(key), after.get(key)
+        kinds = _kinds(a, b)
+        if not kinds:
+            continue
+        rows.append(
+            {
+                "train": key[0],
+                "op": key[1],
+                "carriage": key[2],
+                "block": key[3],
+                "change": ", ".join(kinds),
+                "old_start": a.start if a else None,
+                "new_start": b.start if b else None,
+                "old_crew": a.crew if a else None,
+                "new_crew": b.crew if b else None,
+                "old_track": a.track if a else None,
+                "new_track": b.track if b else None,
+                "old_shunter": a.shunter if a else None,
+                "new_shunter": b.shunter if b else None,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("block", "old_start", "new_start"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def changed_count(changes: pd.DataFrame) -> int:
+    """Tasks of the old solution that changed (``added`` ones are not counted)."""
+    return int((changes["change"] != "added").sum()) if len(changes) else 0
+
+
+def _has(changes: pd.DataFrame, kind: str) -> pd.Series:
+    return changes["change"].str.split(", ").map(lambda kinds: kind in kinds).astype(bool)
+
+
+def by_train(changes: pd.DataFrame) -> pd.DataFrame:
+    """Per train: tasks moved, re-crewed, re-tracked, re-shunted, added, removed."""
+    cols = ["train", *KINDS]
+    if not len(changes):
+        return pd.DataFrame(columns=cols)
+    flags = pd.DataFrame({kind: _has(changes, kind) for kind in KINDS})
+    flags.insert(0, "train", changes["train"].to_numpy())
+    return flags.groupby("train", sort=False).sum().reset_index()[cols]
+
+
+def by_crew(changes: pd.DataFrame) -> pd.DataFrame:
+    """Per crew: its tasks that moved (keeping it), the tasks it lost and gained."""
+    cols = ["crew", "moved", "lost", "gained"]
+    counts: dict[str, dict[str, int]] = {}
+
+    def bump(crew: object, what: str) -> None:
+        if isinstance(crew, str):
+            counts.setdefault(crew, dict.fromkeys(cols[1:], 0))[what] += 1
+
+    for row in changes.itertuples(index=False):
+        if row.old_crew == row.new_crew:
+            if "moved" in row.change:
+                bump(row.old_crew, "moved")
+            continue
+        bump(row.old_crew, "lost")
+        bump(row.new_crew, "gained")
+    return pd.DataFrame([{"crew": c, **v} for c, v in sorted(counts.items())], columns=cols)

@@ -1,0 +1,239 @@
+"""Frozen work (DESIGN.md §7): the tasks of the previous plan that have started, and the
+refusal, in one line, when an edit of the instance contradicts them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from gaugeopt.checker.expected import expected_tasks, key_of
+from gaugeopt.errors import InputError
+from gaugeopt.model.instance import Instance, Train
+from gaugeopt.model.solution import OP_SKILL, Solution, Task, TrainPlan
+from gaugeopt.rules import possible_modes
+
+#: Frozen operations that leave a train's mode, blocks and locomotive free (§7).
+LOOSE_OPS = frozenset({"detach", "border_check"})
+
+
+@dataclass
+class Frozen:
+    """The frozen part of ``previous`` at ``now``."""
+
+    now: int
+    tasks: list[Task] = field(default_factory=list)
+    #: Trains whose mode and blocks are frozen (a frozen task other than detach/border_check).
+    structure: dict[str, TrainPlan] = field(default_factory=dict)
+    #: Trains whose locomotive is frozen (their attach has started).
+    locomotive: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def trains(self) -> set[str]:
+        """Trains with a frozen task: they may not be cancelled."""
+        return {t.train for t in self.tasks}
+
+
+def frozen_part(previous: Solution, now: int) -> Frozen:
+    """Every task of ``previous`` with ``start < now``, and the trains they freeze."""
+    plans = {p.id: p for p in previous.trains}
+    out = Frozen(now, [t for t in previous.tasks if t.start < now])
+    for t in out.tasks:
+        if t.op not in LOOSE_OPS and t.train in plans:
+            out.structure[t.train] = plans[t.train]
+        if t.op == "attach":
+            out.locomotive[t.train] = t.locomotive
+    return out
+
+
+def task_name(task: Task) -> str:
+    """``K1 lift K1-01``, ``K1 shunt_in block 0``, ``K1 attach``."""
+    where = f" {task.carriage}" if task.carriage else ""
+    if task.block is not None and task.carriage is None:
+        where = f" block {task.block}"
+    return f"{task.train} {task.op}{where}"
+
+
+def _refuse(task: Task, now: int, rule: str) -> InputError:
+    return InputError(
+        f"frozen task {task_name(task)} (started at {task.start}, before now {now}) {rule}",
+        path="previous",
+    )
+
+
+def validate_frozen(instance: Instance, previous: Solution, frozen: Frozen) -> None:
+    """Raise :class:`InputError` naming the first frozen task that breaks a rule of
+    ``instance`` and the rule; return when the frozen work fits it."""
+    if previous.status not in ("optimal", "feasible"):
+        raise InputError(f"holds no schedule (status {previous.status})", path="previous")
+    trains = {t.id: t for t in instance.trains}
+    for task in frozen.tasks:
+        train = trains.get(task.train)
+        if train is None:
+            raise _refuse(task, frozen.now, f"belongs to train {task.train}, which is cancelled")
+        why = _task_rule(instance, train, task, frozen)
+        if why is not None:
+            raise _refuse(task, frozen.now, why)
+    short = _bogie_rule(instance, previous, frozen)
+    if short is not None:
+        raise _refuse(short[0], frozen.now, short[1])
+    for tid, plan in frozen.structure.items():
+        culprit, why = _structure_rule(instance, trains[tid], plan, frozen)
+        if why:
+            first = next(t for t in frozen.tasks if t.train == tid and t.op not in LOOSE_OPS)
+            raise _refuse(culprit or first, frozen.now, why)
+
+
+def _task_rule(instance: Instance, train: Train, task: Task, frozen: Frozen) -> str | None:
+    """The rule of ``instance`` one frozen task breaks, or None."""
+    st = instance.station
+    if task.carriage is not None and task.carriage not in {c.id for c in train.carriages}:
+        return f"is on carriage {task.carriage}, which train {train.id} no longer has"
+    if task.start < train.arrival:
+        return f"starts before the train's arrival at {train.arrival}"
+    if task.end > instance.horizon:
+        return f"ends after the horizon {instance.horizon}"
+    if task.crew is not None:
+        crew = next((c for c in st.crews if c.id == task.crew), None)
+        if crew is None:
+            return f"was done by crew {task.crew}, which no longer exists"
+        skill = OP_SKILL[task.op]
+        if skill not in crew.skills:
+            return f"needs skill {skill}, which crew {crew.id} no longer has"
+        if not any(a <= task.start and task.end <= b for a, b in crew.shifts):
+            return f"lies outside every shift of crew {crew.id} ({_shifts(crew.shifts)})"
+    if task.shunter is not None and task.shunter not in {s.id for s in st.shunters}:
+        return f"used shunter {task.shunter}, which no longer exists"
+    if task.track is not None and task.track not in {t.id for t in st.tracks}:
+        return f"is on track {task.track}, which no longer exists"
+    if task.op == "changer_pass" and st.changer is None:
+        return "used the gauge changer, which the station no longer has"
+    if task.op == "attach":
+        return _loco_rule(instance, train, task)
+    return None
+
+
+def _shifts(shifts: list[list[int]] | list[tuple[int, int]]) -> str:
+    return ", ".join(f"[{a}, {b})" for a, b in shifts) or "none"
+
+
+def _loco_rule(instance: Instance, train: Train, task: Task) -> str | None:
+    """The attach's locomotive must exist, have the train's gauge and be available."""
+    loco = task.locomotive
+    station = {lo.id: lo for lo in instance.station.locomotives}
+    inbound = {t.inbound_loco.id: t for t in instance.trains if t.inbound_loco is not None}
+    if loco in station:
+        lo = station[loco]
+        if lo.gauge != train.to_gauge:
+            return f"took locomotive {loco} of gauge {lo.gauge}, not {train.to_gauge}"
+        if lo.available_from > task.start:
+            return f"took locomotive {loco}, which is now available only from {lo.available_from}"
+        return None
+    if loco in inbound:
+        gauge = inbound[loco].inbound_loco.gauge  # type: ignore[union-attr]
+        if gauge != train.to_gauge:
+            return f"took locomotive {loco} of gauge {gauge}, not {train.to_gauge}"
+        return None
+    return f"took locomotive {loco}, which no longer exists"
+
+
+def _structure_rule(
+    instance: Instance, train: Train, plan: TrainPlan, frozen: Frozen
+) -> tuple[Task | None, str]:
+    """The frozen task (None: the train's first) and why the train's frozen mode, blocks and
+    durations do not fit ``instance`` (``""``: they do)."""
+    if plan.mode not in possible_modes(instance, train):
+        return None, f"fixes train {train.id}'s mode {plan.mode}, which is no longer possible"
+    tracks = {t.id: t for t in instance.station.tracks}
+    cars = {c.id: c for c in train.carriages}
+    if plan.mode == "exchange":
+        listed = [cid for b in plan.blocks for cid in b.carriages]
+        if listed != [c.id for c in train.carriages]:
+            return None, f"fixes train {train.id}'s blocks, which no longer match its carriages"
+        for b, block in enumerate(plan.blocks):
+            track = tracks.get(block.track)
+            if track is None:
+                return None, f"fixes block {b} of train {train.id} on track {block.track}, now gone"
+            if len(block.carriages) > track.capacity:
+                return (
+                    None,
+                    f"fixes block {b} on track {track.id}, whose capacity is {track.capacity}",
+                )
+            heavy = [c for c in block.carriages if cars[c].mass_t > track.max_mass_t]
+            if heavy:
+                return None, f"fixes carriage {heavy[0]} on track {track.id}, which cannot lift it"
+            found = _window_rule(train, b, block.track, track.unavailable, frozen)
+            if found is not None:
+                return found
+    expected = expected_tasks(instance, train, plan.mode, plan.blocks, plan.ground_brake_test)
+    for task in frozen.tasks:
+        if task.train != train.id:
+            continue
+        want = expected.get(key_of(task.train, task.op, task.carriage, task.block))
+        if want is None:
+            return task, f"has no place in train {train.id}'s plan under the new instance"
+        if want.duration != task.end - task.start:
+            return task, (
+                f"lasted {task.end - task.start} min, but the instance now says "
+                f"{want.formula} = {want.duration}"
+            )
+    return None, ""
+
+
+def _window_rule(
+    train: Train, b: int, track: str, windows: Sequence[Sequence[int]], frozen: Frozen
+) -> tuple[Task, str] | None:
+    """A block already on its track (shunt_in frozen) until at least ``now`` (or its frozen
+    shunt_out's end) must not sit in a maintenance window."""
+    ops = {
+        t.op: t for t in frozen.tasks if t.train == train.id and t.block == b and t.carriage is None
+    }
+    shunt_in = ops.get("shunt_in")
+    if shunt_in is None:
+        return None
+    shunt_out = ops.get("shunt_out")
+    until = shunt_out.end if shunt_out is not None else max(frozen.now, shunt_in.end)
+    span = f"until {until}" if shunt_out is not None else f"until at least {until}"
+    for a, w in windows:
+        if a < until and shunt_in.start < w:
+            return shunt_in, (
+                f"put block {b} of train {train.id} on track {track} from {shunt_in.start} "
+                f"{span}, inside its new maintenance window [{a}, {w})"
+            )
+    return None
+
+
+def _bogie_rule(instance: Instance, previous: Solution, frozen: Frozen) -> tuple[Task, str] | None:
+    """The first frozen swap or roll that finds too few bogies in the new stock.
+
+    Only frozen work moves bogies before ``now`` (every other task starts at ``now`` or
+    later), so the stock before ``now`` follows from the frozen swaps and rolls alone.
+    """
+    st = instance.station
+    trains = {t.id: t for t in instance.trains}
+    blocks = {p.id: p.blocks for p in previous.trains}
+    level = {(b.gauge, b.type): b.count for b in st.bogie_stock}
+    events: list[tuple[int, int, tuple[int, str], int, Task]] = []
+    for task in frozen.tasks:
+        train = trains.get(task.train)
+        if train is None or task.op not in ("swap", "roll"):
+            continue
+        cars = {c.id: c for c in train.carriages}
+        if task.op == "swap":
+            ids = [task.carriage] if task.carriage else []
+        else:
+            plan = blocks.get(task.train, [])
+            ids = list(plan[task.block].carriages) if task.block is not None else []
+        for cid in ids:
+            car = cars.get(cid or "")
+            if car is None:
+                continue
+            back = task.end + st.bogie_turnaround
+            events.append((task.start, 1, (train.to_gauge, car.bogie_type), -car.bogies, task))
+            events.append((back, 0, (train.from_gauge, car.bogie_type), car.bogies, task))
+    for _, _, key, delta, task in sorted(events, key=lambda e: (e[0], e[1])):
+        level[key] = level.get(key, 0) + delta
+        if level[key] < 0:
+            return task, (
+                f"took bogies {key[0]}/{key[1]} the station's new bogie_stock does not have"
+            )
+    return None
