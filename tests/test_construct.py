@@ -11,10 +11,10 @@ from random_instances import random_instance, synthetic_day
 
 from gaugeopt.checker import check
 from gaugeopt.construct import construct
-from gaugeopt.construct.blocks import candidate_cuts, greedy_cut
+from gaugeopt.construct.blocks import block_minutes, candidate_cuts, greedy_cut
 from gaugeopt.construct.timeline import Ledger, Stock, Unary
 from gaugeopt.model import read_instance
-from gaugeopt.model.instance import Instance
+from gaugeopt.model.instance import Instance, carriage_minutes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "instances" / "examples"
 
@@ -65,19 +65,54 @@ def test_cuts_put_heavy_carriages_only_on_tracks_that_lift_them() -> None:
     tr = inst.station.tracks
     cars = [c.model_copy(update={"mass_t": 50.0}) for c in inst.trains[0].carriages]
     cars[len(cars) // 2] = cars[len(cars) // 2].model_copy(update={"mass_t": 500.0})
-    assert candidate_cuts(cars, tr, {t.id: 0 for t in tr}, dur) == []
+    train = inst.trains[0].model_copy(update={"carriages": cars})
+    assert candidate_cuts(train, tr, {t.id: 0 for t in tr}, dur) == []
     light = [t.model_copy(update={"max_mass_t": 60.0, "capacity": 3}) for t in tr]
     heavy = light[0].model_copy(update={"id": "H", "max_mass_t": 600.0, "capacity": 1})
-    cut = greedy_cut(cars, [*light, heavy], {t.id: 0 for t in [*light, heavy]}, 1, dur)
+    cut = greedy_cut(train, [*light, heavy], {t.id: 0 for t in [*light, heavy]}, 1, dur)
     assert cut is not None
     assert [i for _, idx in cut for i in idx] == list(range(len(cars)))
     assert ("H", [len(cars) // 2]) in cut
     assert all(len(idx) <= 3 for _, idx in cut)
 
 
+def test_block_minutes_spread_carriage_work_over_jack_sets() -> None:
+    inst = random_instance(3)
+    d = inst.station.durations
+    train = inst.trains[0]
+    idx = list(range(min(3, len(train.carriages))))
+    cars = [train.carriages[j] for j in idx]
+    work = sum(sum(carriage_minutes(d, c)) for c in cars)
+    track = inst.station.tracks[0].model_copy(update={"method": "individual", "jack_sets": 1})
+    assert block_minutes(train, idx, track, d) == 2 * d.shunt + work
+    wide = track.model_copy(update={"jack_sets": len(idx)})
+    assert block_minutes(train, idx, wide, d) == 2 * d.shunt + -(-work // len(idx))
+    roll = track.model_copy(update={"method": "roll"})
+    swaps = sum(carriage_minutes(d, c).swap for c in cars)
+    bogies = sum(c.bogies for c in cars)
+    rolled = work - swaps + d.roll_setup + d.roll_per_bogie * bogies
+    assert block_minutes(train, idx, roll, d) == 2 * d.shunt + rolled
+
+
+def test_modes_follow_the_rulebook_mass_rule() -> None:
+    # A gauge-changing train whose heaviest carriage no track lifts goes by changer only.
+    inst = random_instance(3)
+    data = inst.model_dump()
+    data["station"]["changer"] = {"id": "AGC"}
+    for c in data["trains"][0]["carriages"]:
+        c["variable_gauge"] = True
+    data["trains"][0]["carriages"][0]["mass_t"] = 999.0
+    heavy = Instance.model_validate(data, strict=False)
+    assert heavy.trains[0].from_gauge != heavy.trains[0].to_gauge
+    sol = construct(heavy, restarts=0)
+    assert sol is not None and check(heavy, sol) == []
+    assert sol.trains[0].mode == "changer"
+
+
 # ---- schedules ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(st.integers(min_value=0, max_value=10**6))
 def test_random_instances_give_valid_schedules(seed: int) -> None:

@@ -12,51 +12,41 @@ scheduler keeps whichever departs earliest.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-from gaugeopt.model.instance import Carriage, Durations, Track, scaled
+from gaugeopt.model.instance import Durations, Track, Train
+from gaugeopt.rules import JACK_HOLD, OPS, TRACK_HOLD
 
 #: One block of a cut: the track id and the carriage indices (consecutive, in train order).
 Cut = list[tuple[str, list[int]]]
 
 
-@dataclass(frozen=True)
-class _TrackInfo:
-    track: Track
-    ready: int
-
-
-def exchange_possible(carriages: list[Carriage], tracks: list[Track]) -> bool:
-    """True when every carriage fits alone on some track (mass limit)."""
-    return all(any(t.max_mass_t >= c.mass_t for t in tracks) for c in carriages)
-
-
-def _block_minutes(cars: list[Carriage], track: Track, dur: Durations) -> int:
-    """A rough length of a block's stay on its track, used to spread blocks over tracks."""
-    work = sum(
-        scaled(dur.disconnect, c.work_pct)
-        + scaled(dur.lift, c.work_pct)
-        + scaled(dur.lower, c.work_pct)
-        + scaled(dur.reconnect, c.work_pct)
-        for c in cars
-    )
-    if track.method == "roll":
-        work += dur.roll_setup + dur.roll_per_bogie * sum(c.bogies for c in cars)
-        parallel = 1
-    else:
-        work += sum(scaled(dur.swap_per_bogie * c.bogies, c.work_pct) for c in cars)
-        parallel = min(track.jack_sets, len(cars))
-    return 2 * dur.shunt + math.ceil(work / max(1, parallel))
+def block_minutes(train: Train, idx: list[int], track: Track, dur: Durations) -> int:
+    """A rough length of a block's stay on its track, used to spread blocks over tracks:
+    the operations that bound its track hold, plus the rest of its work shared among the
+    jack sets (when its carriages hold them) or done one at a time."""
+    cars = [train.carriages[j] for j in idx]
+    bounds = work = 0
+    for rule in OPS:
+        if rule.level == "train" or not rule.exists("exchange", track.method):
+            continue
+        minutes = rule.minutes(dur, train, cars, False)
+        if rule.op in (TRACK_HOLD.start_op, TRACK_HOLD.end_op):
+            bounds += minutes
+        else:
+            work += minutes
+    parallel = min(track.jack_sets, len(cars)) if track.method in JACK_HOLD.methods else 1
+    return bounds + math.ceil(work / max(1, parallel))
 
 
 def greedy_cut(
-    carriages: list[Carriage],
+    train: Train,
     tracks: list[Track],
     ready: dict[str, int],
     k: int,
     dur: Durations,
 ) -> Cut | None:
     """A cut aiming at k balanced blocks; None when some carriage fits no track."""
+    carriages = train.carriages
     n = len(carriages)
     free = dict(ready)
     cut: Cut = []
@@ -85,13 +75,13 @@ def greedy_cut(
         idx = list(range(i, i + best_len))
         cut.append((tid, idx))
         track = next(t for t in tracks if t.id == tid)
-        free[tid] += _block_minutes([carriages[j] for j in idx], track, dur)
+        free[tid] += block_minutes(train, idx, track, dur)
         i += best_len
     return cut
 
 
 def candidate_cuts(
-    carriages: list[Carriage],
+    train: Train,
     tracks: list[Track],
     ready: dict[str, int],
     dur: Durations,
@@ -103,9 +93,9 @@ def candidate_cuts(
     k runs from the fewest blocks the largest track allows up to one block per track (or
     per carriage); at most `max_cuts` values of k are tried, evenly spread, plus `extra_k`.
     """
-    if not tracks or not exchange_possible(carriages, tracks):
+    if not tracks:
         return []
-    n = len(carriages)
+    n = len(train.carriages)
     k_lo = math.ceil(n / max(t.capacity for t in tracks))
     k_hi = max(k_lo, min(n, len(tracks)))
     if max_cuts <= 1 or k_hi == k_lo:
@@ -117,7 +107,7 @@ def candidate_cuts(
         ks.append(max(1, min(n, extra_k)))
     cuts: list[Cut] = []
     for k in ks:
-        cut = greedy_cut(carriages, tracks, ready, k, dur)
+        cut = greedy_cut(train, tracks, ready, k, dur)
         if cut is not None and cut not in cuts:
             cuts.append(cut)
     return cuts

@@ -7,6 +7,7 @@ import random
 import time
 from collections.abc import Callable
 
+from gaugeopt.construct.placer import GraphCache
 from gaugeopt.construct.priority import RULES, noisy_fifo
 from gaugeopt.construct.sgs import run_sgs
 from gaugeopt.model.instance import Instance
@@ -42,13 +43,14 @@ def construct(
     t0 = time.perf_counter()
     slowest = 0.0
     best: Solution | None = None
+    graphs = GraphCache(instance)
 
     def run(order: list, rng: random.Random | None) -> None:
         nonlocal best, slowest
         start = time.perf_counter()
-        sol = run_sgs(instance, order, max_cuts=max_cuts, rng=rng)
+        sol = run_sgs(instance, order, max_cuts=max_cuts, rng=rng, graphs=graphs)
         slowest = max(slowest, time.perf_counter() - start)
-        if sol is not None and (best is None or sol.objective < best.objective):
+        if sol is not None and (best is None or _objective(sol) < _objective(best)):
             best = sol
             if on_improve is not None:
                 on_improve(sol)
@@ -57,7 +59,7 @@ def construct(
         nonlocal target
         if callable(target):
             target = target()
-        if target is not None and best is not None and best.objective <= target:
+        if target is not None and best is not None and _objective(best) <= target:
             return False
         return time.perf_counter() - t0 + slowest <= time_limit
 
@@ -72,3 +74,9 @@ def construct(
         run(noisy_fifo(instance, run_rng), run_rng)
         done += 1
     return best
+
+
+def _objective(sol: Solution) -> int:
+    """The objective of a schedule the scheduler built (always set)."""
+    assert sol.objective is not None
+    return sol.objective

@@ -1,5 +1,6 @@
 """The station's calendars during construction: crews, shunters, changer, tracks, bogies and
-locomotives, all reverted through one :class:`~gaugeopt.construct.timeline.Ledger`."""
+locomotives, all reverted through one :class:`~gaugeopt.construct.timeline.Ledger`. A track's
+maintenance windows (v1.1) are busy from the start and never reverted."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class Calendar:
         self.horizon = inst.horizon
         self.ledger = Ledger()
         self.rng = rng
-        crews = [Unary(c.id, [tuple(s) for s in c.shifts]) for c in st.crews]
+        crews = [Unary(c.id, [(a, b) for a, b in c.shifts]) for c in st.crews]
         n_skills = {c.id: len(set(c.skills)) for c in st.crews}
         # Specialists first: they are tried before crews other tasks may need.
         self.crews_by_skill: dict[str, list[Unary]] = {
@@ -40,6 +41,10 @@ class Calendar:
         self.shunters = [Unary(s.id) for s in st.shunters]
         self.changer = Unary(st.changer.id) if st.changer is not None else None
         self.tracks = {t.id: Unary(t.id) for t in st.tracks}
+        closed = Ledger()  # maintenance windows are never rolled back
+        for t in st.tracks:
+            for a, b in merged(t.unavailable):
+                self.tracks[t.id].reserve(a, b, closed)
         self.stock: dict[tuple[int, str], Stock] = {
             (b.gauge, b.type): Stock(b.count) for b in st.bogie_stock
         }
@@ -68,7 +73,11 @@ class Calendar:
     # ---- locomotives --------------------------------------------------------------------
     def add_loco(self, loco_id: str, gauge: int, available: int) -> None:
         self.locos[loco_id] = (gauge, available)
-        self.ledger.record(lambda: self.locos.pop(loco_id))
+
+        def undo() -> None:
+            del self.locos[loco_id]
+
+        self.ledger.record(undo)
 
     def pick_loco(self, gauge: int, t: int) -> tuple[str, int] | None:
         """A locomotive of `gauge` for an attach due at t: the latest one already free by t
@@ -159,6 +168,17 @@ class Calendar:
             p.shunter.reserve(p.start, end, self.ledger)
         if changer and self.changer is not None:
             self.changer.reserve(p.start, end, self.ledger)
+
+
+def merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Half-open windows with overlapping or touching ones joined, in time order."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(windows):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _earliest_of(units: list[Unary], t: int, d: int, every: bool) -> tuple[int | None, list[Unary]]:

@@ -22,16 +22,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from gaugeopt.clock import Clock
 from gaugeopt.core import solve_problem
 from gaugeopt.gauge.build import build
-from gaugeopt.model.instance import (
-    MAX_TIME,
-    BogieStock,
-    Instance,
-    Locomotive,
-    Shunter,
-    carriage_minutes,
-)
+from gaugeopt.model.instance import MAX_TIME, BogieStock, Instance, Locomotive, Shunter, Train
+from gaugeopt.rules import JACK_HOLD, OPS, ground_options, possible_modes
 
 #: Seconds given to one feasibility test at least (the budget is shared among the tests).
 MIN_TEST_SECONDS = 0.5
@@ -45,24 +40,26 @@ class Group:
     relax: Callable[[Instance], None]
 
 
-def _fmt_shifts(shifts: list[tuple[int, int]]) -> str:
-    return ", ".join(f"{a}-{b}" for a, b in sorted(shifts)) or "none"
+def _train_work(inst: Instance, train: Train) -> int:
+    """Minutes that certainly suffice for every task a train could have, one after another:
+    every operation of every mode, its longer ground-air variant, each block task once per
+    carriage (the most blocks a cut can make)."""
+    d = inst.station.durations
+    total = 0
+    for rule in OPS:
+        covers = [train.carriages] if rule.level == "train" else [[c] for c in train.carriages]
+        total += sum(
+            max(rule.minutes(d, train, cs, g) for g in ground_options(inst)) for cs in covers
+        )
+    return total
 
 
 def _serial_work(inst: Instance) -> int:
-    """Minutes that certainly suffice to do all the work of every train one after another."""
-    d = inst.station.durations
-    per_train = d.detach + d.attach + d.brake_test + d.border_check + d.changer_setup
-    per_train += 2 * inst.station.loco_turnaround + inst.station.bogie_turnaround
-    total = 0
-    for t in inst.trains:
-        n = len(t.carriages)
-        total += per_train + (t.border_check or 0) + d.couple_per_carriage * n
-        total += d.changer_per_carriage * n + d.roll_setup
-        for c in t.carriages:
-            total += 2 * d.shunt + d.roll_per_bogie * c.bogies
-            total += sum(carriage_minutes(d, c))
-    return total
+    """Minutes that certainly suffice to do all the work of every train one after another,
+    waiting out each locomotive and bogie turnaround."""
+    st = inst.station
+    waits = 2 * st.loco_turnaround + st.bogie_turnaround
+    return sum(_train_work(inst, t) + waits for t in inst.trains)
 
 
 def _relaxed_horizon(inst: Instance) -> int:
@@ -73,6 +70,7 @@ def _relaxed_horizon(inst: Instance) -> int:
         + [t.arrival for t in inst.trains]
         + [t.earliest_departure or 0 for t in inst.trains]
         + [lo.available_from for lo in st.locomotives]
+        + [b for tr in st.tracks for _, b in tr.unavailable]
     )
     return min(MAX_TIME, latest + _serial_work(inst) + 1)
 
@@ -90,7 +88,8 @@ def groups(inst: Instance) -> list[Group]:
         for crew in i.station.crews:  # a shift that lasts to the end of the plan goes on
             crew.shifts = [(a, horizon if b >= end else b) for a, b in crew.shifts]
 
-    out.append(Group(f"the horizon: every train must leave by minute {inst.horizon}", _horizon))
+    clock = Clock.of(inst)
+    out.append(Group(f"the horizon: every train must leave by {clock.at(inst.horizon)}", _horizon))
 
     for k, crew in enumerate(st.crews):
         if crew.skills and not any(a <= 0 and b >= inst.horizon for a, b in crew.shifts):
@@ -101,12 +100,13 @@ def groups(inst: Instance) -> list[Group]:
             out.append(
                 Group(
                     f"the shifts of crew {crew.id} ({', '.join(crew.skills)}): on duty "
-                    f"{_fmt_shifts(crew.shifts)} only",
+                    f"{clock.spans(crew.shifts)} only",
                     _crew,
                 )
             )
 
-    exchange = [t for t in inst.trains if t.from_gauge != t.to_gauge]
+    # Every train that changes gauge: relaxing a group may open the exchange to it.
+    exchange = [t for t in inst.trains if possible_modes(inst, t) != ["through"]]
     keys = sorted({(t.to_gauge, c.bogie_type) for t in exchange for c in t.carriages})
     stock = {(b.gauge, b.type): b for b in st.bogie_stock}
     for gauge, btype in keys:
@@ -144,7 +144,8 @@ def groups(inst: Instance) -> list[Group]:
         if sum(1 for lo in pool if lo.available_from == 0) >= leaving:
             continue  # a loco waits from the start for every train: never binds
         pool_text = (
-            ", ".join(f"{lo.id} from {lo.available_from}" for lo in pool) or "no station loco"
+            ", ".join(f"{lo.id} from {clock.at(lo.available_from)}" for lo in pool)
+            or "no station loco"
         )
 
         def _locos(i: Instance, gauge: int = gauge, leaving: int = leaving) -> None:
@@ -180,7 +181,7 @@ def groups(inst: Instance) -> list[Group]:
             caps = ", ".join(f"{tr.id} holds {tr.capacity}" for tr in st.tracks)
             out.append(Group(f"the track capacities: {caps}", _capacity))
         for k, tr in enumerate(st.tracks):
-            if tr.method == "individual" and tr.jack_sets < min(tr.capacity, longest):
+            if tr.method in JACK_HOLD.methods and tr.jack_sets < min(tr.capacity, longest):
 
                 def _jacks(i: Instance, k: int = k) -> None:
                     i.station.tracks[k].jack_sets = max(n_cars, 1)
@@ -195,6 +196,19 @@ def groups(inst: Instance) -> list[Group]:
 
             limits = ", ".join(f"{tr.id} {tr.max_mass_t:g} t" for tr in st.tracks)
             out.append(Group(f"the lifting limits of the tracks: {limits}", _mass))
+        for k, tr in enumerate(st.tracks):
+            if tr.unavailable:
+
+                def _open(i: Instance, k: int = k) -> None:
+                    i.station.tracks[k].unavailable = []
+
+                out.append(
+                    Group(
+                        f"the maintenance windows of track {tr.id}: closed "
+                        f"{clock.spans(tr.unavailable)}",
+                        _open,
+                    )
+                )
 
     blocks_or_passes = n_cars + len(inst.trains)
     if exchange and len(st.shunters) < blocks_or_passes:

@@ -8,24 +8,62 @@ from __future__ import annotations
 
 from collections import Counter
 
-from gaugeopt.gauge.modes import possible_modes
-from gaugeopt.model.instance import Instance, Train, scaled
+from gaugeopt.clock import Clock
+from gaugeopt.model.instance import Carriage, Instance, Track, Train
+from gaugeopt.rules import (
+    MODES,
+    OPS,
+    TRACK_HOLD,
+    BlockSpec,
+    OpRule,
+    ground_options,
+    possible_modes,
+    task_graph,
+    track_windows,
+)
+
+#: One way a train may cross: its mode, the track method of its blocks (exchange) and
+#: whether it takes the ground-air brake test.
+Config = tuple[str, str | None, bool]
+
+#: What a planner calls the work of a shunter operation, for the reason naming it.
+_SHUNTER_WORK = {
+    "shunt_in": "shunting into the shed",
+    "shunt_out": "shunting out of the shed",
+    "roll": "rolling in the new bogies",
+    "changer_pass": "the changer pass",
+}
 
 
-def _modes(inst: Instance, train: Train) -> tuple[bool, bool]:
-    """(exchange possible, changer possible) for a train that changes gauge."""
-    modes = possible_modes(inst, train)
-    return "exchange" in modes, "changer" in modes
+def _configs(inst: Instance, train: Train, modes: list[str]) -> list[Config]:
+    """Every configuration of ``train`` in ``modes``: in exchange, each method of a track
+    that lifts one of its carriages at least; each ground-air choice."""
+    lifts = [
+        t for t in inst.station.tracks if any(c.mass_t <= t.max_mass_t for c in train.carriages)
+    ]
+    methods: list[str | None] = [*sorted({t.method for t in lifts})] or [None]
+    return [
+        (mode, method, ground)
+        for mode in modes
+        for method in (methods if mode == "exchange" else [None])
+        for ground in ground_options(inst)
+    ]
+
+
+def _shortest(inst: Instance, train: Train, rule: OpRule, ground: bool) -> int:
+    """The shortest an instance of ``rule`` can last for ``train`` (a block or carriage
+    task covers one carriage at least)."""
+    d = inst.station.durations
+    if rule.level == "train":
+        return rule.minutes(d, train, train.carriages, ground)
+    return min(rule.minutes(d, train, [c], ground) for c in train.carriages)
 
 
 def _mode_reasons(inst: Instance) -> list[str]:
     st = inst.station
     out = []
     for train in inst.trains:
-        if train.from_gauge == train.to_gauge:
-            continue
-        exchange, changer = _modes(inst, train)
-        if exchange or changer:
+        if possible_modes(inst, train):
             continue
         why_changer = (
             "the station has no changer"
@@ -46,38 +84,17 @@ def _mode_reasons(inst: Instance) -> list[str]:
     return out
 
 
-def _needed(inst: Instance, train: Train) -> list[tuple[str, str, int]]:
-    """(op, skill, shortest duration) of every op the train surely needs, by its modes."""
-    d = inst.station.durations
-    n = len(train.carriages)
-    border = train.border_check if train.border_check is not None else d.border_check
-    ops = [
-        ("detach", "coupling", d.detach),
-        ("border_check", "customs", border),
-        ("attach", "coupling", d.attach),
-        ("brake_test", "brake", d.brake_test),
-    ]
-    if train.from_gauge == train.to_gauge:
-        return ops
-    exchange, changer = _modes(inst, train)
-    if exchange and not changer:
-        w = min(c.work_pct for c in train.carriages)
-        ops += [
-            ("shunt_in", "shunting", d.shunt),
-            ("disconnect", "coupling", scaled(d.disconnect, w)),
-            ("lift", "lifting", scaled(d.lift, w)),
-            ("lower", "lifting", scaled(d.lower, w)),
-            ("reconnect", "coupling", scaled(d.reconnect, w)),
-            ("couple", "coupling", d.couple_per_carriage * n),
-        ]
-        if all(t.method == "individual" for t in inst.station.tracks):
-            b = min(c.bogies for c in train.carriages)
-            ops.append(("swap", "bogie", scaled(d.swap_per_bogie * b, w)))
-        if all(t.method == "roll" for t in inst.station.tracks):
-            ops.append(("roll", "bogie", d.roll_setup + d.roll_per_bogie))
-    if changer and not exchange:
-        ops.append(("changer_pass", "shunting", d.changer_setup + d.changer_per_carriage * n))
-    return ops
+def _needed(inst: Instance, train: Train) -> list[tuple[OpRule, int]]:
+    """Every operation ``train`` takes whichever configuration it has, with its shortest
+    duration, in rulebook order. A train with no possible mode is taken through the
+    operations every mode has."""
+    configs = _configs(inst, train, possible_modes(inst, train) or list(MODES))
+    out = []
+    for rule in OPS:
+        present = [g for mode, method, g in configs if rule.exists(mode, method, g)]
+        if len(present) == len(configs):
+            out.append((rule, min(_shortest(inst, train, rule, g) for g in present)))
+    return out
 
 
 def _crew_reasons(inst: Instance) -> list[str]:
@@ -85,7 +102,9 @@ def _crew_reasons(inst: Instance) -> list[str]:
     out: list[str] = []
     seen: set[tuple[str, str]] = set()
     for train in inst.trains:
-        for op, skill, dur in _needed(inst, train):
+        needed = _needed(inst, train)
+        for rule, dur in needed:
+            op, skill = rule.op, rule.skill
             if dur <= 0:
                 continue
             crews = [c for c in st.crews if skill in c.skills and c.shifts]
@@ -102,20 +121,19 @@ def _crew_reasons(inst: Instance) -> list[str]:
                 if min(b, inst.horizon) - max(a, train.arrival) >= dur
             ]
             if not fits:
+                clock = Clock.of(inst)
                 out.append(
                     f"train {train.id}: no shift of a crew with skill {skill!r} leaves "
-                    f"{dur} min for {op} after arrival {train.arrival} within the horizon"
+                    f"{dur} min for {op} after its arrival at {clock.at(train.arrival)} "
+                    f"before the horizon ends at {clock.at(inst.horizon)}"
                 )
         if st.shunters:
             continue
-        needs = [op for op, _, dur in _needed(inst, train) if op in ("shunt_in", "changer_pass")]
-        d = st.durations
-        if "shunt_in" in needs and d.shunt > 0:
-            out.append(
-                f"train {train.id}: shunting into the shed needs a shunter; the station has none"
-            )
-        if "changer_pass" in needs and d.changer_setup + d.changer_per_carriage > 0:
-            out.append(f"train {train.id}: the changer pass needs a shunter; the station has none")
+        for rule, dur in needed:
+            if rule.shunter and dur > 0:
+                work = _SHUNTER_WORK.get(rule.op, rule.op)
+                out.append(f"train {train.id}: {work} needs a shunter; the station has none")
+                break
     return out
 
 
@@ -132,20 +150,25 @@ def _loco_reasons(inst: Instance) -> list[str]:
     ]
 
 
+def _bogie_ops(inst: Instance, train: Train) -> tuple[bool, bool]:
+    """(in some, in every) configuration of ``train``, an operation swaps its bogies."""
+    configs = _configs(inst, train, possible_modes(inst, train))
+    has = [any(r.bogies and r.exists(m, meth, g) for r in OPS) for m, meth, g in configs]
+    return any(has), bool(has) and all(has)
+
+
 def _bogie_reasons(inst: Instance) -> list[str]:
     """A carriage needs more bogies of a (gauge, type) than could ever be in stock."""
     st = inst.station
     supply = Counter({(b.gauge, b.type): b.count for b in st.bogie_stock})
+    swaps = {t.id: _bogie_ops(inst, t) for t in inst.trains}
     for t in inst.trains:
-        if t.from_gauge != t.to_gauge and _modes(inst, t)[0]:
+        if swaps[t.id][0]:
             for c in t.carriages:
                 supply[(t.from_gauge, c.bogie_type)] += c.bogies
     out = []
     for t in inst.trains:
-        if t.from_gauge == t.to_gauge:
-            continue
-        exchange, changer = _modes(inst, t)
-        if not exchange or changer:
+        if not swaps[t.id][1]:
             continue
         for c in t.carriages:
             key = (t.to_gauge, c.bogie_type)
@@ -159,15 +182,77 @@ def _bogie_reasons(inst: Instance) -> list[str]:
     return out
 
 
+def _shed_stay(inst: Instance, train: Train, j: int, method: str) -> tuple[int, int]:
+    """(earliest start, shortest length) of the track hold of a block holding carriage j
+    on a track of ``method``: the hold's span along carriage j's own chain of tasks."""
+    nodes = task_graph(inst, train, "exchange", [BlockSpec((j,), method)])
+    ends: list[int] = []
+    start = end = 0
+    for node in nodes:
+        begin = max([node.release] + [ends[p] for p in node.preds])
+        ends.append(begin + node.duration)
+        if node.op == TRACK_HOLD.start_op:
+            start = begin
+        if node.op == TRACK_HOLD.end_op:
+            end = ends[-1]
+    return start, end - start
+
+
+def _open_long_enough(track: Track, start: int, length: int, horizon: int) -> bool:
+    """Whether ``track`` is free of maintenance for ``length`` min from ``start`` on."""
+    free = track_windows(track.unavailable, horizon) or [(0, horizon)]
+    return any(min(b, horizon) - max(a, start) >= length for a, b in free)
+
+
+def _carriage_shut_out(inst: Instance, train: Train, j: int) -> list[Track] | None:
+    """The tracks that lift carriage j, when every one of them is closed for maintenance
+    too long for its stay in the shed (None otherwise)."""
+    car: Carriage = train.carriages[j]
+    lifts = [t for t in inst.station.tracks if car.mass_t <= t.max_mass_t]
+    if not lifts or not any(t.unavailable for t in lifts):
+        return None
+    for track in lifts:
+        start, length = _shed_stay(inst, train, j, track.method)
+        if length <= 0 or _open_long_enough(track, start, length, inst.horizon):
+            return None
+    return lifts
+
+
+def _window_reasons(inst: Instance) -> list[str]:
+    """A train that can only be exchanged, with a carriage that no track lifting it is
+    open long enough to take after the train arrives (v1.1 maintenance windows)."""
+    clock = Clock.of(inst)
+    out = []
+    for train in inst.trains:
+        if possible_modes(inst, train) != ["exchange"]:
+            continue
+        for j, car in enumerate(train.carriages):
+            lifts = _carriage_shut_out(inst, train, j)
+            if lifts is None:
+                continue
+            closed = "; ".join(f"{t.id} {clock.spans(t.unavailable)}" for t in lifts)
+            out.append(
+                f"train {train.id}: carriage {car.id} ({car.mass_t:g} t) finds no track that "
+                f"lifts it open long enough for its exchange before the horizon ends at "
+                f"{clock.at(inst.horizon)} (closed for maintenance: {closed})"
+            )
+            break
+    return out
+
+
 def _time_reasons(inst: Instance) -> list[str]:
     out = []
+    clock = Clock.of(inst)
+    end = clock.at(inst.horizon)
     for t in inst.trains:
         if t.arrival > inst.horizon:
-            out.append(f"train {t.id} arrives at {t.arrival}, after the horizon {inst.horizon}")
+            out.append(
+                f"train {t.id} arrives at {clock.at(t.arrival)}, after the horizon ends at {end}"
+            )
         elif t.earliest_departure is not None and t.earliest_departure > inst.horizon:
             out.append(
-                f"train {t.id}: earliest_departure {t.earliest_departure} is after the "
-                f"horizon {inst.horizon}"
+                f"train {t.id}: earliest_departure {clock.at(t.earliest_departure)} is after "
+                f"the horizon ends at {end}"
             )
     return out
 
@@ -180,4 +265,5 @@ def infeasibility_reasons(inst: Instance) -> list[str]:
         + _crew_reasons(inst)
         + _loco_reasons(inst)
         + _bogie_reasons(inst)
+        + _window_reasons(inst)
     )

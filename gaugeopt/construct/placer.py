@@ -1,0 +1,269 @@
+"""Placing one train on the station's calendars, task by task, from its task graph.
+
+Each task starts at the earliest time its predecessors (by the rulebook), its crew, shunter,
+changer, bogies and locomotive allow (DESIGN.md §4). A unit of tasks under a hold (see
+:mod:`gaugeopt.construct.steps`) is placed again from a later time when the held resource
+is taken: a block whose track is busy (another block, or a maintenance window) over
+[shunt_in start, shunt_out end) from the end of that occupation; a carriage whose jack hold
+[lift start, lower end) would exceed the track's jack sets from the next hold's end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import cast
+
+from gaugeopt.construct.blocks import Cut
+from gaugeopt.construct.state import Calendar
+from gaugeopt.construct.steps import Step, Unit, placement_order
+from gaugeopt.model.instance import Instance, Track, Train
+from gaugeopt.model.solution import Block, Op, Task
+from gaugeopt.rules import (
+    JACK_HOLD,
+    LOCO_FREED_BY,
+    TRACK_HOLD,
+    BlockSpec,
+    TaskNode,
+    departure,
+    task_graph,
+)
+
+
+class _Fail(Exception):
+    """A task could not be placed by the horizon (or no locomotive exists)."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to schedule a train: its mode, its cut (exchange) and the ground-air test."""
+
+    mode: str
+    cut: Cut | None = None
+    ground: bool = False
+
+
+@dataclass
+class TrainResult:
+    """One train placed: its plan and its tasks."""
+
+    mode: str
+    departure: int
+    locomotive: str | None
+    blocks: list[Block]
+    tasks: list[Task] = field(default_factory=list)
+    ground: bool = False
+
+    def key(self) -> tuple[int, int, int]:
+        """Earlier departure first, then earlier release of resources, then fewer blocks."""
+        last = max((t.end for t in self.tasks), default=0)
+        return (self.departure, last, len(self.blocks))
+
+
+Graph = tuple[list[TaskNode], list[Step]]
+
+
+class GraphCache:
+    """Task graphs and their placement orders, by (train, mode, blocks, ground choice)."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        self._graphs: dict[tuple[str, str, tuple[BlockSpec, ...], bool], Graph] = {}
+
+    def get(self, train: Train, mode: str, blocks: tuple[BlockSpec, ...], ground: bool) -> Graph:
+        key = (train.id, mode, blocks, ground)
+        if key not in self._graphs:
+            nodes = task_graph(self.inst, train, mode, blocks, ground=ground)
+            self._graphs[key] = (nodes, placement_order(nodes, blocks))
+        return self._graphs[key]
+
+
+class _Run:
+    """The placement of one train in one option: its tasks and their times so far."""
+
+    def __init__(self, train: Train, nodes: list[TaskNode], cut: Cut, tracks: list[Track]):
+        self.train = train
+        self.nodes = nodes
+        self.cut = cut
+        self.tracks = tracks  # the track of each block
+        self.starts = [0] * len(nodes)
+        self.ends = [0] * len(nodes)
+        self.out: list[Task] = []
+        self.locomotive: str | None = None
+
+    def covered(self, node: TaskNode) -> list[int]:
+        """The carriage indices a task covers."""
+        if node.carriage is not None:
+            return [node.carriage]
+        if node.block is not None:
+            return self.cut[node.block][1]
+        return list(range(len(self.train.carriages)))
+
+
+class TrainPlacer:
+    """Places one train's tasks on a :class:`Calendar`."""
+
+    def __init__(self, inst: Instance, cal: Calendar, graphs: GraphCache | None = None) -> None:
+        self.inst = inst
+        self.cal = cal
+        self.graphs = graphs if graphs is not None else GraphCache(inst)
+        self.tracks: dict[str, Track] = {t.id: t for t in inst.station.tracks}
+        self.bogie_turnaround = inst.station.bogie_turnaround
+        self.loco_turnaround = inst.station.loco_turnaround
+
+    def place(self, train: Train, option: Option) -> TrainResult | None:
+        """Place ``train`` as ``option`` says; None (and nothing reserved) when it cannot be
+        done by the horizon."""
+        mark = self.cal.ledger.savepoint()
+        try:
+            return self._place(train, option)
+        except _Fail:
+            self.cal.ledger.rollback(mark)
+            return None
+
+    def _place(self, train: Train, option: Option) -> TrainResult:
+        cut = (option.cut or []) if option.mode == "exchange" else []
+        tracks = [self.tracks[tid] for tid, _ in cut]
+        specs = tuple(
+            BlockSpec(tuple(idx), tr.method) for (_, idx), tr in zip(cut, tracks, strict=True)
+        )
+        nodes, order = self.graphs.get(train, option.mode, specs, option.ground)
+        run = _Run(train, nodes, cut, tracks)
+        for step in order:
+            self._step(run, step, [])
+        end_of = {n.op: run.ends[i] for i, n in enumerate(nodes) if n.rule.level == "train"}
+        departs = departure(train, end_of)
+        if departs > self.inst.horizon:
+            raise _Fail("departure")
+        blocks = [
+            Block(track=tid, carriages=[train.carriages[i].id for i in idx]) for tid, idx in cut
+        ]
+        return TrainResult(option.mode, departs, run.locomotive, blocks, run.out, option.ground)
+
+    def _step(self, run: _Run, step: Step, holds: list[tuple[int, int]]) -> None:
+        if isinstance(step, int):
+            self._task(run, step, 0)
+        elif step.hold is TRACK_HOLD:
+            self._track_unit(run, step)
+        else:
+            assert step.hold is JACK_HOLD
+            self._jack_unit(run, step, holds)
+
+    def _steps(self, run: _Run, unit: Unit, floor: int, holds: list[tuple[int, int]]) -> None:
+        """Place a unit's steps, its first task no earlier than ``floor``."""
+        for step in unit.steps:
+            if step == unit.first:
+                self._task(run, step, floor)
+            else:
+                self._step(run, step, holds)
+
+    def _ready(self, run: _Run, i: int) -> int:
+        """When node i may start by its release and its predecessors."""
+        node, ends = run.nodes[i], run.ends
+        t = node.release
+        for p in node.preds:
+            if ends[p] > t:
+                t = ends[p]
+        return t
+
+    def _track_unit(self, run: _Run, unit: Unit) -> None:
+        """A block on its track: again from the end of any occupation in its way."""
+        track = self.cal.tracks[run.tracks[unit.block].id]
+        t = self._ready(run, unit.first)
+        while True:
+            t = track.free_from(t)
+            if t > self.inst.horizon:
+                raise _Fail("track")
+            mark, n_out = self.cal.ledger.savepoint(), len(run.out)
+            self._steps(run, unit, t, [])
+            start = run.starts[unit.first]
+            # Zero-length stays still claim their instant, so they never sit inside another.
+            occ_end = max(run.ends[unit.last], start + 1)
+            if track.is_free(start, occ_end):
+                track.reserve(start, occ_end, self.cal.ledger)
+                return
+            self.cal.ledger.rollback(mark)
+            del run.out[n_out:]
+            t = track.first_conflict_end(start, occ_end)
+
+    def _jack_unit(self, run: _Run, unit: Unit, holds: list[tuple[int, int]]) -> None:
+        """A carriage's jack hold: again from the end of a hold in its way."""
+        cap = run.tracks[unit.block].jack_sets
+        floor = 0
+        while True:
+            mark, n_out = self.cal.ledger.savepoint(), len(run.out)
+            self._steps(run, unit, floor, holds)
+            start = run.starts[unit.first]
+            hold = (start, max(run.ends[unit.last], start + 1))
+            blocker = _jack_conflict(holds, hold, cap)
+            if blocker is None:
+                holds.append(hold)
+                return
+            self.cal.ledger.rollback(mark)
+            del run.out[n_out:]
+            floor = blocker
+
+    def _task(self, run: _Run, i: int, floor: int) -> None:
+        """Place node i at the earliest time >= floor its rule and resources allow."""
+        node, rule, train, cal = run.nodes[i], run.nodes[i].rule, run.train, self.cal
+        t = max(floor, self._ready(run, i))
+        loco = None
+        if rule.locomotive:
+            picked = cal.pick_loco(train.to_gauge, t)
+            if picked is None:
+                raise _Fail(node.op)
+            loco, avail = picked
+            t = max(t, avail)
+        bogies = self._bogies_needed(run, node) if rule.bogies else None
+        need = {(train.to_gauge, b): k for b, k in bogies.items()} if bogies is not None else None
+        d = node.duration
+        p = cal.place(t, d, rule.skill, shunter=rule.shunter, changer=rule.changer, need=need)
+        if p is None:
+            raise _Fail(node.op)
+        cal.commit(p, d, changer=rule.changer)
+        end = p.start + d
+        if bogies is not None:
+            back = end + self.bogie_turnaround
+            for btype, k in bogies.items():
+                cal.stock_of(train.to_gauge, btype).add(p.start, -k, cal.ledger)
+                cal.stock_of(train.from_gauge, btype).add(back, k, cal.ledger)
+        if loco is not None:
+            cal.take_loco(loco)
+            run.locomotive = loco
+        if node.op == LOCO_FREED_BY and train.inbound_loco is not None:
+            lo = train.inbound_loco
+            cal.add_loco(lo.id, lo.gauge, end + self.loco_turnaround)
+        run.starts[i], run.ends[i] = p.start, end
+        track = run.tracks[node.block].id if node.block is not None else None
+        run.out.append(
+            Task(
+                train=train.id,
+                op=cast(Op, node.op),
+                carriage=train.carriages[node.carriage].id if node.carriage is not None else None,
+                block=node.block,
+                start=p.start,
+                end=end,
+                crew=p.crew.id if p.crew is not None else None,
+                shunter=p.shunter.id if p.shunter is not None else None,
+                track=track,
+                locomotive=loco,
+            )
+        )
+
+    def _bogies_needed(self, run: _Run, node: TaskNode) -> dict[str, int]:
+        """Bogies by type that leave the stock at a task's start (its carriages')."""
+        need: dict[str, int] = {}
+        for j in run.covered(node):
+            car = run.train.carriages[j]
+            need[car.bogie_type] = need.get(car.bogie_type, 0) + car.bogies
+        return need
+
+
+def _jack_conflict(holds: list[tuple[int, int]], new: tuple[int, int], cap: int) -> int | None:
+    """None if `new` keeps at most `cap` holds at once; else the earliest end of a hold
+    overlapping it after its start (a time from which a retry may succeed)."""
+    s, e = new
+    points = [s] + [hs for hs, _ in holds if s < hs < e]
+    for p in points:
+        if sum(1 for hs, he in holds if hs <= p < he) >= cap:
+            return min(he for hs, he in holds if hs < e and he > s)
+    return None
