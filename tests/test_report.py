@@ -14,16 +14,37 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from typer.testing import CliRunner
 
 from gaugeopt.cli import app
+from gaugeopt.clock import Clock
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import parse_instance, parse_solution
 from gaugeopt.model.solution import Solution, TrainPlan
-from gaugeopt.report import NothingToDraw, build_timeline, kpis, plot_gantt, report
-from gaugeopt.report.gantt_png import PANELS
+from gaugeopt.report import (
+    NothingToDraw,
+    build_timeline,
+    kpis,
+    page_paths,
+    plot_gantt,
+    report,
+    report_files,
+)
+from gaugeopt.report.gantt_png import (
+    MIN_FONT,
+    PAGE_SIZE,
+    PANELS,
+    WINDOW_MINUTES,
+    report_pages,
+    texts_of,
+    windows,
+)
 from gaugeopt.report.graph import any_blocks_dwell, critical_path_dwell
+from gaugeopt.report.kpi import LABELS, WAITS
+from gaugeopt.report.text import advice_lines
+from gaugeopt.report.timeline import time_ticks
 
 DATA = Path(__file__).resolve().parent / "data" / "checker"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -155,13 +176,15 @@ def test_kpi_frames_rows_and_values(rich: tuple[Instance, Solution]) -> None:
     inst, sol = rich
     k = kpis(inst, sol)
     assert list(k.trains["train"]) == [t.id for t in inst.trains]
+    parts = ["work", *WAITS]
     for row in k.trains.itertuples():
         train = inst.train(row.train)
         assert row.dwell == row.departure - train.arrival
-        assert row.dwell >= row.dwell_lb > 0
-        assert row.dwell >= row.dwell_lb_any > 0
-        assert row.excess == row.dwell - row.dwell_lb
-        assert row.advice
+        assert row.dwell >= row.lower_bound > 0
+        assert row.lower_bound == any_blocks_dwell(inst, train)  # no search-free bound given
+        assert row.above_bound == row.dwell - row.lower_bound
+        assert sum(getattr(row, c) for c in parts) == row.dwell
+        assert row.advice and row.set_by in ("brake test", "border check", "earliest departure")
     st = inst.station
     expected = (
         [("crew", c.id) for c in st.crews]
@@ -175,7 +198,6 @@ def test_kpi_frames_rows_and_values(rich: tuple[Instance, Solution]) -> None:
     )
     assert list(zip(k.resources["kind"], k.resources["id"], strict=True)) == expected
     assert k.resources["utilisation"].between(0, 1).all()
-    assert k.resources["util_horizon"].between(0, 1).all()
     # Crew busy time is the sum of its task durations (a crew does one task at a time).
     for crew in st.crews:
         busy = sum(t.end - t.start for t in sol.tasks if t.crew == crew.id)
@@ -184,49 +206,66 @@ def test_kpi_frames_rows_and_values(rich: tuple[Instance, Solution]) -> None:
     assert (k.resources["busy"] > 0).any()
 
 
-def test_chains_walk_back_in_time_to_an_arrival(rich: tuple[Instance, Solution]) -> None:
+def test_no_code_names_in_any_column_label() -> None:
+    # Every column of the three tables has words to print, and none is a code name.
+    for name in ("dwell_lb", "dwell_lb_any", "util_horizon", "binding", "excess", "waited"):
+        assert name not in LABELS.values()
+    assert all(" " in LABELS[c] for c in ("lower_bound", "above_bound", "work", *WAITS))
+    assert LABELS["lower_bound"] == "least possible dwell for this train alone (min)"
+
+
+def test_search_free_bound_is_the_one_bound(tiny: tuple[Instance, Solution]) -> None:
+    inst, sol = tiny
+    plain = kpis(inst, sol).trains.set_index("train")
+    assert plain.loc["X", "lower_bound"] == 45  # detach 10, attach 10, brake test 25
+    given = kpis(inst, sol, [55, 60]).trains.set_index("train")
+    assert list(given["lower_bound"]) == [55, 60]
+    # X leaves at 55, its bound: not above it, and the summary says so.
+    assert given.loc["X", "above_bound"] == 0 and given.loc["Y", "above_bound"] == 30
+    tl = build_timeline(inst, sol)
+    k = kpis(inst, sol, [55, 60])
+    text = " ".join(advice_lines(k, tl.clock, width=1000))
+    assert "X (arrives day 1 00:00, departs day 1 00:55" in text
+    assert "at its least possible dwell (55 min)" in text
+    assert "30 min above its least possible dwell (60 min)" in text
+    assert not re.search(r"\b0 min above", text)
+
+
+def test_chains_telescope_from_arrival_to_departure(rich: tuple[Instance, Solution]) -> None:
     inst, sol = rich
     k = kpis(inst, sol)
     for train in inst.trains:
         steps = k.chains[k.chains["train"] == train.id]
-        assert len(steps) >= 1
-        starts = list(steps["start"])
-        assert starts == sorted(starts, reverse=True)
-        binding = k.trains.set_index("train").loc[train.id, "binding"]
-        if binding == "earliest_departure":
-            assert steps["link"].iloc[0] == "earliest_departure"
-        else:
-            assert steps["link"].iloc[-1] == "arrival"
-            assert steps["task"].iloc[0] == binding
-        assert (steps["wait"] >= 0).all()
+        plan = next(p for p in sol.trains if p.id == train.id)
+        assert steps["start"].iloc[0] == train.arrival
+        assert steps["end"].iloc[-1] == plan.departure
+        assert list(steps["start"].iloc[1:]) == list(steps["end"].iloc[:-1])
+        assert (steps["minutes"] == steps["end"] - steps["start"]).all()
+        assert (steps["minutes"] > 0).all()
+        assert set(steps["part"]) <= {"work", *WAITS}
+        row = k.trains.set_index("train").loc[train.id]
+        for part, minutes in steps.groupby("part")["minutes"].sum().items():
+            assert row[part] == minutes
 
 
 def test_chain_names_the_busy_crew(tiny: tuple[Instance, Solution]) -> None:
     inst, sol = tiny
     k = kpis(inst, sol)
     y = k.chains[k.chains["train"] == "Y"]
-    assert list(y["task"]) == [
-        "Y brake_test",
-        "Y attach",
-        "X brake_test",
-        "X attach",
+    assert list(y["part"]) == ["wait_crew", "work", "wait_crew", "work", "work"]
+    assert list(y["what"]) == [
+        "Y detach: crew C1 (busy with X detach until 00:10)",
         "Y detach",
-        "X detach",
+        "Y attach: crew C1 (busy with X brake test until 00:55)",
+        "Y attach",
+        "Y brake test",
     ]
-    assert list(y["link"]) == [
-        "precedence",
-        "crew C1",
-        "precedence",
-        "crew C1",
-        "crew C1",
-        "arrival",
-    ]
-    assert list(y["wait"]) == [0, 35, 0, 10, 10, 0]
+    assert list(y["minutes"]) == [10, 10, 35, 10, 25]
     trains = k.trains.set_index("train")
-    assert trains.loc["Y", "binding"] == "Y brake_test"
-    assert trains.loc["Y", "dwell_lb"] == 45
+    assert trains.loc["Y", "work"] == 45 and trains.loc["Y", "wait_crew"] == 45
+    assert trains.loc["Y", "dwell"] == 90 and trains.loc["Y", "set_by"] == "brake test"
     assert trains.loc["Y", "advice"].startswith(
-        "another crew with skill coupling between 20 and 55"
+        "add another crew with skill coupling, day 1 00:20–00:55"
     )
 
 
@@ -235,10 +274,32 @@ def test_idle_crew_and_late_locomotive_are_named(tiny: tuple[Instance, Solution]
     data["station"]["crews"].append({"id": "C2", "skills": ["coupling"], "shifts": [[0, 600]]})
     data["station"]["locomotives"][1]["available_from"] = 55
     k = kpis(parse_instance(data), tiny[1])
-    y_attach = k.chains[(k.chains["train"] == "Y") & (k.chains["task"] == "Y attach")].iloc[0]
-    assert y_attach["link"] == "crew C1; locomotive L2"
-    assert "give it to crew C2 (free at 20)" in y_attach["advice"]
-    assert "a 1520 locomotive available from 20" in y_attach["advice"]
+    y = k.chains[(k.chains["train"] == "Y") & (k.chains["what"].str.startswith("Y attach:"))]
+    wait = y.iloc[0]
+    assert wait["what"] == (
+        "Y attach: crew C1 (busy with X brake test until 00:55); locomotive L2 (available from then)"
+    )
+    assert "give it to crew C2 (free at 00:20)" in wait["advice"]
+    assert "add a 1520 locomotive available from 00:20" in wait["advice"]
+
+
+def test_border_check_and_earliest_departure_waits(tiny: tuple[Instance, Solution]) -> None:
+    sol = tiny[1]
+    late = sol.model_copy(deep=True)
+    border = next(t for t in late.tasks if t.train == "X" and t.op == "border_check")
+    border.end = 70  # customs holds X until 70, brake test ends at 55
+    plan = next(p for p in late.trains if p.id == "X")
+    plan.departure = plan.dwell = 80
+    data = copy.deepcopy(TINY)
+    data["station"]["durations"]["border_check"] = 0
+    data["trains"][0]["earliest_departure"] = 80
+    k = kpis(parse_instance(data), late).trains.set_index("train")
+    assert k.loc["X", "work"] == 45
+    assert k.loc["X", "wait_crew"] == 10  # X attach waited for C1 doing Y detach
+    assert k.loc["X", "wait_border_check"] == 15
+    assert k.loc["X", "wait_earliest_departure"] == 10
+    assert k.loc["X", "set_by"] == "earliest departure"
+    assert sum(k.loc["X", c] for c in ["work", *WAITS]) == 80
 
 
 # --- timeline ---------------------------------------------------------------------------
@@ -355,6 +416,97 @@ def test_png_report_has_every_panel_and_real_pixels(
     assert not list(path.parent.glob(".*.tmp")) and not list(path.parent.glob(".plan*"))
 
 
+def test_print_pages_are_a4_landscape_with_readable_text(rich: tuple[Instance, Solution]) -> None:
+    inst, sol = rich
+    figs = report_pages(build_timeline(inst, sol), kpis(inst, sol))
+    assert len(figs) >= 2
+    for fig in figs:
+        assert tuple(fig.get_size_inches()) == pytest.approx(PAGE_SIZE)
+        fig.canvas.draw()
+        sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
+        assert sizes and min(sizes) >= MIN_FONT
+    texts = texts_of(figs)
+    assert "checker-rich — weighted dwell 752 min" in texts  # the objective's unit
+    assert any(t.endswith(f"page {len(figs)} of {len(figs)}") for t in texts)
+
+
+def test_gantt_windows_are_whole_hours_and_short() -> None:
+    clock = Clock()
+    assert windows((540, 977), clock) == [(540, 780), (780, 1020)]
+    cuts = windows((30, 1245), clock)
+    assert cuts[0][0] == 0 and cuts[-1][1] >= 1245
+    assert all(b - a <= WINDOW_MINUTES and a % 60 == 0 for a, b in cuts)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(cuts))
+    # With an epoch at 07:30, windows start on the local whole hour.
+    local = windows((100, 400), Clock.of("2025-09-02T07:30:00+03:00"))
+    assert local == [(90, 270), (270, 450)]
+
+
+def test_ticks_fall_on_whole_hours_or_quarters() -> None:
+    clock = Clock()
+    long = time_ticks((540, 977), clock)
+    assert [t for t, _ in long] == list(range(540, 977, 60))
+    assert long[0][1] == "day 1\n09:00" and long[1][1] == "10:00"
+    short = time_ticks((540, 600), clock)
+    assert [t for t, _ in short] == [540, 555, 570, 585, 600]
+    assert [t for t, _ in time_ticks((0, 300), clock)] == list(range(0, 301, 30))
+    day = time_ticks((0, 2880), clock)
+    assert (
+        all(t % 60 == 0 for t, _ in day)
+        and len(day) <= 14
+        and "day 2\n00:00" in [x for _, x in day]
+    )
+    epoch = Clock.of("2025-09-02T07:30:00+03:00")
+    assert [x for _, x in time_ticks((0, 120), epoch)][:2] == ["2025-09-02\n07:30", "07:45"]
+
+
+def test_bogie_stock_axis_counts_whole_bogies(rich: tuple[Instance, Solution]) -> None:
+    fig = plot_gantt(*rich)
+    stock = next(ax for ax in fig.axes if ax.get_title(loc="left") == "Bogie stock")
+    fig.canvas.draw()
+    assert all(float(v).is_integer() for v in stock.get_yticks())
+    assert next(t.get_text() for t in stock.get_xticklabels()).endswith(":00")
+
+
+def test_bars_per_carriage_and_crew_bars_named_by_carriage(
+    rich: tuple[Instance, Solution],
+) -> None:
+    inst, sol = rich
+    tl = build_timeline(inst, sol)
+    for row in tl.train_rows:
+        mine = [t for t in sol.tasks if t.train == row.key.split(":")[1]]
+        assert len(row.bars) == len(mine)  # one bar per task: never a span of several
+        assert sorted((b.start, b.end) for b in row.bars) == sorted((t.start, t.end) for t in mine)
+    crew_labels = {b.label for r in tl.resource_rows if r.group == "crew" for b in r.bars}
+    lift = next(t for t in sol.tasks if t.op == "lift")
+    assert f"{lift.carriage} lift" in crew_labels
+    assert any(label.endswith(" detach") for label in crew_labels)
+
+
+def test_png_pages_are_numbered_files_and_pdf_is_one_file(
+    tiny: tuple[Instance, Solution], tmp_path: Path
+) -> None:
+    inst, sol = tiny
+    stale = tmp_path / "plan-9.png"
+    paths = report_files(inst, sol, tmp_path / "plan.png")
+    assert paths == page_paths(tmp_path / "plan.png", len(paths)) and len(paths) >= 2
+    assert paths[1].name == "plan-2.png"
+    for path in paths:
+        height, width = mpimg.imread(path).shape[:2]  # A4 landscape at 150 dpi
+        assert height == 1240 and width in (1753, 1754)
+    # A shorter report at the same path removes the pages it no longer has.
+    extra = page_paths(tmp_path / "plan.png", len(paths) + 2)[len(paths) :]
+    for path in extra:
+        path.write_bytes(b"old")
+    stale.write_bytes(b"not ours: a gap before it")
+    assert report_files(inst, sol, tmp_path / "plan.png") == paths
+    assert not any(p.exists() for p in extra) and stale.exists()
+    pdf = report(inst, sol, tmp_path / "plan.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) == len(paths)
+
+
 def test_plot_gantt_draws_on_a_given_axes(tiny: tuple[Instance, Solution], tmp_path: Path) -> None:
     inst, sol = tiny
     fig = Figure(figsize=(10, 5))
@@ -406,7 +558,8 @@ def test_html_is_self_contained(rich: tuple[Instance, Solution], html_page: Path
     for crew in inst.station.crews:
         assert f"<b>crew</b>: {crew.id}<br>" in data
     assert "<b>carriage</b>: " in data and "<b>time</b>: " in data
-    assert 'class="dataframe kpi"' in tags
+    assert '<table class="kpi" id="trains">' in tags
+    assert "least possible dwell for this train alone (min)</th>" in tags
 
 
 def test_html_renders_in_headless_chromium(html_page: Path, tmp_path: Path) -> None:

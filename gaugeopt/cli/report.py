@@ -61,7 +61,7 @@ def report(
     # Plotting libraries load only when a report is drawn.
     from gaugeopt.bounds import train_dwell_bounds
     from gaugeopt.report import NothingToDraw
-    from gaugeopt.report import report as write_report
+    from gaugeopt.report import report_files
 
     inst = load(read_instance, instance)
     sol = load(read_solution, solution)
@@ -70,10 +70,11 @@ def report(
         raise fail(f"{solution}: {wrong}")
     with bad_input_exits():
         try:
-            path = write_report(inst, sol, out_path, dwell_bounds=train_dwell_bounds(inst))
+            paths = report_files(inst, sol, out_path, dwell_bounds=train_dwell_bounds(inst))
         except NothingToDraw as exc:
             raise fail(str(exc), empty_exit(sol)) from None
         except OSError as exc:
             raise fail(f"{out_path}: cannot write ({exc.strerror or exc})") from None
-    out.print(f"wrote {path}", markup=False)
+    for path in paths:
+        out.print(f"wrote {path}", markup=False)
     raise typer.Exit(EXIT_OK)

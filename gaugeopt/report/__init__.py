@@ -1,12 +1,14 @@
 """The planner's view of a schedule: Gantt charts and KPIs (never calls the solver).
 
-* :func:`report` writes a static PNG or a self-contained interactive HTML page.
+* :func:`report` writes print pages (PDF, or PNG/SVG files) or a self-contained
+  interactive HTML page; :func:`report_files` also returns every page file it wrote.
 * :func:`plot_gantt` returns a matplotlib Figure (the full report, or one Gantt on an axes).
 * :func:`kpis` returns the tables: per train, per resource, critical chains.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -24,7 +26,18 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["Kpis", "NothingToDraw", "Timeline", "build_timeline", "kpis", "plot_gantt", "report"]
+__all__ = [
+    "Kpis",
+    "NothingToDraw",
+    "Timeline",
+    "build_timeline",
+    "kpis",
+    "page_paths",
+    "plot_gantt",
+    "report",
+    "report_files",
+]
+logger = logging.getLogger("gaugeopt")
 
 #: File suffixes :func:`report` can write.
 SUFFIXES = (".png", ".svg", ".pdf", ".html")
@@ -78,20 +91,59 @@ def plot_gantt(
     return fig
 
 
-def report(
+def page_paths(path: str | os.PathLike[str], pages: int) -> list[Path]:
+    """Where :func:`report` writes ``pages`` PNG or SVG pages: ``path`` itself for page 1,
+    then ``NAME-2.png``, ``NAME-3.png``… beside it."""
+    target = Path(path)
+    rest = [target.with_name(f"{target.stem}-{i}{target.suffix}") for i in range(2, pages + 1)]
+    return [target, *rest]
+
+
+def _stale_pages(path: Path, pages: int) -> list[Path]:
+    """Pages of an earlier, longer report at ``path`` that this one does not overwrite."""
+    out: list[Path] = []
+    while (old := page_paths(path, pages + len(out) + 1)[-1]).exists():
+        out.append(old)
+    return out
+
+
+def _saver(fig: Figure, fmt: str) -> Callable[[str], None]:
+    """Save ``fig`` as ``fmt`` to the path it is given."""
+
+    def save(tmp: str) -> None:
+        fig.savefig(tmp, format=fmt)
+
+    return save
+
+
+def _write_pages(target: Path, figs: list[Figure]) -> list[Path]:
+    suffix = target.suffix.lower()
+    if suffix == ".pdf":
+        from matplotlib.backends.backend_pdf import PdfPages
+
+        def write_pdf(tmp: str) -> None:
+            with PdfPages(tmp) as pdf:
+                for fig in figs:
+                    pdf.savefig(fig)
+
+        _write_binary(target, write_pdf)
+        return [target]
+    paths = page_paths(target, len(figs))
+    for path, fig in zip(paths, figs, strict=True):
+        _write_binary(path, _saver(fig, suffix[1:]))
+    for old in _stale_pages(target, len(figs)):
+        old.unlink(missing_ok=True)
+    return paths
+
+
+def report_files(
     instance: Instance,
     solution: Solution,
     path: str | os.PathLike[str],
     *,
     dwell_bounds: Sequence[int | None] | None = None,
-) -> Path:
-    """Write the report to ``path``: ``.png`` (static) or ``.html`` (interactive, offline).
-
-    ``dwell_bounds``: each train's search-free dwell bound, for the KPIs (see :func:`kpis`).
-
-    The file is replaced atomically. A bad suffix raises :class:`InputError` naming the path;
-    an infeasible/unknown solution raises :class:`NothingToDraw`.
-    """
+) -> list[Path]:
+    """Write the report and return every file written (see :func:`report`)."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in SUFFIXES:
@@ -99,14 +151,41 @@ def report(
             f"report must end in .png, .svg, .pdf or .html, got {target.suffix or 'no suffix'!r}",
             path=str(target),
         )
+    tables = kpis(instance, solution, dwell_bounds)
+    timeline = build_timeline(instance, solution)
     if suffix == ".html":
         from gaugeopt.report.gantt_html import report_html
 
-        tables = kpis(instance, solution, dwell_bounds)
-        html = report_html(build_timeline(instance, solution), tables)
-        atomic_write_text(target, html)
+        atomic_write_text(target, report_html(timeline, tables))
         _readable(target)
-    else:
-        fig = plot_gantt(instance, solution, dwell_bounds=dwell_bounds)
-        _write_binary(target, lambda tmp: fig.savefig(tmp, format=suffix[1:]))
-    return target
+        return [target]
+    from gaugeopt.report.gantt_png import report_pages
+
+    paths = _write_pages(target, report_pages(timeline, tables))
+    if len(paths) > 1:
+        logger.info("report: %d pages, %s", len(paths), ", ".join(map(str, paths)))
+    return paths
+
+
+def report(
+    instance: Instance,
+    solution: Solution,
+    path: str | os.PathLike[str],
+    *,
+    dwell_bounds: Sequence[int | None] | None = None,
+) -> Path:
+    """Write the report to ``path`` and return it.
+
+    * ``.html``: one interactive page that works offline (plotly inlined once).
+    * ``.pdf``: one file of A4-landscape pages for print (summary first, then the Gantt
+      charts by time window; see :mod:`gaugeopt.report.gantt_png`).
+    * ``.png`` / ``.svg``: the same pages as files: ``path`` is page 1 (the summary),
+      ``NAME-2.png``, ``NAME-3.png``… the rest (:func:`page_paths`; pages left from an
+      earlier, longer report at the same path are removed). :func:`report_files` returns
+      them all.
+
+    ``dwell_bounds``: each train's search-free dwell bound, for the KPIs (see :func:`kpis`).
+    Every file is replaced atomically. A bad suffix raises :class:`InputError` naming the
+    path; an infeasible/unknown solution raises :class:`NothingToDraw`.
+    """
+    return report_files(instance, solution, path, dwell_bounds=dwell_bounds)[0]

@@ -12,15 +12,19 @@ from collections import defaultdict
 import pandas as pd
 import plotly.graph_objects as go
 
-from gaugeopt.report.kpi import Kpis
+from gaugeopt.clock import Clock
+from gaugeopt.report.kpi import LABELS, WAITS, Kpis
+from gaugeopt.report.text import PART_COLORS, dwell_sentence, status_text, title_text
 from gaugeopt.report.timeline import (
     OP_ORDER,
     Bar,
     Row,
     Timeline,
-    clock,
     lane_box,
+    op_words,
     row_heights,
+    time_axis_title,
+    time_ticks,
 )
 
 _KIND_NAMES = {
@@ -29,6 +33,7 @@ _KIND_NAMES = {
     "shift": "crew shift",
     "haul": "loco hauls out",
     "inbound": "loco brought in",
+    "closed": "track closed",
 }
 _MARKS = {
     "arrival": ("triangle-right", "#006d2c"),
@@ -45,18 +50,14 @@ table.kpi { border-collapse: collapse; font-size: 12px; margin: 8px 0 16px; }
 table.kpi th, table.kpi td { border: 1px solid #ccc; padding: 3px 8px; text-align: left;
        vertical-align: top; }
 table.kpi th { background: #f0f0f0; } table.kpi tr:nth-child(even) td { background: #fafafa; }
+table.kpi td.num { text-align: right; } table.kpi td.time { white-space: nowrap; }
+ul.advice > li { margin-top: 6px; } ul.advice ul { color: #333; }
 """
 
 
-def _ticks(span: tuple[int, int]) -> tuple[list[int], list[str]]:
-    lo, hi = span
-    width = max(hi - lo, 1)
-    step = next(
-        (s for s in (5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 720, 1440) if width / s <= 16),
-        2880,
-    )
-    vals = list(range((lo // step) * step, hi + step, step))
-    return vals, [clock(v) for v in vals]
+def _ticks(span: tuple[int, int], clock: Clock) -> tuple[list[int], list[str]]:
+    ticks = time_ticks(span, clock, most=16)
+    return [t for t, _ in ticks], [text.replace("\n", "<br>") for _, text in ticks]
 
 
 def _hover_text(bar: Bar) -> str:
@@ -65,7 +66,7 @@ def _hover_text(bar: Bar) -> str:
     return "<br>".join(f"<b>{html.escape(k)}</b>: {html.escape(v)}" for k, v in bar.hover.items())
 
 
-def gantt_figure(rows: list[Row], span: tuple[int, int], title: str) -> go.Figure:
+def gantt_figure(rows: list[Row], span: tuple[int, int], title: str, clock: Clock) -> go.Figure:
     """A plotly Gantt of ``rows`` laid out exactly like the static one."""
     placed = row_heights(rows)
     lo, hi = span
@@ -86,7 +87,7 @@ def gantt_figure(rows: list[Row], span: tuple[int, int], title: str) -> go.Figur
         fig.add_trace(
             go.Bar(
                 orientation="h",
-                name=_KIND_NAMES.get(kind, kind),
+                name=_KIND_NAMES.get(kind, op_words(kind)),
                 base=[b.start for b, _, _ in items],
                 x=[max(b.end - b.start, 0.6) for b, _, _ in items],
                 y=[c for _, c, _ in items],
@@ -121,7 +122,8 @@ def gantt_figure(rows: list[Row], span: tuple[int, int], title: str) -> go.Figur
                 legendgroup="jacks",
                 showlegend=row is steps[0][0],
                 customdata=[*counts, counts[-1]],
-                hovertemplate=f"{html.escape(row.label)}<br>%{{customdata}} in use from %{{x}}"
+                text=[clock.at(t) for t in xs],
+                hovertemplate=f"{html.escape(row.label)}<br>%{{customdata}} in use from %{{text}}"
                 "<extra></extra>",
             )
         )
@@ -139,7 +141,7 @@ def gantt_figure(rows: list[Row], span: tuple[int, int], title: str) -> go.Figur
             )
         )
     total = placed[-1][1] + placed[-1][2] if placed else 1.0
-    tickvals, ticktext = _ticks(span)
+    tickvals, ticktext = _ticks(span, clock)
     fig.update_layout(
         title={"text": title, "x": 0.0},
         barmode="overlay",
@@ -157,7 +159,7 @@ def gantt_figure(rows: list[Row], span: tuple[int, int], title: str) -> go.Figur
         ticktext=ticktext,
         showgrid=True,
         gridcolor="#e5e5e5",
-        title="time (h:mm from t = 0)",
+        title=time_axis_title(clock),
     )
     fig.update_yaxes(
         range=[total, 0],
@@ -183,10 +185,11 @@ def stock_figure(tl: Timeline) -> go.Figure:
                 mode="lines",
                 line={"shape": "hv"},
                 name=name,
-                hovertemplate=f"{name}: %{{y}} from %{{x}}<extra></extra>",
+                text=[tl.clock.at(t) for t in [*times, hi]],
+                hovertemplate=f"{name}: %{{y}} from %{{text}}<extra></extra>",
             )
         )
-    tickvals, ticktext = _ticks(tl.span)
+    tickvals, ticktext = _ticks(tl.span, tl.clock)
     fig.update_layout(
         title={"text": "Bogie stock", "x": 0.0},
         height=320,
@@ -197,80 +200,148 @@ def stock_figure(tl: Timeline) -> go.Figure:
     fig.update_xaxes(
         range=[lo - pad, hi + pad], tickvals=tickvals, ticktext=ticktext, gridcolor="#e5e5e5"
     )
-    fig.update_yaxes(title="bogies in stock", gridcolor="#e5e5e5", rangemode="tozero")
+    fig.update_xaxes(title=time_axis_title(tl.clock))
+    fig.update_yaxes(
+        title="bogies in stock", gridcolor="#e5e5e5", rangemode="tozero", tickformat="d", dtick=None
+    )
     return fig
 
 
 def kpi_figure(k: Kpis) -> go.Figure:
-    """Dwell against its lower bounds per train, and utilisation per resource."""
+    """Each train's dwell taken apart (stacked work and waits) beside its least possible
+    dwell, and utilisation per resource."""
     from plotly.subplots import make_subplots
 
     df, res = k.trains, k.resources
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Dwell vs lower bound", "Utilisation"))
-    fig.add_trace(go.Bar(y=df["train"], x=df["dwell"], orientation="h", name="dwell",
-                         marker_color="#6baed6"), 1, 1)  # fmt: skip
-    fig.add_trace(go.Bar(y=df["train"], x=df["dwell_lb"], orientation="h",
-                         name="critical path (as cut)", marker_color="#08306b", width=0.35),
-                  1, 1)  # fmt: skip
-    fig.add_trace(go.Scatter(y=df["train"], x=df["dwell_lb_any"], mode="markers",
-                             name="lower bound (any schedule)",
-                             marker={"symbol": "line-ns-open", "size": 18, "color": "#cb181d",
-                                     "line": {"width": 3}}), 1, 1)  # fmt: skip
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("Dwell of each train, taken apart (minutes)", "Utilisation"),
+    )
+    for col in [c for c in PART_COLORS if (df[c] > 0).any()]:
+        name = "work on the critical chain" if col == "work" else WAITS[col]
+        fig.add_trace(
+            go.Bar(
+                y=df["train"],
+                x=df[col],
+                orientation="h",
+                name=name,
+                marker={"color": PART_COLORS[col], "line": {"color": "#525252", "width": 0.5}},
+                hovertemplate=f"%{{y}}: %{{x}} min {html.escape(name)}<extra></extra>",
+            ),
+            1,
+            1,
+        )
+    fig.add_trace(
+        go.Scatter(
+            y=df["train"],
+            x=df["lower_bound"],
+            mode="markers",
+            name="least possible dwell for this train alone",
+            marker={"symbol": "line-ns-open", "size": 18, "color": "#cb181d", "line": {"width": 3}},
+            hovertemplate="%{y}: least possible dwell %{x} min<extra></extra>",
+        ),
+        1,
+        1,
+    )
     labels = [f"{a} {b}" for a, b in zip(res["kind"], res["id"], strict=True)]
     fig.add_trace(go.Bar(y=labels, x=res["utilisation"], orientation="h", name="utilisation",
                          marker_color="#08519c", text=[f"{u:.0%}" for u in res["utilisation"]],
-                         textposition="outside"), 1, 2)  # fmt: skip
+                         textposition="outside", showlegend=False), 1, 2)  # fmt: skip
     fig.update_layout(
-        barmode="overlay",
-        height=int(160 + 22 * max(len(df), len(res))),
+        barmode="stack",
+        height=int(200 + 22 * max(len(df), len(res))),
         margin={"l": 10, "r": 10, "t": 50, "b": 40},
         plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.12},
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="minutes", row=1, col=1, gridcolor="#e5e5e5")
+    fig.update_xaxes(title="minutes from arrival to departure", row=1, col=1, gridcolor="#e5e5e5")
     fig.update_xaxes(range=[0, 1.15], tickformat=".0%", row=1, col=2, gridcolor="#e5e5e5")
     return fig
 
 
-def _table(df: pd.DataFrame) -> str:
-    fmt = {c: "{:.1%}".format for c in ("utilisation", "util_horizon") if c in df}
-    return df.to_html(index=False, classes="kpi", border=0, formatters=fmt, escape=True)
+#: Columns shown as clock times.
+_TIMES = ("arrival", "departure", "start", "end")
+
+
+def _cell(column: str, value: object, clock: Clock) -> str:
+    if column in _TIMES and isinstance(value, int):
+        return html.escape(clock.at(value))
+    if column == "utilisation" and isinstance(value, float):
+        return f"{value:.1%}"
+    if column == "part":
+        return html.escape("work" if value == "work" else WAITS.get(str(value), str(value)))
+    return html.escape(str(value))
+
+
+def _class(column: str, value: object) -> str:
+    if column in _TIMES:
+        return ' class="time"'
+    return ' class="num"' if isinstance(value, int | float) else ""
+
+
+def table(df: pd.DataFrame, clock: Clock, table_id: str, drop_zero: tuple[str, ...] = ()) -> str:
+    """A KPI table with headers in words and times on the clock; columns in ``drop_zero``
+    that are zero in every row are left out."""
+    cols = [c for c in df.columns if not (c in drop_zero and not (df[c] != 0).any())]
+    head = "".join(f'<th data-col="{c}">{html.escape(LABELS.get(c, c))}</th>' for c in cols)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{_class(c, v)}>{_cell(c, v, clock)}</td>" for c, v in zip(cols, row, strict=True)
+        )
+        + "</tr>"
+        for row in df[cols].itertuples(index=False)
+    )
+    return (
+        f'<table class="kpi" id="{table_id}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def report_html(tl: Timeline, k: Kpis) -> str:
     """The whole page as one string; the plotly bundle is inlined once."""
-    sol = tl.solution
+    clock = tl.clock
     figures = [
-        gantt_figure(tl.resource_rows, tl.span, "Resources"),
-        gantt_figure(tl.train_rows, tl.span, "Trains"),
-        stock_figure(tl),
         kpi_figure(k),
+        gantt_figure(tl.resource_rows, tl.span, "Resources", clock),
+        gantt_figure(tl.train_rows, tl.span, "Trains (every task its own bar)", clock),
+        stock_figure(tl),
     ]
     parts = [
         fig.to_html(full_html=False, include_plotlyjs=(i == 0), config=_CONFIG)
         for i, fig in enumerate(figures)
     ]
-    bound = f", lower bound {sol.lower_bound}" if sol.lower_bound is not None else ""
-    name = html.escape(tl.instance.name)
+    trains = k.trains.drop(columns=["advice"])
+    advice = "".join(
+        f"<li>{html.escape(dwell_sentence(row, clock))}<ul>"
+        + "".join(f"<li>{html.escape(item)}</li>" for item in row.advice.split("; "))
+        + "</ul></li>"
+        for row in k.trains.itertuples()
+    )
     return "\n".join(
         [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
-            f"<title>{name} — gaugeopt report</title>",
+            f"<title>{html.escape(title_text(tl))}</title>",
             f"<style>{_CSS}</style></head><body>",
-            f"<h1>{name} — station {html.escape(tl.instance.station.name)}</h1>",
-            f'<p class="meta">status {html.escape(sol.status)}, objective {sol.objective}'
-            f"{bound}; times in minutes from t = 0 (axes show h:mm).</p>",
-            *parts,
-            "<h2>Trains</h2>",
-            _table(k.trains),
+            f"<h1>{html.escape(title_text(tl))}</h1>",
+            f'<p class="meta">{html.escape(status_text(tl))}.</p>',
+            "<h2>Trains: each dwell taken apart</h2>",
+            "<p>Work on each train's critical chain plus its waits add up to its dwell."
+            " The least possible dwell holds for any schedule of this train alone.</p>",
+            table(trains, clock, "trains", drop_zero=tuple(WAITS)),
+            "<h2>What would make each train leave sooner</h2>",
+            f'<ul class="advice">{advice}</ul>',
+            parts[0],
+            *parts[1:],
             "<h2>Resources</h2>",
-            _table(k.resources),
+            table(k.resources, clock, "resources"),
             "<h2>Critical chains</h2>",
-            "<p>Walked back from the task that sets each departure; <i>wait</i> is how long a"
-            " step started after it was ready, and <i>advice</i> what would let it start"
-            " sooner.</p>",
-            _table(k.chains),
+            "<p>Each train's dwell, part by part from its arrival to its departure: the work"
+            " of its own tasks on the critical chain, and each wait with what held it.</p>",
+            table(k.chains, clock, "chains"),
             "</body></html>",
         ]
     )

@@ -1,28 +1,30 @@
-"""Key figures of a schedule: dwell against lower bounds, utilisation, critical chains.
+"""Key figures of a schedule: each train's dwell taken apart, its lower bound, utilisation.
 
-``kpis(instance, solution)`` returns three pandas DataFrames (see :class:`Kpis`):
+``kpis(instance, solution, dwell_bounds)`` returns three pandas DataFrames (see :class:`Kpis`).
+Their columns are short identifiers; :data:`LABELS` gives the words the report prints.
 
-* ``trains`` — one row per train: arrival, departure, dwell and two lower bounds.
-  ``dwell_lb`` is the train's critical-path length alone in an empty station with its mode
-  and blocks as scheduled (longest chain of §4 durations, with border check and
-  ``earliest_departure``); it ignores crews, shunters, tracks, jacks, bogie stock and
-  locomotives. ``dwell_lb_any`` holds for every schedule whatever its mode and blocks: the
-  larger of the critical path with one-carriage blocks on the fastest track method and the
-  solver's search-free bound of the train, when the caller passes it as ``dwell_bounds``
-  (``gaugeopt.bounds.train_dwell_bounds``: crews on duty, crew-pool and shunter
-  energy, the earliest locomotive; the report never runs solver code itself). So
-  ``dwell >= dwell_lb`` and ``dwell >= dwell_lb_any`` for any valid schedule.
-  ``excess`` = dwell − dwell_lb is what resource contention cost the train.
+* ``trains`` — one row per train: arrival, departure, dwell, one lower bound and the dwell
+  taken apart. ``lower_bound`` ("least possible dwell for this train alone") holds for
+  every schedule whatever its mode and blocks: the larger of the train's critical path with
+  one-carriage blocks on the fastest track method and the search-free bound the caller
+  passes as ``dwell_bounds`` (``gaugeopt.bounds.train_dwell_bounds``: crews on duty, crew
+  and shunter work, the earliest locomotive; the report never runs solver code itself).
+  ``above_bound`` = dwell − lower_bound (0 for a train at its bound). ``work`` plus the
+  ``wait_*`` columns add up to the dwell exactly (see ``chains``). ``set_by`` names what
+  the departure waited for last; ``advice`` what would make the train leave sooner.
+* ``chains`` — each train's critical chain as consecutive parts from its arrival to its
+  departure: the work of its own tasks on the chain, and the waits between them, each with
+  its cause (:data:`WAITS`). The minutes of a train's parts sum to its dwell.
 * ``resources`` — busy minutes and utilisation of each crew (busy / shift minutes inside the
   horizon), track (occupied / plan span), jack sets (jack-minutes / (jack sets × span)),
   shunter and changer (busy / span). The plan span runs from the first arrival to the last
-  departure; ``util_horizon`` divides by the whole horizon instead.
-* ``chains`` — each train's critical chain, walked back from the task that sets its
-  departure. Each step names why the task started when it did: ``precedence`` (its latest
-  predecessor ended then), a resource (the task that last used the same crew, shunter, track,
-  jack sets, changer, locomotive or bogies ended exactly at this start, after the task was
-  ready), a ``shift`` start, or ``waiting`` (no cause found: slack in the schedule). Steps that
-  waited carry the advice "what to add to make it leave sooner".
+  departure.
+
+A wait is charged to the resource whose previous task ended exactly when the waiting task
+started (crew, shift start, shunter, track or its maintenance window, jack sets, bogies,
+the changer, the locomotive); a wait no resource explains is ``slack`` (the schedule could
+have started the task sooner). After the brake test the train waits for the border check,
+then for its earliest departure.
 """
 
 from __future__ import annotations
@@ -33,43 +35,122 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from gaugeopt.clock import Clock
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import OP_SKILL, Solution, Task
-from gaugeopt.report.graph import (
-    TaskKey,
-    any_blocks_dwell,
-    critical_path_dwell,
-    describe,
-    task_key,
-    train_graph,
-)
-from gaugeopt.report.timeline import check_references
+from gaugeopt.report.graph import TaskKey, any_blocks_dwell, task_key, train_graph
+from gaugeopt.report.timeline import check_references, task_name
+
+#: Wait columns of ``Kpis.trains`` and the words the report prints for them, in order.
+WAITS: dict[str, str] = {
+    "wait_crew": "waiting for a crew",
+    "wait_shunter": "waiting for a shunter",
+    "wait_track": "waiting for a track",
+    "wait_jacks": "waiting for a jack set",
+    "wait_bogies": "waiting for bogies",
+    "wait_changer": "waiting for the changer",
+    "wait_locomotive": "waiting for the locomotive",
+    "wait_border_check": "waiting for the border check",
+    "wait_earliest_departure": "waiting for the earliest departure",
+    "slack": "idle, nothing held it (schedule slack)",
+}
+#: The words the report prints for every column of the three tables.
+LABELS: dict[str, str] = {
+    "train": "train",
+    "mode": "mode",
+    "weight": "weight",
+    "arrival": "arrival",
+    "departure": "departure",
+    "dwell": "dwell (min)",
+    "lower_bound": "least possible dwell for this train alone (min)",
+    "above_bound": "above it (min)",
+    "work": "work on the critical chain (min)",
+    **{k: f"{v} (min)" for k, v in WAITS.items()},
+    "set_by": "departure set by",
+    "advice": "what would make it leave sooner",
+    "step": "step",
+    "part": "part",
+    "what": "what",
+    "start": "from",
+    "end": "to",
+    "minutes": "minutes",
+    "kind": "resource",
+    "id": "id",
+    "tasks": "tasks",
+    "busy": "busy (min)",
+    "available": "available (min)",
+    "utilisation": "utilisation",
+    "basis": "utilisation of",
+}
+_TRAIN_COLUMNS = [
+    "train",
+    "mode",
+    "weight",
+    "arrival",
+    "departure",
+    "dwell",
+    "lower_bound",
+    "above_bound",
+    "work",
+    *WAITS,
+    "set_by",
+    "advice",
+]
+_CHAIN_COLUMNS = ["train", "step", "part", "what", "start", "end", "minutes", "advice"]
+_CAUSE_COLUMN = {
+    "crew": "wait_crew",
+    "shift": "wait_crew",
+    "shunter": "wait_shunter",
+    "track": "wait_track",
+    "jacks": "wait_jacks",
+    "bogies": "wait_bogies",
+    "changer": "wait_changer",
+    "locomotive": "wait_locomotive",
+}
+#: Shown when nothing resource-bound delayed a train.
+NOTHING_TO_ADD = "nothing to add: the chain is work only (shorter durations would help)"
 
 
 @dataclass(frozen=True)
 class Kpis:
-    """The report's tables: per train, per resource and the critical-chain steps."""
+    """The report's tables: per train, per resource and the critical-chain parts."""
 
     trains: pd.DataFrame
     resources: pd.DataFrame
     chains: pd.DataFrame
 
 
-@dataclass
-class _Step:
-    task: str
+@dataclass(frozen=True)
+class Cause:
+    """Why a task started after it was ready: its column, words, advice, the task it waited on."""
+
+    column: str
+    text: str
+    advice: str
+    other: Task | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One stretch of a train's dwell: ``column`` is ``work`` or a :data:`WAITS` key."""
+
+    column: str
     start: int
     end: int
-    link: str
-    wait: int
-    advice: str
+    what: str
+    advice: str = ""
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
 
 
 class _Walker:
-    """Indexes the schedule once; walks each train's critical chain back to its arrival."""
+    """Indexes the schedule once; takes each train's dwell apart along its critical chain."""
 
     def __init__(self, instance: Instance, solution: Solution) -> None:
         self.inst = instance
+        self.clock = Clock.of(instance)
         st = instance.station
         self.tracks = {t.id: t for t in st.tracks}
         self.crews = {c.id: c for c in st.crews}
@@ -97,6 +178,12 @@ class _Walker:
                 if lift is not None:
                     self.holds[t.track].append((lift.start, t.end, t))
 
+    def _span(self, a: int, b: int) -> str:
+        return self.clock.span(a, b)
+
+    def _busy_with(self, what: str, q: Task) -> str:
+        return f"{what} (busy with {task_name(q)} until {self.clock.time(q.end)})"
+
     # -- causes -------------------------------------------------------------------------
     def _block_size(self, task: Task) -> tuple[int, float]:
         plan = self.plans[task.train]
@@ -105,74 +192,100 @@ class _Walker:
         ids = plan.blocks[task.block].carriages
         return len(ids), max(self.cars[c][1].mass_t for c in ids if c in self.cars)
 
-    def causes(self, task: Task, ready: int) -> list[tuple[str, str, Task | None]]:
-        """(link, advice, resource predecessor or None) for a task that started after ready."""
+    def causes(self, task: Task, ready: int) -> list[Cause]:
+        """Every resource that held ``task`` until its start, ``ready`` being when its
+        predecessors let it start."""
         s = task.start
-        out: list[tuple[str, str, Task | None]] = []
         others = [q for q in self.ending[s] if q is not task and q.start <= s]
+        out: list[Cause] = []
         if task.crew is not None:
-            skill = OP_SKILL[task.op]
-            idle = self._idle_crew(task, skill, ready)
-            for q in others:
-                if q.crew == task.crew:
-                    advice = f"another crew with skill {skill} between {ready} and {s}"
-                    if idle is not None:  # the crew was not the bottleneck: the assignment was
-                        advice = f"give it to crew {idle[0]} (free at {idle[1]})"
-                    out.append((f"crew {task.crew}", advice, q))
-            crew = self.crews.get(task.crew)
-            if crew is not None and any(a == s for a, _ in crew.shifts):
-                out.append(
-                    (
-                        f"shift {task.crew}",
-                        f"a crew with skill {skill} on shift from {ready} "
-                        f"({task.crew}'s shift starts at {s})",
-                        None,
-                    )
-                )
+            out.extend(self._crew_causes(task, ready, others))
         if task.shunter is not None:
-            for q in others:
-                if q.shunter == task.shunter:
-                    out.append(
-                        (
-                            f"shunter {task.shunter}",
-                            f"another shunter between {ready} and {s}",
-                            q,
-                        )
-                    )
+            out.extend(
+                Cause(
+                    "wait_shunter",
+                    self._busy_with(f"shunter {task.shunter}", q),
+                    f"add another shunter, {self._span(ready, s)}",
+                    q,
+                )
+                for q in others
+                if q.shunter == task.shunter
+            )
         if task.op == "changer_pass":
-            for q in others:
-                if q.op == "changer_pass":
-                    out.append(("changer", f"a free changer between {ready} and {s}", q))
+            out.extend(
+                Cause(
+                    "wait_changer",
+                    self._busy_with("the changer", q),
+                    f"keep the changer free, {self._span(ready, s)}",
+                    q,
+                )
+                for q in others
+                if q.op == "changer_pass"
+            )
         if task.op == "shunt_in" and task.track is not None:
-            n, mass = self._block_size(task)
-            for q in others:
-                if q.op == "shunt_out" and q.track == task.track:
-                    out.append(
-                        (
-                            f"track {task.track}",
-                            f"a free track (capacity >= {n}, max mass >= {mass:g} t) "
-                            f"between {ready} and {s}",
-                            q,
-                        )
-                    )
+            out.extend(self._track_causes(task, ready, others))
         if task.op == "lift" and task.track in self.tracks:
-            track = self.tracks[task.track]
-            if track.method == "individual":
-                held = sum(1 for a, b, _ in self.holds[track.id] if a < s <= b and a != s)
-                for a, b, q in self.holds[track.id]:
-                    if b == s and a < s and held >= track.jack_sets:
-                        out.append(
-                            (
-                                f"jacks {track.id}",
-                                f"more jack sets on {track.id} between {ready} and {s}",
-                                q,
-                            )
-                        )
+            out.extend(self._jack_causes(task, ready))
         if task.op == "attach" and task.locomotive is not None:
             out.extend(self._loco_cause(task, ready))
         if task.op in ("swap", "roll"):
             out.extend(self._bogie_cause(task, ready))
         return out
+
+    def _crew_causes(self, task: Task, ready: int, others: list[Task]) -> list[Cause]:
+        s, crew_id = task.start, task.crew or ""
+        skill = OP_SKILL[task.op]
+        idle = self._idle_crew(task, skill, ready)
+        out = []
+        for q in others:
+            if q.crew == crew_id:
+                advice = f"add another crew with skill {skill}, {self._span(ready, s)}"
+                if idle is not None:  # the crew was not the bottleneck: the assignment was
+                    advice = f"give it to crew {idle[0]} (free at {self.clock.time(idle[1])})"
+                out.append(Cause("wait_crew", self._busy_with(f"crew {crew_id}", q), advice, q))
+        crew = self.crews.get(crew_id)
+        if crew is not None and any(a == s for a, _ in crew.shifts):
+            out.append(
+                Cause(
+                    "wait_crew",
+                    f"crew {crew_id} (its shift starts at {self.clock.time(s)})",
+                    f"add a crew with skill {skill} on shift from {self.clock.time(ready)}",
+                )
+            )
+        return out
+
+    def _track_causes(self, task: Task, ready: int, others: list[Task]) -> list[Cause]:
+        s, tid = task.start, task.track or ""
+        n, mass = self._block_size(task)
+        advice = (
+            f"add a free track (capacity >= {n}, max mass >= {mass:g} t), {self._span(ready, s)}"
+        )
+        out = [
+            Cause("wait_track", self._busy_with(f"track {tid}", q), advice, q)
+            for q in others
+            if q.op == "shunt_out" and q.track == tid
+        ]
+        track = self.tracks.get(tid)
+        if track is not None and any(b == s for _, b in track.unavailable):
+            out.append(Cause("wait_track", f"track {tid} (closed for maintenance)", advice))
+        return out
+
+    def _jack_causes(self, task: Task, ready: int) -> list[Cause]:
+        s, track = task.start, self.tracks[task.track or ""]
+        if track.method != "individual":
+            return []
+        held = sum(1 for a, b, _ in self.holds[track.id] if a < s <= b and a != s)
+        return [
+            Cause(
+                "wait_jacks",
+                f"jack sets on {track.id} (all {track.jack_sets} in use; one freed by "
+                f"{task_name(q)} at {self.clock.time(b)})",
+                f"add more jack sets on {track.id}, {self._span(ready, s)}",
+                q,
+            )
+            for a, b, q in self.holds[track.id]
+            if b == s and a < s and held >= track.jack_sets
+        ]
 
     def _idle_crew(self, task: Task, skill: str, ready: int) -> tuple[str, int] | None:
         """Another crew with ``skill`` that could have started ``task`` before it did."""
@@ -191,21 +304,22 @@ class _Walker:
                     break
         return best
 
-    def _loco_cause(self, task: Task, ready: int) -> list[tuple[str, str, Task | None]]:
-        s, lid = task.start, task.locomotive
+    def _loco_cause(self, task: Task, ready: int) -> list[Cause]:
+        s, lid = task.start, task.locomotive or ""
         gauge = self.trains[task.train].to_gauge
-        advice = f"a {gauge} locomotive available from {ready}"
-        loco = self.locos.get(lid or "")
+        advice = f"add a {gauge} locomotive available from {self.clock.time(ready)}"
+        loco = self.locos.get(lid)
         if loco is not None and loco.available_from == s:
-            return [(f"locomotive {lid}", advice, None)]
-        brought = self.inbound.get(lid or "")
+            return [Cause("wait_locomotive", f"locomotive {lid} (available from then)", advice)]
+        brought = self.inbound.get(lid)
         if brought is not None:
             detach = self.tasks.get((brought.id, "detach", None))
             if detach is not None and detach.end + self.inst.station.loco_turnaround == s:
-                return [(f"locomotive {lid}", advice, detach)]
+                text = f"locomotive {lid} (brought in by {brought.id}, free then)"
+                return [Cause("wait_locomotive", text, advice, detach)]
         return []
 
-    def _bogie_cause(self, task: Task, ready: int) -> list[tuple[str, str, Task | None]]:
+    def _bogie_cause(self, task: Task, ready: int) -> list[Cause]:
         train = self.trains[task.train]
         turnaround = self.inst.station.bogie_turnaround
         if task.op == "swap":
@@ -215,7 +329,7 @@ class _Walker:
             ids = plan.blocks[task.block].carriages if task.block is not None else []
             needed = [self.cars[c][1] for c in ids if c in self.cars]
         types = {c.bogie_type for c in needed}
-        out: list[tuple[str, str, Task | None]] = []
+        out: list[Cause] = []
         for q in self.ending[task.start - turnaround]:
             if q.op not in ("swap", "roll") or q is task:
                 continue
@@ -229,98 +343,108 @@ class _Walker:
             for kind in sorted(types & back):
                 n = sum(c.bogies for c in needed if c.bogie_type == kind)
                 out.append(
-                    (
-                        f"bogies {train.to_gauge}/{kind}",
-                        f"more {train.to_gauge}/{kind} bogies ({n}) at {ready}",
+                    Cause(
+                        "wait_bogies",
+                        f"{train.to_gauge}/{kind} bogies (freed by {task_name(q)})",
+                        f"add more {train.to_gauge}/{kind} bogies ({n}) at {self.clock.time(ready)}",
                         q,
                     )
                 )
         return out
 
     # -- the walk -----------------------------------------------------------------------
-    def chain(self, train_id: str) -> tuple[str, list[_Step]]:
-        """(what sets the departure, steps from the departure back to the arrival)."""
+    def set_by(self, train_id: str) -> str:
+        """What the departure waited for last, in words."""
         train, plan = self.trains[train_id], self.plans[train_id]
         brake = self.tasks.get((train_id, "brake_test", None))
         border = self.tasks.get((train_id, "border_check", None))
-        steps: list[_Step] = []
-        ends = [t for t in (brake, border) if t is not None]
-        if not ends:
-            return "no tasks", steps
-        last = max(ends, key=lambda t: (t.end, t is brake))
-        early = train.earliest_departure
-        if early is not None and early >= plan.departure and early > last.end:
-            advice = f"an earlier earliest_departure (now {early})"
-            steps.append(_Step("departure", early, early, "earliest_departure", 0, advice))
-            return "earliest_departure", steps
-        binding = describe(task_key(last))
-        if plan.departure > last.end:
-            steps.append(
-                _Step(
-                    "departure",
-                    plan.departure,
-                    plan.departure,
-                    "waiting",
-                    plan.departure - last.end,
-                    f"depart at {last.end} (the train is ready then)",
-                )
-            )
-        current: Task | None = last
-        seen: set[int] = set()
-        while current is not None and id(current) not in seen:
-            seen.add(id(current))
-            current = self._step(current, train_id, steps)
-        return binding, steps
+        brake_end = brake.end if brake is not None else train.arrival
+        border_end = border.end if border is not None else train.arrival
+        if (train.earliest_departure or 0) >= plan.departure > max(brake_end, border_end):
+            return "earliest departure"
+        return "border check" if border_end > brake_end else "brake test"
 
-    def _step(self, task: Task, train_id: str, steps: list[_Step]) -> Task | None:
-        key = task_key(task)
-        preds = [self.tasks[p] for p in self.pred.get(key, []) if p in self.tasks]
-        arrival = self.trains[task.train].arrival
-        ready = max([p.end for p in preds] + [arrival])
-        s, name = task.start, describe(key)
-        if s <= ready:
-            binding = [p for p in preds if p.end == s]
-            if binding:
-                steps.append(_Step(name, s, task.end, "precedence", 0, ""))
-                return binding[0]
-            steps.append(_Step(name, s, task.end, "arrival", 0, ""))
-            return None
-        causes = self.causes(task, ready)
-        wait = s - ready
-        if not causes:
-            latest = max(preds, key=lambda p: p.end) if preds else None
-            steps.append(
-                _Step(
-                    name,
-                    s,
-                    task.end,
-                    "waiting",
-                    wait,
-                    f"start {name} at {ready} (no resource held it: schedule slack)",
-                )
+    def parts(self, train_id: str) -> list[Part]:
+        """The train's dwell as consecutive parts, from its departure back to its arrival.
+
+        Work parts are its own tasks on the critical chain (the latest-ending predecessor at
+        each step), wait parts the gaps between them. They telescope: their minutes sum to
+        departure − arrival exactly.
+        """
+        train, plan = self.trains[train_id], self.plans[train_id]
+        arrival, cursor = train.arrival, plan.departure
+        out: list[Part] = []
+        brake = self.tasks.get((train_id, "brake_test", None))
+        border = self.tasks.get((train_id, "border_check", None))
+        chain_end = min(brake.end, cursor) if brake is not None else arrival
+        if border is not None and min(border.end, cursor) > chain_end:
+            b_end = min(border.end, cursor)
+            if cursor > b_end:
+                out.append(self._after_border(train_id, b_end, cursor))
+            text = f"{task_name(border)} ({self._span(border.start, border.end)})"
+            out.append(
+                Part("wait_border_check", chain_end, b_end, text, "shorten the border check")
             )
-            return latest
-        link = "; ".join(dict.fromkeys(c[0] for c in causes))
-        advice = " or ".join(dict.fromkeys(c[1] for c in causes))
-        steps.append(_Step(name, s, task.end, link, wait, advice))
-        nxt = [c[2] for c in causes if c[2] is not None]
-        return nxt[0] if nxt else (max(preds, key=lambda p: p.end) if preds else None)
+            cursor = chain_end
+        elif cursor > chain_end:
+            out.append(self._after_border(train_id, chain_end, cursor))
+            cursor = chain_end
+        task = brake
+        while task is not None and cursor > arrival:
+            task, cursor = self._step(task, arrival, cursor, out)
+        if cursor > arrival:  # the first task started late with nothing before it
+            out.append(Part("slack", arrival, cursor, "nothing to do before this"))
+        out.reverse()
+        return out
+
+    def _after_border(self, train_id: str, start: int, end: int) -> Part:
+        early = self.trains[train_id].earliest_departure
+        if early is not None and early >= end:
+            advice = f"allow an earlier departure (earliest departure now {self.clock.time(early)})"
+            text = f"earliest departure {self.clock.time(early)}"
+            return Part("wait_earliest_departure", start, end, text, advice)
+        return Part("slack", start, end, "ready, not yet departed", "depart as soon as ready")
+
+    def _step(
+        self, task: Task, arrival: int, cursor: int, out: list[Part]
+    ) -> tuple[Task | None, int]:
+        """Add ``task``'s work and the wait before it; return the predecessor and new cursor."""
+        start = max(task.start, arrival)
+        if cursor > start:
+            out.append(Part("work", start, cursor, task_name(task)))
+        cursor = min(cursor, start)
+        preds = [self.tasks[p] for p in self.pred.get(task_key(task), []) if p in self.tasks]
+        latest = max(preds, key=lambda p: p.end, default=None)
+        ready = min(max([p.end for p in preds] + [arrival]), cursor)
+        if cursor > ready:
+            out.append(self._wait(task, ready, cursor))
+        return latest, ready
+
+    def _wait(self, task: Task, ready: int, start: int) -> Part:
+        causes = self.causes(task, ready)
+        name = task_name(task)
+        if not causes:
+            advice = f"start {name} at {self.clock.time(ready)} (nothing held it)"
+            return Part("slack", ready, start, f"before {name}", advice)
+        text = "; ".join(dict.fromkeys(c.text for c in causes))
+        advice = " or ".join(dict.fromkeys(c.advice for c in causes))
+        return Part(causes[0].column, ready, start, f"{name}: {text}", advice)
 
 
 def _busy(intervals: list[tuple[int, int]], lo: int, hi: int) -> int:
     """Minutes of [lo, hi) covered by the union of intervals."""
-    total, cur_a, cur_b = 0, None, None
+    total, cur_a, cur_b = 0, 0, None
     for a, b in sorted((max(a, lo), min(b, hi)) for a, b in intervals):
         if b <= a:
             continue
         if cur_b is None or a > cur_b:
             if cur_b is not None:
-                total += cur_b - cur_a  # type: ignore[operator]
+                total += cur_b - cur_a
             cur_a, cur_b = a, b
         else:
             cur_b = max(cur_b, b)
     if cur_b is not None:
-        total += cur_b - cur_a  # type: ignore[operator]
+        total += cur_b - cur_a
     return total
 
 
@@ -328,6 +452,7 @@ def _resources(instance: Instance, solution: Solution, span: tuple[int, int]) ->
     st, horizon = instance.station, instance.horizon
     lo, hi = span
     width = max(hi - lo, 1)
+    plan_span = f"plan span {Clock.of(instance).span(lo, hi)}"
     rows: list[dict[str, object]] = []
     tasks = solution.tasks
 
@@ -340,7 +465,6 @@ def _resources(instance: Instance, solution: Solution, span: tuple[int, int]) ->
                 "busy": busy,
                 "available": available,
                 "utilisation": busy / available if available > 0 else 0.0,
-                "util_horizon": busy / horizon,
                 "basis": basis,
             }
         )
@@ -359,7 +483,7 @@ def _resources(instance: Instance, solution: Solution, span: tuple[int, int]) ->
                 s_out = by_key.get((plan.id, "shunt_out", b_i))
                 if block.track == track.id and s_in and s_out:
                     occ.append((s_in.start, s_out.end))
-        add("track", track.id, _busy(occ, lo, hi), width, f"span {lo}–{hi}", len(occ))
+        add("track", track.id, _busy(occ, lo, hi), width, plan_span, len(occ))
         if track.method == "individual":
             holds = [
                 (lifts[(t.train, t.carriage)].start, t.end)
@@ -367,37 +491,22 @@ def _resources(instance: Instance, solution: Solution, span: tuple[int, int]) ->
                 if t.op == "lower" and t.track == track.id and (t.train, t.carriage) in lifts
             ]
             jack_min = sum(max(0, min(b, hi) - max(a, lo)) for a, b in holds)
-            rows.append(
-                {
-                    "kind": "jacks",
-                    "id": track.id,
-                    "tasks": len(holds),
-                    "busy": jack_min,
-                    "available": track.jack_sets * width,
-                    "utilisation": jack_min / (track.jack_sets * width),
-                    "util_horizon": sum(b - a for a, b in holds) / (track.jack_sets * horizon),
-                    "basis": f"jack-minutes, {track.jack_sets} sets × span",
-                }
-            )
+            basis = f"jack-minutes, {track.jack_sets} sets × plan span"
+            add("jacks", track.id, jack_min, track.jack_sets * width, basis, len(holds))
     for sh in st.shunters:
         mine = [(t.start, t.end) for t in tasks if t.shunter == sh.id]
-        add("shunter", sh.id, _busy(mine, lo, hi), width, f"span {lo}–{hi}", len(mine))
+        add("shunter", sh.id, _busy(mine, lo, hi), width, plan_span, len(mine))
     if st.changer is not None:
         mine = [(t.start, t.end) for t in tasks if t.op == "changer_pass" and t.end > t.start]
-        add("changer", st.changer.id, _busy(mine, lo, hi), width, f"span {lo}–{hi}", len(mine))
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "kind",
-            "id",
-            "tasks",
-            "busy",
-            "available",
-            "utilisation",
-            "util_horizon",
-            "basis",
-        ],
-    )
+        add("changer", st.changer.id, _busy(mine, lo, hi), width, plan_span, len(mine))
+    columns = ["kind", "id", "tasks", "busy", "available", "utilisation", "basis"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _advice(parts: list[Part]) -> str:
+    """The advice of the train's waits, longest wait first."""
+    waits = sorted((p for p in parts if p.column != "work" and p.advice), key=lambda p: -p.minutes)
+    return "; ".join(dict.fromkeys(p.advice for p in waits)) or NOTHING_TO_ADD
 
 
 def kpis(
@@ -408,8 +517,8 @@ def kpis(
     """Per-train, per-resource and critical-chain tables of a schedule (see module docs).
 
     ``dwell_bounds``: each train's search-free dwell bound, in the instance's train order
-    (``Result.stats.dwell_bounds``, or ``train_dwell_bounds(instance)``); without it
-    ``dwell_lb_any`` is the critical-path bound alone.
+    (``Result.stats.dwell_bounds``, or ``train_dwell_bounds(instance)``); without it the
+    lower bound is the train's critical path alone.
 
     Raises :class:`~gaugeopt.report.timeline.NothingToDraw` for an infeasible/unknown
     solution and :class:`~gaugeopt.errors.InputError` for ids the instance does not know.
@@ -418,21 +527,20 @@ def kpis(
     walker = _Walker(instance, solution)
     arrivals = [instance.train(p.id).arrival for p in solution.trains]
     span = (min(arrivals, default=0), max((p.departure for p in solution.trains), default=1))
-    train_rows, chain_rows = [], []
     own: Sequence[int | None] = dwell_bounds or [None] * len(instance.trains)
     search_free = dict(zip((t.id for t in instance.trains), own, strict=True))
+    train_rows: list[dict[str, object]] = []
+    chain_rows: list[dict[str, object]] = []
     for train in instance.trains:
         plan = walker.plans.get(train.id)
         if plan is None:
             continue
-        binding, steps = walker.chain(train.id)
+        parts = walker.parts(train.id)
         dwell = plan.departure - train.arrival
-        lb = critical_path_dwell(instance, train, plan)
-        advice = list(dict.fromkeys(s.advice for s in steps if s.wait > 0 and s.advice))
-        if not advice and binding != "earliest_departure":
-            advice = ["nothing to add: the chain is precedence only (shorter durations would help)"]
-        elif binding == "earliest_departure":
-            advice = [steps[0].advice]
+        bound = max(any_blocks_dwell(instance, train), search_free[train.id] or 0)
+        minutes = dict.fromkeys(["work", *WAITS], 0)
+        for p in parts:
+            minutes[p.column] += p.minutes
         train_rows.append(
             {
                 "train": train.id,
@@ -441,47 +549,28 @@ def kpis(
                 "arrival": train.arrival,
                 "departure": plan.departure,
                 "dwell": dwell,
-                "dwell_lb": lb,
-                "dwell_lb_any": max(
-                    min(lb, any_blocks_dwell(instance, train)), search_free[train.id] or 0
-                ),
-                "excess": dwell - lb,
-                "binding": binding,
-                "waited": sum(s.wait for s in steps),
-                "advice": "; ".join(advice),
+                "lower_bound": bound,
+                "above_bound": dwell - bound,
+                **minutes,
+                "set_by": walker.set_by(train.id),
+                "advice": _advice(parts),
             }
         )
-        for i, s in enumerate(steps):
-            chain_rows.append(
-                {
-                    "train": train.id,
-                    "step": i,
-                    "task": s.task,
-                    "start": s.start,
-                    "end": s.end,
-                    "link": s.link,
-                    "wait": s.wait,
-                    "advice": s.advice,
-                }
-            )
-    trains = pd.DataFrame(
-        train_rows,
-        columns=[
-            "train",
-            "mode",
-            "weight",
-            "arrival",
-            "departure",
-            "dwell",
-            "dwell_lb",
-            "dwell_lb_any",
-            "excess",
-            "binding",
-            "waited",
-            "advice",
-        ],
+        chain_rows.extend(
+            {
+                "train": train.id,
+                "step": i,
+                "part": p.column,
+                "what": p.what,
+                "start": p.start,
+                "end": p.end,
+                "minutes": p.minutes,
+                "advice": p.advice,
+            }
+            for i, p in enumerate(parts)
+        )
+    return Kpis(
+        trains=pd.DataFrame(train_rows, columns=_TRAIN_COLUMNS),
+        resources=_resources(instance, solution, span),
+        chains=pd.DataFrame(chain_rows, columns=_CHAIN_COLUMNS),
     )
-    chains = pd.DataFrame(
-        chain_rows, columns=["train", "step", "task", "start", "end", "link", "wait", "advice"]
-    )
-    return Kpis(trains=trains, resources=_resources(instance, solution, span), chains=chains)

@@ -1,21 +1,25 @@
 """Rows and bars of the planner's view, derived from an instance and a solution.
 
 Pure data (no plotting): both the PNG and the HTML renderers draw from a :class:`Timeline`.
-Resource rows: every shed track (its blocks, with the lifted carriages inside), the jack-set
-occupancy of every ``individual`` track (a step series), every crew (shifts shaded), every
-shunter, the changer and every locomotive. Train rows: each train's operations in order
-(carriage ops merged per block), with arrival and departure marked. Bogie stock per
+Resource rows: every shed track (its blocks, with the lifted carriages inside, and its
+maintenance windows), the jack-set occupancy of every ``individual`` track (a step series),
+every crew (shifts shaded), every shunter, the changer and every locomotive; a task's bar is
+labelled by its carriage (``K1-03 lift``) or its train. Train rows: every task of the train
+as its own bar (one per carriage for carriage ops), with arrival and departure marked.
+Times in hover texts and ticks are clock times (:mod:`gaugeopt.clock`). Bogie stock per
 (gauge, type) over time follows the event rule of DESIGN.md §4.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from gaugeopt.clock import Clock, duration
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
-from gaugeopt.model.solution import CARRIAGE_OPS, OP_ORDER, Solution, Task
+from gaugeopt.model.solution import OP_ORDER, Solution, Task
 
 #: One colour per operation; related steps share a hue family (coupling blues, shunting
 #: oranges, lifting greens, bogie reds, locomotive purples, border greys).
@@ -33,6 +37,7 @@ OP_COLORS: dict[str, str] = {
     "couple": "#17becf",
     "changer_pass": "#bcbd22",
     "attach": "#8c564b",
+    "ground_brake_test": "#6a51a3",
     "brake_test": "#393b79",
 }
 #: Colours of the non-task bars.
@@ -41,6 +46,7 @@ LIFTED_COLOR = "#31a354"
 SHIFT_COLOR = "#e5f5e0"
 HAUL_COLOR = "#8c564b"
 INBOUND_COLOR = "#c5b0d5"
+CLOSED_COLOR = "#fcbba1"
 
 
 class NothingToDraw(ValueError):
@@ -53,7 +59,7 @@ class Bar:
 
     start: int
     end: int
-    kind: str  # an op name, or "block", "lifted", "shift", "haul", "inbound"
+    kind: str  # an op name, or "block", "lifted", "shift", "haul", "inbound", "closed"
     train: str = ""
     label: str = ""
     lane: int | None = 0
@@ -67,6 +73,7 @@ class Bar:
             "shift": SHIFT_COLOR,
             "haul": HAUL_COLOR,
             "inbound": INBOUND_COLOR,
+            "closed": CLOSED_COLOR,
         }.get(self.kind, "#999999")
 
 
@@ -104,15 +111,51 @@ class Timeline:
     #: "1435/heavy" -> (times, stock level from each time on), starting at t = 0.
     stock: dict[str, tuple[list[int], list[int]]]
     span: tuple[int, int]  # earliest arrival .. latest departure
+    clock: Clock = field(default_factory=Clock)
 
 
-def clock(minutes: float, _pos: object = None) -> str:
-    """Axis label for a minute: ``h:mm`` from t = 0 (``1d 2:05`` past a day)."""
-    m = round(minutes)
-    sign, m = ("-", -m) if m < 0 else ("", m)
-    day, rest = divmod(m, 1440)
-    text = f"{rest // 60}:{rest % 60:02d}"
-    return sign + (f"{day}d {text}" if day else text)
+def op_words(op: str) -> str:
+    """An operation as the report prints it: ``brake_test`` -> ``brake test``."""
+    return op.replace("_", " ")
+
+
+def task_name(task: Task) -> str:
+    """A task in words: ``K1-03 lift``, ``K1 b0 shunt in``, ``K1 detach``."""
+    if task.carriage is not None:
+        return f"{task.carriage} {op_words(task.op)}"
+    if task.block is not None:
+        return f"{task.train} b{task.block} {op_words(task.op)}"
+    return f"{task.train} {op_words(task.op)}"
+
+
+#: Tick steps in minutes, finest first: quarter and half hours when zoomed in, whole hours,
+#: then several hours and days.
+TICK_STEPS = (15, 30, 60, 120, 180, 240, 360, 720, 1440)
+
+
+def time_ticks(span: tuple[float, float], clock: Clock, most: int = 14) -> list[tuple[int, str]]:
+    """Ticks on whole clock hours (or half or quarter hours for a short span) inside
+    ``span``, at most ``most`` of them, labelled ``09:00``; the first tick of each day
+    also names the day (``day 2 00:00``, or the date with an epoch)."""
+    lo, hi = span
+    base = 0 if clock.epoch is None else clock.epoch.hour * 60 + clock.epoch.minute
+    step = next((s for s in TICK_STEPS if (hi - lo) / s <= most), TICK_STEPS[-1])
+    first = math.ceil((lo + base) / step) * step - base
+    ticks, day = [], None
+    for t in range(int(first), math.floor(hi) + 1, step):
+        text = clock.time(t)
+        if clock.day(t) != day:
+            text = f"{clock.date(t)}\n{text}"
+            day = clock.day(t)
+        ticks.append((t, text))
+    return ticks
+
+
+def time_axis_title(clock: Clock) -> str:
+    """What the time axis shows: local time with its offset, or days counted from t = 0."""
+    if clock.epoch is None:
+        return "time (day 1 starts at t = 0)"
+    return f"local time (UTC{clock.offset})"
 
 
 def pack_lanes(bars: list[Bar]) -> int:
@@ -130,15 +173,15 @@ def pack_lanes(bars: list[Bar]) -> int:
     return max(1, len(lane_end))
 
 
-def _hover(task: Task) -> dict[str, str]:
-    out = {"task": task.op, "train": task.train}
+def _hover(task: Task, clock: Clock) -> dict[str, str]:
+    out = {"task": op_words(task.op), "train": task.train}
     for name in ("carriage", "crew", "shunter", "track", "locomotive"):
         value = getattr(task, name)
         if value is not None:
             out[name] = str(value)
     if task.block is not None:
-        out["block"] = str(task.block)
-    out["time"] = f"{task.start}–{task.end} ({task.end - task.start} min)"
+        out["block"] = f"b{task.block}"
+    out["time"] = f"{clock.span(task.start, task.end)} ({duration(task.end - task.start)})"
     return out
 
 
@@ -192,7 +235,7 @@ def check_references(instance: Instance, solution: Solution) -> None:
             raise InputError(f"train {task.train!r} has no plan in trains", path=f"tasks[{i}]")
 
 
-def _track_rows(instance: Instance, solution: Solution) -> list[Row]:
+def _track_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Row]:
     rows = []
     blocks: dict[str, list[Bar]] = defaultdict(list)
     lifted: dict[str, list[Bar]] = defaultdict(list)
@@ -203,6 +246,7 @@ def _track_rows(instance: Instance, solution: Solution) -> list[Row]:
             s_out = by_key.get((plan.id, "shunt_out", b_i, None))
             if s_in is None or s_out is None:
                 continue
+            ids = block.carriages
             blocks[block.track].append(
                 Bar(
                     s_in.start,
@@ -213,12 +257,12 @@ def _track_rows(instance: Instance, solution: Solution) -> list[Row]:
                     lane=None,
                     hover={
                         "block": f"{plan.id} b{b_i}",
-                        "carriages": f"{len(block.carriages)}: {block.carriages[0]}…{block.carriages[-1]}",
-                        "time": f"{s_in.start}–{s_out.end}",
+                        "carriages": f"{len(ids)}: {ids[0]}…{ids[-1]}" if ids else "0",
+                        "time": clock.span(s_in.start, s_out.end),
                     },
                 )
             )
-            for cid in block.carriages:
+            for cid in ids:
                 lift = by_key.get((plan.id, "lift", b_i, cid))
                 lower = by_key.get((plan.id, "lower", b_i, cid))
                 if lift is None or lower is None:
@@ -232,20 +276,24 @@ def _track_rows(instance: Instance, solution: Solution) -> list[Row]:
                         label=cid,
                         hover={
                             "carriage": cid,
-                            "lifted": f"{lift.start}–{lower.end}",
-                            "lift crew": str(lift.crew),
-                            "lower crew": str(lower.crew),
+                            "lifted": clock.span(lift.start, lower.end),
+                            "lift crew": lift.crew or "none",
+                            "lower crew": lower.crew or "none",
                         },
                     )
                 )
     for track in instance.station.tracks:
+        closed = [
+            Bar(a, b, "closed", lane=None, label="closed", hover={"closed": clock.span(a, b)})
+            for a, b in track.unavailable
+        ]
         lanes = pack_lanes(lifted[track.id])
         rows.append(
             Row(
                 key=f"track:{track.id}",
                 label=f"{track.id} ({track.method}, cap {track.capacity})",
                 group="track",
-                bars=blocks[track.id] + lifted[track.id],
+                bars=closed + blocks[track.id] + lifted[track.id],
                 lanes=lanes,
             )
         )
@@ -281,28 +329,31 @@ def _step(intervals: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return times, counts
 
 
+def _task_bar(task: Task, clock: Clock, label: str) -> Bar:
+    return Bar(task.start, task.end, task.op, task.train, label=label, hover=_hover(task, clock))
+
+
 def _task_rows(
-    solution: Solution, attr: str, ids: list[str], group: str, labels: dict[str, str]
+    solution: Solution, clock: Clock, attr: str, ids: list[str], group: str, labels: dict[str, str]
 ) -> list[Row]:
+    """One row per resource id; each bar is one task, labelled by its carriage or train."""
     rows = {i: Row(key=f"{group}:{i}", label=labels.get(i, i), group=group) for i in ids}
     for task in solution.tasks:
         rid = getattr(task, attr)
         if rid in rows and task.end > task.start:
-            rows[rid].bars.append(
-                Bar(task.start, task.end, task.op, task.train, label=task.train, hover=_hover(task))
-            )
+            rows[rid].bars.append(_task_bar(task, clock, task_name(task)))
     for row in rows.values():
         row.lanes = pack_lanes(row.bars)
     return list(rows.values())
 
 
-def _crew_rows(instance: Instance, solution: Solution) -> list[Row]:
+def _crew_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Row]:
     crews = instance.station.crews
     labels = {c.id: f"{c.id} ({', '.join(c.skills)})" for c in crews}
-    rows = _task_rows(solution, "crew", [c.id for c in crews], "crew", labels)
+    rows = _task_rows(solution, clock, "crew", [c.id for c in crews], "crew", labels)
     for crew, row in zip(crews, rows, strict=True):
         shifts = [
-            Bar(a, min(b, instance.horizon), "shift", lane=None, hover={"shift": f"{a}–{b}"})
+            Bar(a, min(b, instance.horizon), "shift", lane=None, hover={"shift": clock.span(a, b)})
             for a, b in crew.shifts
             if a < instance.horizon
         ]
@@ -310,7 +361,7 @@ def _crew_rows(instance: Instance, solution: Solution) -> list[Row]:
     return rows
 
 
-def _loco_rows(instance: Instance, solution: Solution) -> list[Row]:
+def _loco_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Row]:
     rows: dict[str, Row] = {}
     for loco in instance.station.locomotives:
         rows[loco.id] = Row(
@@ -329,51 +380,40 @@ def _loco_rows(instance: Instance, solution: Solution) -> list[Row]:
         row = Row(key=f"locomotive:{lo.id}", label=f"{lo.id} ({lo.gauge}, in)", group="locomotive")
         if train.id in detach_end:
             end = detach_end[train.id]
+            hover = {
+                "locomotive": lo.id,
+                "brought in": train.id,
+                "time": clock.span(train.arrival, end),
+            }
             row.bars.append(
-                Bar(
-                    train.arrival,
-                    end,
-                    "inbound",
-                    train.id,
-                    label=f"in {train.id}",
-                    hover={
-                        "locomotive": lo.id,
-                        "brought in": train.id,
-                        "time": f"{train.arrival}–{end}",
-                    },
-                )
+                Bar(train.arrival, end, "inbound", train.id, label=f"in {train.id}", hover=hover)
             )
             row.marks.append(Mark(end + turnaround, "available", "free"))
         rows[lo.id] = row
     for task in solution.tasks:
         if task.op == "attach" and task.locomotive in rows:
-            end = departure.get(task.train, task.end)
+            end = max(departure.get(task.train, task.end), task.end)
+            hover = {
+                "locomotive": task.locomotive,
+                "hauls": task.train,
+                "time": f"attach {clock.time(task.start)}, departure {clock.time(end)}",
+            }
             rows[task.locomotive].bars.append(
-                Bar(
-                    task.start,
-                    max(end, task.end),
-                    "haul",
-                    task.train,
-                    label=f"out {task.train}",
-                    hover={
-                        "locomotive": task.locomotive,
-                        "hauls": task.train,
-                        "time": f"attach {task.start} – departure {end}",
-                    },
-                )
+                Bar(task.start, end, "haul", task.train, label=f"out {task.train}", hover=hover)
             )
     for row in rows.values():
         row.lanes = pack_lanes(row.bars)
     return list(rows.values())
 
 
-def _train_rows(instance: Instance, solution: Solution) -> list[Row]:
+def _train_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Row]:
+    """One row per train; every task its own bar (a carriage op per carriage), packed into
+    lanes, so a gap between carriages shows as a gap."""
     rows = []
     plans = {p.id: p for p in solution.trains}
-    groups: dict[tuple[str, str, int | None], list[Task]] = defaultdict(list)
+    tasks: dict[str, list[Task]] = defaultdict(list)
     for task in solution.tasks:
-        # Carriage ops are merged per (op, block): a train row shows steps, not 100 slivers.
-        groups[(task.train, task.op, task.block)].append(task)
+        tasks[task.train].append(task)
     order = {op: i for i, op in enumerate(OP_ORDER)}
     for train in instance.trains:
         plan = plans.get(train.id)
@@ -384,29 +424,16 @@ def _train_rows(instance: Instance, solution: Solution) -> list[Row]:
             label=f"{train.id} ({plan.mode}, {train.from_gauge}→{train.to_gauge})",
             group="train",
         )
-        keys = sorted(
-            (k for k in groups if k[0] == train.id),
-            key=lambda k: (min(t.start for t in groups[k]), order[k[1]], k[2] or 0),
-        )
-        for _, op, block in keys:
-            tasks = groups[(train.id, op, block)]
-            start, end = min(t.start for t in tasks), max(t.end for t in tasks)
-            where = "" if block is None else f" b{block}"
-            hover = {"task": op + where, "train": train.id, "time": f"{start}–{end}"}
-            if op in CARRIAGE_OPS:
-                hover["carriages"] = str(len(tasks))
-            crews = sorted({t.crew for t in tasks if t.crew})
-            if crews:
-                hover["crew"] = ", ".join(crews)
-            for name in ("shunter", "track", "locomotive"):
-                vals = sorted({getattr(t, name) for t in tasks if getattr(t, name)})
-                if vals:
-                    hover[name] = ", ".join(vals)
-            row.bars.append(Bar(start, end, op, train.id, label=op + where, hover=hover))
+        mine = sorted(tasks[train.id], key=lambda t: (t.start, order[t.op], t.block or 0))
+        for task in mine:
+            short = op_words(task.op) if task.carriage is None else task.carriage
+            if task.block is not None:
+                short = f"b{task.block} {short}"
+            row.bars.append(_task_bar(task, clock, short))
         row.lanes = pack_lanes(row.bars)
         row.marks = [
-            Mark(train.arrival, "arrival", f"arr {train.arrival}"),
-            Mark(plan.departure, "departure", f"dep {plan.departure}"),
+            Mark(train.arrival, "arrival", f"arrival {clock.at(train.arrival)}"),
+            Mark(plan.departure, "departure", f"departure {clock.at(plan.departure)}"),
         ]
         rows.append(row)
     return rows
@@ -456,31 +483,29 @@ def build_timeline(instance: Instance, solution: Solution) -> Timeline:
     """All rows of the planner's view; raises NothingToDraw or InputError (see check_references)."""
     check_references(instance, solution)
     st = instance.station
-    rows = _track_rows(instance, solution)
-    rows += _crew_rows(instance, solution)
-    rows += _task_rows(solution, "shunter", [s.id for s in st.shunters], "shunter", {})
+    clock = Clock.of(instance)
+    rows = _track_rows(instance, solution, clock)
+    rows += _crew_rows(instance, solution, clock)
+    rows += _task_rows(solution, clock, "shunter", [s.id for s in st.shunters], "shunter", {})
     if st.changer is not None:
         changer = [t for t in solution.tasks if t.op == "changer_pass"]
         row = Row(
             key=f"changer:{st.changer.id}", label=f"{st.changer.id} (changer)", group="changer"
         )
-        row.bars = [
-            Bar(t.start, t.end, t.op, t.train, label=t.train, hover=_hover(t))
-            for t in changer
-            if t.end > t.start
-        ]
+        row.bars = [_task_bar(t, clock, t.train) for t in changer if t.end > t.start]
         row.lanes = pack_lanes(row.bars)
         rows.append(row)
-    rows += _loco_rows(instance, solution)
+    rows += _loco_rows(instance, solution, clock)
     arrivals = [instance.train(p.id).arrival for p in solution.trains]
     span = (min(arrivals, default=0), max((p.departure for p in solution.trains), default=1))
     return Timeline(
         instance=instance,
         solution=solution,
         resource_rows=rows,
-        train_rows=_train_rows(instance, solution),
+        train_rows=_train_rows(instance, solution, clock),
         stock=bogie_stock(instance, solution),
         span=span,
+        clock=clock,
     )
 
 
