@@ -60,8 +60,7 @@ def report(
     check_suffix("--out", out_path)
     # Plotting libraries load only when a report is drawn.
     from gaugeopt.bounds import train_dwell_bounds
-    from gaugeopt.report import NothingToDraw
-    from gaugeopt.report import report_files
+    from gaugeopt.report import NothingToDraw, report_files
 
     inst = load(read_instance, instance)
     sol = load(read_solution, solution)
