@@ -21,6 +21,8 @@ __all__ = [
     "SolveStats",
     "Violation",
     "check",
+    "lifted_instance",
+    "overrun_schedule",
     "read_instance",
     "read_solution",
     "replan",
@@ -52,6 +54,10 @@ def __getattr__(name: str):
         from gaugeopt.result import SolveStats
 
         return SolveStats
+    if name in ("overrun_schedule", "lifted_instance"):  # the schedule past the horizon
+        import gaugeopt.overrun
+
+        return getattr(gaugeopt.overrun, name)
     if name == "replan":  # the package, callable: gaugeopt.replan(instance, previous, now)
         import gaugeopt.replan
 

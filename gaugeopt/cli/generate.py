@@ -1,4 +1,5 @@
-"""``gaugeopt generate``: write seeded instances of a family (single, day, scarce)."""
+"""``gaugeopt generate``: write seeded instances of a family (single, day, scarce, cycling,
+congested, roles, random-skills)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from gaugeopt.cli.common import (
 
 def generate(
     family: str = typer.Argument(
-        ..., metavar="FAMILY", help="Instance family: single, day or scarce."
+        ...,
+        metavar="FAMILY",
+        help="Instance family: single, day, scarce, cycling, congested, roles, random-skills.",
     ),
     seed: int = typer.Option(..., "--seed", help="First seed (same seed, same instance)."),
     count: int = typer.Option(1, "--count", "-n", min=1, help="Instances: seeds K..K+N-1."),
@@ -59,7 +62,10 @@ def generate(
     if out_dir.exists() and not out_dir.is_dir():
         raise fail(f"--out: {out_dir} is not a folder")
     for k in range(seed, seed + count):
-        inst = draw(family, k, size, carriages=carriages, trains=trains)
+        try:
+            inst = draw(family, k, size, carriages=carriages, trains=trains)
+        except RuntimeError as exc:  # no feasible draw for this seed
+            raise fail(f"--seed: {exc}") from None
         path = out_dir / f"{inst.name}.json"
         write_instance(inst, path)
         cars = sum(len(t.carriages) for t in inst.trains)

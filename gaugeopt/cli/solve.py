@@ -240,8 +240,22 @@ def solve(
             raise fail(f"{gantt}: cannot write ({exc.strerror or exc})") from None
         if not as_json:
             out.print(f"schedule drawn to {gantt}", markup=False)
+    extra: dict[str, Any] = {}
+    if result.status in ("infeasible", "unknown"):  # root cause, and <out stem>.overrun.json
+        from gaugeopt.cli.no_schedule import explain_and_overrun
+
+        extra = explain_and_overrun(
+            inst,
+            target,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            stop=stop,
+            reasons=list(result.reasons),
+            quiet_stdout=as_json,
+        )
     if as_json:
-        print_json(json_summary(result, target, gantt if drawn else None))
+        print_json({**json_summary(result, target, gantt if drawn else None), **extra})
     if result.status == "unknown":
         raise typer.Exit(EXIT_NO_SCHEDULE)
     raise typer.Exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_OK)

@@ -1,4 +1,5 @@
-"""The three instance families: ``single``, ``day`` and ``scarce``.
+"""The instance families: ``single``, ``day`` and ``scarce`` here; ``cycling``,
+``congested``, ``roles`` and ``random-skills`` in :mod:`.variants`.
 
 Each recipe draws one instance (as a dict in the DESIGN.md §3 format) from a random
 generator and a size class; :func:`gaugeopt.generate.generate` checks feasibility and
@@ -14,6 +15,7 @@ from typing import Any
 
 from gaugeopt.generate import ranges as R
 from gaugeopt.generate import station as S
+from gaugeopt.generate import variants
 from gaugeopt.generate.trains import GAUGES, kind_for, train
 
 #: Size classes per family: carriages of the train (single) or number of trains.
@@ -21,6 +23,7 @@ SIZES: dict[str, dict[str, tuple[int, int]]] = {
     "single": {"any": (6, 60), "small": (6, 24), "medium": (30, 60)},
     "day": {"any": (4, 40), "small": (4, 6), "medium": (10, 20), "large": (30, 40)},
     "scarce": {"any": (1, 8), "small": (1, 3), "medium": (4, 8)},
+    **variants.SIZES,
 }
 #: Least carriages of a ``large`` day.
 LARGE_DAY_CARRIAGES = 500
@@ -218,4 +221,5 @@ FAMILIES: dict[str, Callable[[random.Random, str, int | None], dict[str, Any]]] 
     "single": single,
     "day": day,
     "scarce": scarce,
+    **variants.RECIPES,
 }

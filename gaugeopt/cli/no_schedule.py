@@ -1,0 +1,57 @@
+"""What ``gaugeopt solve`` adds when no schedule meets the horizon: the root cause in
+numbers and the overrun schedule (``<out stem>.overrun.json``)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from gaugeopt.cli.common import fail, out
+from gaugeopt.model.instance import Instance
+
+#: Share of the solve's time limit the overrun schedule gets (at least MIN_SECONDS).
+SHARE = 0.5
+MIN_SECONDS = 1.0
+
+
+def explain_and_overrun(
+    inst: Instance,
+    target: Path,
+    *,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    stop: threading.Event,
+    reasons: list[str],
+    quiet_stdout: bool,
+) -> dict[str, Any]:
+    """Print the root cause line, write the overrun file next to ``target``; returns what
+    ``solve --json`` adds (``root_cause``, ``overrun``, ``overrun_minutes``)."""
+    from gaugeopt.gauge.load import root_cause_line
+    from gaugeopt.overrun import overrun_path, overrun_schedule, write_overrun
+
+    cause = root_cause_line(inst)
+    if not quiet_stdout:
+        out.print(f"root cause: {cause}", markup=False)
+    budget = max(MIN_SECONDS, SHARE * time_limit)
+    notes = [f"reason: {r}" for r in reasons]
+    found = overrun_schedule(inst, budget, workers=workers, seed=seed, stop=stop, notes=notes)
+    extra: dict[str, Any] = {"root_cause": cause, "overrun": None, "overrun_minutes": None}
+    if found is None:
+        if not quiet_stdout:
+            out.print(
+                f"no overrun schedule: none found within {budget:.0f} s with the horizon "
+                "lifted (a rule other than the horizon may rule every schedule out)",
+                markup=False,
+            )
+        return extra
+    path = overrun_path(target)
+    try:
+        write_overrun(found, path)
+    except OSError as exc:
+        raise fail(f"{path}: cannot write ({exc.strerror or exc})") from None
+    if not quiet_stdout:
+        out.print(f"overrun schedule written to {path}: {found.summary()}", markup=False)
+    extra.update(overrun=str(path), overrun_minutes=found.overrun)
+    return extra
