@@ -8,6 +8,8 @@
   schedule generation scheme (:mod:`gaugeopt.core.sgs`).
 * ``pyjobshop``: the PyJobShop baseline, loaded from the repository's ``benchmarks/baselines``
   (see :mod:`gaugeopt.bench.baselines`); not part of the installed package.
+* ``direct``: a direct CP-SAT model of the contract, written as a user would write it
+  (``direct_cpsat`` in the same folder); gauge-change instances only.
 
 Every method records its progress as (seconds, objective) pairs in ``extra["trace"]``
 (see :func:`format_trace`), counted from the method's start including file reading.
@@ -28,7 +30,9 @@ from gaugeopt.bench.record import MethodResult
 if TYPE_CHECKING:
     from gaugeopt.model.solution import Solution
 
-METHODS = ("gaugeopt", "greedy", "pyjobshop")
+METHODS = ("gaugeopt", "greedy", "pyjobshop", "direct")
+#: The module ``-m direct`` loads from the baselines folder.
+DIRECT_MODULE = "direct_cpsat"
 
 Trace = list[tuple[float, float]]
 
@@ -119,11 +123,11 @@ def greedy_gauge(path: Path, time_limit: float, workers: int, seed: int) -> Meth
 def gaugeopt_psplib(path: Path, time_limit: float, workers: int, seed: int) -> MethodResult:
     """The generic core (CP-SAT) on a PSPLIB/MMLIB file; objective = makespan."""
     from gaugeopt.core import solve_problem
-    from gaugeopt.core.psplib import read_psplib
+    from gaugeopt.core.psplib import project_options, read_psplib
     from gaugeopt.core.sgs import Schedule, violations
 
     t0 = time.perf_counter()
-    problem, _ = read_psplib(path)
+    problem, info = read_psplib(path)
     read = time.perf_counter() - t0
     trace: Trace = []
     core = solve_problem(
@@ -132,6 +136,7 @@ def gaugeopt_psplib(path: Path, time_limit: float, workers: int, seed: int) -> M
         workers=workers,
         seed=seed,
         on_progress=lambda el, obj, _bd: _improving(trace, read + el, obj),
+        options=project_options(info),
     )
     bound = None if core.bound is None else round(core.bound)  # integral for makespans
     out = MethodResult(path.stem, "gaugeopt", core.status, core.objective, bound)
@@ -183,6 +188,22 @@ def pyjobshop(
     return out
 
 
+def direct(
+    path: Path, time_limit: float, workers: int, seed: int, kind: str, baselines: Path | None
+) -> MethodResult:
+    """The direct CP-SAT baseline from ``baselines``; status "error" with a note if unavailable."""
+    from gaugeopt.bench.baselines import BaselineUnavailable, find_dir, import_from
+
+    if kind != "gauge":
+        return MethodResult(path.stem, "direct", "error", notes="direct: gauge-change files only")
+    try:
+        module = import_from(find_dir(baselines, DIRECT_MODULE), DIRECT_MODULE)
+    except BaselineUnavailable as exc:
+        return MethodResult(path.stem, "direct", "error", notes=f"baseline unavailable: {exc}")
+    out: MethodResult = module.run_direct(path, time_limit, workers, seed)
+    return out
+
+
 Runner = Callable[[Path, float, int, int], MethodResult]
 RUNNERS: dict[tuple[str, str], Runner] = {
     ("gaugeopt", "gauge"): gaugeopt_gauge,
@@ -215,6 +236,8 @@ def run_method(
     try:
         if method == "pyjobshop":
             out = pyjobshop(path, time_limit, workers, kind, baselines)
+        elif method == "direct":
+            out = direct(path, time_limit, workers, seed, kind, baselines)
         else:
             out = RUNNERS[method, kind](path, time_limit, workers, seed)
     except Exception as exc:  # a benchmark row, not a crash of the whole run
