@@ -66,7 +66,10 @@ def bench(
         help="Dask scheduler to run on, e.g. tcp://host:8786 (docs/cluster.md).",
     ),
     methods: str = typer.Option(
-        "gaugeopt,greedy", "--methods", "-m", help="Comma-separated: gaugeopt, greedy, pyjobshop."
+        "gaugeopt,greedy",
+        "--methods",
+        "-m",
+        help="Comma-separated: gaugeopt, greedy, pyjobshop, direct.",
     ),
     out_path: Path = typer.Option(Path("results.csv"), "--out", "-o", help="CSV to write."),
     seed: int = typer.Option(0, "--seed", help="Random seed of every method."),
