@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -12,7 +12,11 @@ from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution, Task
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+#: Shown where a value is missing (no objective, no bound).
+MISSING = "—"
 
 
 #: One improvement: (seconds from the call's start, objective).
@@ -64,7 +68,7 @@ class Result:
 
     ``status`` is ``optimal`` (objective proven minimal), ``feasible`` (a checked schedule,
     maybe not minimal), ``infeasible`` (proven: no schedule exists; ``reasons`` says why
-    where a cause could be named) or ``unknown`` (nothing found within the time limit).
+    where a cause could be named, and the solution carries them too) or ``unknown`` (nothing found within the time limit).
     ``objective`` is Σ weight × dwell in minutes, ``lower_bound`` a proven bound on it.
     ``stats`` holds timings and sizes (see :class:`SolveStats`).
     """
@@ -74,6 +78,14 @@ class Result:
     reasons: list[str] = field(default_factory=list)
     runtime: float = 0.0
     stats: SolveStats = field(default_factory=SolveStats)
+
+    def __post_init__(self) -> None:
+        """The reasons go into the solution too (its ``reasons`` field, written to the
+        solution file), and a solution read back brings its reasons along."""
+        if self.reasons and not self.solution.reasons:
+            self.solution = self.solution.model_copy(update={"reasons": list(self.reasons)})
+        elif not self.reasons and self.solution.reasons:
+            self.reasons = list(self.solution.reasons)
 
     @property
     def status(self) -> str:
@@ -120,9 +132,21 @@ class Result:
 
     @property
     def tasks(self) -> pd.DataFrame:
-        """One row per task, as in the solution file."""
+        """One row per task, as in the solution file; ``block`` is a nullable integer
+        (pandas ``Int64``: ``<NA>`` on train tasks), ``start`` and ``end`` integers."""
         cols = list(Task.model_fields)
-        return pd.DataFrame([t.model_dump() for t in self.solution.tasks], columns=cols)
+        df = pd.DataFrame([t.model_dump() for t in self.solution.tasks], columns=cols)
+        return df.astype({"block": "Int64", "start": "int64", "end": "int64"})
+
+    @property
+    def resources(self) -> pd.DataFrame:
+        """One row per resource — crews, shunters, tracks, jack sets, changer, locomotives —
+        with ``busy`` and ``available`` minutes, ``utilisation`` (busy / available) and
+        ``uses``; see :mod:`gaugeopt.utilisation` for what each counts. Empty without a
+        schedule."""
+        from gaugeopt.utilisation import resource_table
+
+        return resource_table(self.instance, self.solution)
 
     def dwell_bounds(self) -> list[int | None]:
         """Each train's search-free bound on its dwell: the solve's, or worked out now."""
@@ -132,17 +156,28 @@ class Result:
 
         return train_dwell_bounds(self.instance)
 
-    def plot_gantt(self, path: str | Path | None = None, **kwargs: Any) -> Figure:
-        """Draw the schedule (see :func:`gaugeopt.report.plot_gantt`)."""
+    def plot_gantt(
+        self, path: str | Path | None = None, *, ax: Axes | None = None, **kwargs: Any
+    ) -> Figure:
+        """Draw the schedule (see :func:`gaugeopt.report.plot_gantt`) and return the Figure.
+
+        With ``ax``, resources and trains are drawn as one Gantt on that axes; a figure
+        without a layout engine gets matplotlib's constrained layout, so that row labels
+        and the legend outside the axes are not cut off. With ``path``, also saved there.
+        """
         from gaugeopt.report import plot_gantt
 
+        if ax is not None:
+            fig = ax.figure
+            root = cast("Figure", getattr(fig, "figure", fig))  # a SubFigure's root Figure
+            if root.get_layout_engine() is None:
+                root.set_layout_engine("constrained")
         kwargs.setdefault("dwell_bounds", self.dwell_bounds())
-        return plot_gantt(self.instance, self.solution, path, **kwargs)
+        return plot_gantt(self.instance, self.solution, path, ax=ax, **kwargs)
 
     def summary(self) -> str:
-        """One line: status, objective, bound and gap."""
-        gap = "-" if self.gap is None else f"{100 * self.gap:.2f}%"
-        return (
-            f"{self.status}: objective {self.objective}, lower bound {self.lower_bound}, "
-            f"gap {gap}, {self.runtime:.1f} s"
-        )
+        """One line: status, objective, bound and gap ("—" where there is none)."""
+        gap = MISSING if self.gap is None else f"{100 * self.gap:.2f}%"
+        obj = MISSING if self.objective is None else str(self.objective)
+        lb = MISSING if self.lower_bound is None else f"{self.lower_bound:g}"
+        return f"{self.status}: objective {obj}, lower bound {lb}, gap {gap}, {self.runtime:.1f} s"

@@ -31,7 +31,9 @@ def explain_and_overrun(
     from gaugeopt.gauge.load import root_cause_line
     from gaugeopt.overrun import overrun_path, overrun_schedule, write_overrun
 
-    cause = root_cause_line(inst)
+    # The pre-checks' first reason is already a root cause; the load analysis speaks when
+    # they found none (no schedule within the time, or a proof from the search itself).
+    cause = reasons[0] if reasons else root_cause_line(inst)
     if not quiet_stdout:
         out.print(f"root cause: {cause}", markup=False)
     budget = max(MIN_SECONDS, SHARE * time_limit)

@@ -1,4 +1,10 @@
-"""``gaugeopt validate`` and ``gaugeopt schema``."""
+"""``gaugeopt validate`` and ``gaugeopt schema``.
+
+``validate`` reads the file (bad input: exit 2), then runs the solver's pre-checks
+(:func:`gaugeopt.gauge.precheck.infeasibility_reasons`): an instance that can never be
+scheduled is reported with its root cause and exits 1, as ``solve`` would. Things that look
+wrong but rule no schedule out (a crew without skills or shifts) are warnings on stderr.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,10 @@ from typing import Any
 import typer
 
 from gaugeopt.cli.common import (
+    EXIT_INFEASIBLE,
     EXIT_OK,
     load,
+    log,
     out,
     print_json,
     quiet_option,
@@ -21,6 +29,18 @@ from gaugeopt.cli.common import (
 from gaugeopt.clock import Clock, duration
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance
+
+
+def warnings(inst: Instance) -> list[str]:
+    """What looks wrong in a valid instance without ruling a schedule out by itself (the
+    pre-checks say when it does: a skill no crew has, say)."""
+    out = []
+    for crew in inst.station.crews:
+        if not crew.skills:
+            out.append(f"crew {crew.id} has no skills: it can do no task")
+        elif not any(a < inst.horizon for a, _ in crew.shifts):
+            out.append(f"crew {crew.id} has no shift before the horizon: it can do no task")
+    return out
 
 
 def summary(inst: Instance) -> dict[str, Any]:
@@ -57,10 +77,11 @@ def _counts(parts: Iterable[str]) -> str:
     return f" ({text})" if text else ""
 
 
-def _print(inst: Instance, s: dict[str, Any]) -> None:
+def _print(inst: Instance, s: dict[str, Any], reasons: list[str]) -> None:
     clock = Clock.of(inst)
+    verdict = "valid, but no schedule can exist" if reasons else "valid"
     lines = [
-        f"{inst.name}: valid (horizon {inst.horizon} min)",
+        f"{inst.name}: {verdict} (horizon {inst.horizon} min)",
         f"  time         {clock.span(0, inst.horizon)} ({duration(inst.horizon)})",
         f"  trains       {s['trains']}"
         + _counts(f"{n} x {d}" for d, n in s["directions"].items())
@@ -76,6 +97,7 @@ def _print(inst: Instance, s: dict[str, Any]) -> None:
             ", ".join(f"{b['gauge']}/{b['type']}: {b['count']}" for b in s["bogie_stock"]) or "none"
         ),
     ]
+    lines += [f"  root cause   {r}" for r in reasons]
     for line in lines:
         out.print(line, markup=False)
 
@@ -88,15 +110,26 @@ def validate(
     verbose: bool = verbose_option(),
     quiet: bool = quiet_option(),
 ) -> None:
-    """Check an instance file and print a short summary (exit 0), or the error (exit 2)."""
+    """Check an instance file and print a short summary (exit 0), or the error (exit 2).
+
+    The solver's pre-checks run too: an instance that can never be scheduled is reported
+    with its root cause, and exits 1 (proven infeasible).
+    """
+    # The checker's command must not load solver code: the pre-checks load on use.
+    from gaugeopt.gauge.precheck import infeasibility_reasons
+
     set_verbosity(verbose, quiet)
     inst = load(read_instance, instance)
     s = summary(inst)
+    reasons = infeasibility_reasons(inst)
+    notes = warnings(inst)
+    for note in notes:
+        log.warning("%s", note)
     if as_json:
-        print_json(s)
+        print_json({**s, "schedulable": not reasons, "reasons": reasons, "warnings": notes})
     else:
-        _print(inst, s)
-    raise typer.Exit(EXIT_OK)
+        _print(inst, s, reasons)
+    raise typer.Exit(EXIT_INFEASIBLE if reasons else EXIT_OK)
 
 
 def schema() -> None:

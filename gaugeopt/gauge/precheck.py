@@ -1,14 +1,18 @@
 """Reasons an instance can never be scheduled, found without solving.
 
 Each check is necessary, not sufficient: an instance that passes may still be infeasible,
-and the solver then reports it so. Each reason is one line a planner can act on.
+and the solver then reports it so. Each reason is one line a planner can act on, and only
+root causes are listed: a train's first, most basic reason (it arrives too late, no mode
+can take it, its operations cannot fit before the horizon) stands alone, without the
+crew-shift, shunter and maintenance lines that follow from it; a missing skill is named
+once; of one train's crew-shift shortfalls for one skill, only the shortest operation's.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from gaugeopt.clock import Clock
+from gaugeopt.clock import Clock, duration
 from gaugeopt.model.instance import Carriage, Instance, Track, Train
 from gaugeopt.rules import (
     MODES,
@@ -16,6 +20,7 @@ from gaugeopt.rules import (
     TRACK_HOLD,
     BlockSpec,
     OpRule,
+    departure,
     ground_options,
     possible_modes,
     task_graph,
@@ -59,29 +64,26 @@ def _shortest(inst: Instance, train: Train, rule: OpRule, ground: bool) -> int:
     return min(rule.minutes(d, train, [c], ground) for c in train.carriages)
 
 
-def _mode_reasons(inst: Instance) -> list[str]:
+def _mode_reason(inst: Instance, train: Train) -> str | None:
+    """Why no mode can take ``train`` (None: some mode can)."""
     st = inst.station
-    out = []
-    for train in inst.trains:
-        if possible_modes(inst, train):
-            continue
-        why_changer = (
-            "the station has no changer"
-            if st.changer is None
-            else "not every carriage is variable_gauge"
-        )
-        if not st.tracks:
-            out.append(f"train {train.id}: the station has no shed track and {why_changer}")
-            continue
-        heaviest = max(t.max_mass_t for t in st.tracks)
-        for c in train.carriages:
-            if c.mass_t > heaviest:
-                out.append(
-                    f"train {train.id}: carriage {c.id} ({c.mass_t:g} t) is heavier than any "
-                    f"track can lift (max_mass_t at most {heaviest:g} t) and {why_changer}"
-                )
-                break
-    return out
+    if possible_modes(inst, train):
+        return None
+    why_changer = (
+        "the station has no changer"
+        if st.changer is None
+        else "not every carriage is variable_gauge"
+    )
+    if not st.tracks:
+        return f"train {train.id}: the station has no shed track and {why_changer}"
+    heaviest = max(t.max_mass_t for t in st.tracks)
+    for c in train.carriages:
+        if c.mass_t > heaviest:
+            return (
+                f"train {train.id}: carriage {c.id} ({c.mass_t:g} t) is heavier than any "
+                f"track can lift (max_mass_t at most {heaviest:g} t) and {why_changer}"
+            )
+    return f"train {train.id}: no mode can take it ({why_changer})"
 
 
 def _needed(inst: Instance, train: Train) -> list[tuple[OpRule, int]]:
@@ -97,22 +99,39 @@ def _needed(inst: Instance, train: Train) -> list[tuple[OpRule, int]]:
     return out
 
 
-def _crew_reasons(inst: Instance) -> list[str]:
+def _skill_less(inst: Instance) -> str:
+    """`` (crew X has no skills)``: the crews that might have been meant to have one."""
+    idle = [c.id for c in inst.station.crews if not c.skills]
+    if not idle:
+        return ""
+    return f" (crew{'s' if len(idle) > 1 else ''} {', '.join(idle)} {'have' if len(idle) > 1 else 'has'} no skills)"
+
+
+def _crew_reasons(inst: Instance, settled: set[str]) -> list[str]:
+    """A skill no crew has (once per skill), and for each train not ``settled`` by a more
+    basic reason, the skills whose shifts leave too little time after it arrives (per
+    skill, the shortest operation that does not fit: the longer ones follow)."""
     st = inst.station
     out: list[str] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
+    clock = Clock.of(inst)
     for train in inst.trains:
         needed = _needed(inst, train)
+        short: dict[str, tuple[int, str]] = {}
         for rule, dur in needed:
             op, skill = rule.op, rule.skill
             if dur <= 0:
                 continue
             crews = [c for c in st.crews if skill in c.skills and c.shifts]
-            key = (skill, op)
             if not crews:
-                if key not in seen:
-                    out.append(f"no crew has skill {skill!r}, needed by {op} (train {train.id})")
-                    seen.add(key)
+                if skill not in seen:
+                    out.append(
+                        f"no crew has skill {skill!r}, needed by {op} (train {train.id})"
+                        + _skill_less(inst)
+                    )
+                    seen.add(skill)
+                continue
+            if train.id in settled:
                 continue
             fits = [
                 (a, b)
@@ -120,14 +139,15 @@ def _crew_reasons(inst: Instance) -> list[str]:
                 for a, b in c.shifts
                 if min(b, inst.horizon) - max(a, train.arrival) >= dur
             ]
-            if not fits:
-                clock = Clock.of(inst)
-                out.append(
-                    f"train {train.id}: no shift of a crew with skill {skill!r} leaves "
-                    f"{dur} min for {op} after its arrival at {clock.at(train.arrival)} "
-                    f"before the horizon ends at {clock.at(inst.horizon)}"
-                )
-        if st.shunters:
+            if not fits and (skill not in short or dur < short[skill][0]):
+                short[skill] = (dur, op)
+        for skill, (dur, op) in short.items():
+            out.append(
+                f"train {train.id}: no shift of a crew with skill {skill!r} leaves "
+                f"{dur} min for {op} after its arrival at {clock.at(train.arrival)} "
+                f"before the horizon ends at {clock.at(inst.horizon)}"
+            )
+        if st.shunters or train.id in settled:
             continue
         for rule, dur in needed:
             if rule.shunter and dur > 0:
@@ -167,12 +187,14 @@ def _bogie_reasons(inst: Instance) -> list[str]:
             for c in t.carriages:
                 supply[(t.from_gauge, c.bogie_type)] += c.bogies
     out = []
+    seen: set[tuple[int, str]] = set()
     for t in inst.trains:
         if not swaps[t.id][1]:
             continue
         for c in t.carriages:
             key = (t.to_gauge, c.bogie_type)
-            if supply[key] < c.bogies:
+            if supply[key] < c.bogies and key not in seen:
+                seen.add(key)
                 out.append(
                     f"bogie stock of type {c.bogie_type!r} for gauge {t.to_gauge} can never "
                     f"suffice: carriage {c.id} of train {t.id} needs {c.bogies}, at most "
@@ -218,13 +240,13 @@ def _carriage_shut_out(inst: Instance, train: Train, j: int) -> list[Track] | No
     return lifts
 
 
-def _window_reasons(inst: Instance) -> list[str]:
+def _window_reasons(inst: Instance, settled: set[str]) -> list[str]:
     """A train that can only be exchanged, with a carriage that no track lifting it is
     open long enough to take after the train arrives (v1.1 maintenance windows)."""
     clock = Clock.of(inst)
     out = []
     for train in inst.trains:
-        if possible_modes(inst, train) != ["exchange"]:
+        if train.id in settled or possible_modes(inst, train) != ["exchange"]:
             continue
         for j, car in enumerate(train.carriages):
             lifts = _carriage_shut_out(inst, train, j)
@@ -240,30 +262,77 @@ def _window_reasons(inst: Instance) -> list[str]:
     return out
 
 
-def _time_reasons(inst: Instance) -> list[str]:
-    out = []
+def _time_reason(inst: Instance, t: Train) -> str | None:
+    """``t`` arrives, or may only leave, after the horizon (None: neither)."""
     clock = Clock.of(inst)
     end = clock.at(inst.horizon)
-    for t in inst.trains:
-        if t.arrival > inst.horizon:
-            out.append(
-                f"train {t.id} arrives at {clock.at(t.arrival)}, after the horizon ends at {end}"
-            )
-        elif t.earliest_departure is not None and t.earliest_departure > inst.horizon:
-            out.append(
-                f"train {t.id}: earliest_departure {clock.at(t.earliest_departure)} is after "
-                f"the horizon ends at {end}"
-            )
-    return out
+    if t.arrival > inst.horizon:
+        return f"train {t.id} arrives at {clock.at(t.arrival)}, after the horizon ends at {end}"
+    if t.earliest_departure is not None and t.earliest_departure > inst.horizon:
+        return (
+            f"train {t.id}: earliest_departure {clock.at(t.earliest_departure)} is after "
+            f"the horizon ends at {end}"
+        )
+    return None
+
+
+def _singleton_blocks(inst: Instance, train: Train) -> list[BlockSpec]:
+    """One block per carriage, each on the method whose shed stay ends first (the
+    quickest way through the shed, resources aside)."""
+    specs = []
+    for j, car in enumerate(train.carriages):
+        methods = {t.method for t in inst.station.tracks if car.mass_t <= t.max_mass_t}
+        best = min(sorted(methods), key=lambda m: sum(_shed_stay(inst, train, j, m)))
+        specs.append(BlockSpec((j,), best))
+    return specs
+
+
+def least_departure(inst: Instance, train: Train) -> int | None:
+    """The earliest ``train`` could leave with unlimited crews and resources: each task at
+    the end of its predecessors, a block per carriage (None: no mode can take it)."""
+    best: int | None = None
+    for mode in possible_modes(inst, train):
+        specs = _singleton_blocks(inst, train) if mode == "exchange" else []
+        for ground in ground_options(inst):
+            nodes = task_graph(inst, train, mode, specs, ground=ground)
+            ends: list[int] = []
+            for n in nodes:
+                ends.append(max([n.release] + [ends[p] for p in n.preds]) + n.duration)
+            end_of = {n.op: e for n, e in zip(nodes, ends, strict=True) if n.rule.level == "train"}
+            dep = departure(train, end_of)
+            best = dep if best is None else min(best, dep)
+    return best
+
+
+def _too_short_reason(inst: Instance, t: Train) -> str | None:
+    """Even with every crew and resource free, ``t`` cannot leave by the horizon."""
+    dep = least_departure(inst, t)
+    if dep is None or dep <= inst.horizon:
+        return None
+    clock = Clock.of(inst)
+    return (
+        f"train {t.id} arrives at {clock.at(t.arrival)} and needs at least "
+        f"{duration(dep - t.arrival)} to cross (its operations end to end), but the horizon "
+        f"ends at {clock.at(inst.horizon)}"
+    )
 
 
 def infeasibility_reasons(inst: Instance) -> list[str]:
-    """Every reason found why ``inst`` has no schedule (empty: none found)."""
+    """The root causes found why ``inst`` has no schedule (empty: none found).
+
+    Each train's most basic reason comes first and alone (see the module docstring); then
+    missing skills and crew shifts, locomotives, bogie stock and maintenance windows.
+    """
+    per_train: dict[str, str] = {}
+    for t in inst.trains:
+        why = _time_reason(inst, t) or _mode_reason(inst, t) or _too_short_reason(inst, t)
+        if why is not None:
+            per_train[t.id] = why
+    settled = set(per_train)
     return (
-        _time_reasons(inst)
-        + _mode_reasons(inst)
-        + _crew_reasons(inst)
+        list(per_train.values())
+        + _crew_reasons(inst, settled)
         + _loco_reasons(inst)
         + _bogie_reasons(inst)
-        + _window_reasons(inst)
+        + _window_reasons(inst, settled)
     )

@@ -1,4 +1,4 @@
-"""Finish phase: the proven bound, the decoded schedule and its status."""
+"""Finish phase: the proven bound, the decoded schedule, left-justified, and its status."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import math
 
 from gaugeopt.core.result import CoreResult
 from gaugeopt.gauge.decode import decode
+from gaugeopt.justify import left_justify
 from gaugeopt.model.solution import Solution
 from gaugeopt.pipeline.state import SolveState, objective_of
 from gaugeopt.result import Result
@@ -63,7 +64,10 @@ def _times(state: SolveState) -> None:
 
 def finish(state: SolveState) -> None:
     """Set ``result``: ``optimal`` when the schedule meets the proven bound, else
-    ``feasible``; ``infeasible`` (with reasons) or ``unknown`` when there is none."""
+    ``feasible``; ``infeasible`` (with reasons) or ``unknown`` when there is none.
+
+    Every schedule returned is left-justified (:func:`gaugeopt.justify.left_justify`):
+    each task as early as its rules allow, with the assignments the search chose."""
     if state.core is None:
         raise RuntimeError("the full-search phase has not run")
     core = state.core
@@ -81,9 +85,10 @@ def finish(state: SolveState) -> None:
         sol = Solution(instance=state.instance.name, status="unknown", lower_bound=bound)
         state.result = Result(state.instance, sol, runtime=state.elapsed(), stats=state.stats)
         return
+    sol = left_justify(state.instance, sol)
     trace = state.stats.trace
     objective = objective_of(sol)
-    if trace and objective < trace[-1][1]:  # decoding drops any slack before departure
+    if trace and objective < trace[-1][1]:  # decoding and justifying drop idle minutes
         state.report(0.0, objective, float(bound or 0))
     _times(state)
     status = "optimal" if bound is not None and bound == objective else "feasible"

@@ -1,0 +1,137 @@
+"""How busy each resource of the station is in a schedule (``Result.resources``).
+
+One row per crew, shunter, track, track's jack sets (``individual`` tracks), changer and
+mainline locomotive, with the minutes it is busy, the minutes it could work inside the
+planning window [0, horizon), their ratio and how many uses make up the busy minutes:
+
+* crew: its tasks' minutes, of its shift minutes;
+* shunter, changer: the minutes of the tasks that take it, of the horizon;
+* track: the minutes blocks occupy it (shunt_in start to shunt_out end), of the horizon
+  less its maintenance windows; jack sets: carriage-minutes lifted (lift start to lower
+  end), of ``jack_sets`` times that;
+* locomotive: from the attach start of the train it hauls out to that train's departure,
+  of the minutes from when it is free (``available_from``; an inbound one from its
+  train's detach end + ``loco_turnaround``) to the horizon.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+
+from gaugeopt.justify.jobs import TaskKey, task_key
+from gaugeopt.model.instance import Instance
+from gaugeopt.model.solution import Solution, Task
+
+COLUMNS = ["kind", "resource", "busy", "available", "utilisation", "uses"]
+
+
+def _clipped(intervals: list[tuple[int, int]], horizon: int) -> int:
+    """Minutes of [0, horizon) covered by the union of ``intervals``."""
+    total, reach = 0, 0
+    for a, b in sorted(intervals):
+        a, b = max(a, reach, 0), min(b, horizon)
+        if b > a:
+            total += b - a
+            reach = b
+    return total
+
+
+def _row(kind: str, rid: str, busy: int, available: int, uses: int) -> dict[str, object]:
+    util = busy / available if available > 0 else 0.0
+    return {
+        "kind": kind,
+        "resource": rid,
+        "busy": busy,
+        "available": available,
+        "utilisation": util,
+        "uses": uses,
+    }
+
+
+def _units(inst: Instance, sol: Solution) -> list[dict[str, object]]:
+    """Crews, shunters and the changer: minutes of the tasks that name them."""
+    h = inst.horizon
+    by: dict[tuple[str, str], list[Task]] = defaultdict(list)
+    for t in sol.tasks:
+        if t.end > t.start:
+            if t.crew is not None:
+                by[("crew", t.crew)].append(t)
+            if t.shunter is not None:
+                by[("shunter", t.shunter)].append(t)
+            if t.op == "changer_pass":
+                by[("changer", "")].append(t)
+    st = inst.station
+    rows = []
+    for crew in st.crews:
+        mine = by[("crew", crew.id)]
+        busy = sum(t.end - t.start for t in mine)
+        rows.append(_row("crew", crew.id, busy, _clipped(list(crew.shifts), h), len(mine)))
+    for sh in st.shunters:
+        mine = by[("shunter", sh.id)]
+        rows.append(_row("shunter", sh.id, sum(t.end - t.start for t in mine), h, len(mine)))
+    if st.changer is not None:
+        mine = by[("changer", "")]
+        rows.append(
+            _row("changer", st.changer.id, sum(t.end - t.start for t in mine), h, len(mine))
+        )
+    return rows
+
+
+def _tracks(inst: Instance, sol: Solution) -> list[dict[str, object]]:
+    """Tracks (block occupations) and their jack sets (carriages lifted)."""
+    first: dict[TaskKey, Task] = {}
+    for t in sol.tasks:
+        first.setdefault(task_key(t), t)
+    occ: dict[str, list[int]] = defaultdict(list)
+    lifted: dict[str, list[int]] = defaultdict(list)
+    for plan in sol.trains:
+        for b, block in enumerate(plan.blocks):
+            sin = first.get((plan.id, "shunt_in", None, b))
+            sout = first.get((plan.id, "shunt_out", None, b))
+            if sin is not None and sout is not None:
+                occ[block.track].append(sout.end - sin.start)
+            for car in block.carriages:
+                lift = first.get((plan.id, "lift", car, None))
+                lower = first.get((plan.id, "lower", car, None))
+                if lift is not None and lower is not None:
+                    lifted[block.track].append(lower.end - lift.start)
+    rows = []
+    for track in inst.station.tracks:
+        open_minutes = inst.horizon - _clipped(list(track.unavailable), inst.horizon)
+        rows.append(_row("track", track.id, sum(occ[track.id]), open_minutes, len(occ[track.id])))
+        if track.method == "individual":
+            held = lifted[track.id]
+            avail = track.jack_sets * open_minutes
+            rows.append(_row("jack sets", track.id, sum(held), avail, len(held)))
+    return rows
+
+
+def _locos(inst: Instance, sol: Solution) -> list[dict[str, object]]:
+    """Station and inbound locomotives: hauling a train out, from its attach start."""
+    h = inst.horizon
+    dep = {p.id: p.departure for p in sol.trains}
+    attach = {t.locomotive: t for t in sol.tasks if t.op == "attach" and t.locomotive is not None}
+    detach_end = {t.train: t.end for t in sol.tasks if t.op == "detach"}
+    ready: dict[str, int] = {lo.id: lo.available_from for lo in inst.station.locomotives}
+    for tr in inst.trains:
+        if tr.inbound_loco is not None:
+            freed = detach_end.get(tr.id, tr.arrival) + inst.station.loco_turnaround
+            ready[tr.inbound_loco.id] = freed
+    rows = []
+    for loco, since in ready.items():
+        task = attach.get(loco)
+        busy = 0 if task is None else max(0, dep.get(task.train, task.end) - task.start)
+        rows.append(_row("locomotive", loco, busy, max(0, h - since), int(task is not None)))
+    return rows
+
+
+def resource_table(inst: Instance, sol: Solution) -> pd.DataFrame:
+    """Utilisation of every resource (see the module docstring); empty without a schedule."""
+    if sol.status not in ("optimal", "feasible"):
+        return pd.DataFrame(columns=COLUMNS).astype(
+            {"busy": "int64", "available": "int64", "utilisation": "float64", "uses": "int64"}
+        )
+    rows = _units(inst, sol) + _tracks(inst, sol) + _locos(inst, sol)
+    return pd.DataFrame(rows, columns=COLUMNS)
