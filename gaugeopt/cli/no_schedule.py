@@ -29,11 +29,13 @@ def explain_and_overrun(
     """Print the root cause line, write the overrun file next to ``target``; returns what
     ``solve --json`` adds (``root_cause``, ``overrun``, ``overrun_minutes``)."""
     from gaugeopt.gauge.load import root_cause_line
+    from gaugeopt.gauge.precheck import infeasibility_reasons
     from gaugeopt.overrun import overrun_path, overrun_schedule, write_overrun
 
-    # The pre-checks' first reason is already a root cause; the load analysis speaks when
+    # A pre-check's first reason is already a root cause; the load analysis speaks when
     # they found none (no schedule within the time, or a proof from the search itself).
-    cause = reasons[0] if reasons else root_cause_line(inst)
+    found_before = infeasibility_reasons(inst)
+    cause = found_before[0] if found_before else root_cause_line(inst)
     if not quiet_stdout:
         out.print(f"root cause: {cause}", markup=False)
     budget = max(MIN_SECONDS, SHARE * time_limit)
