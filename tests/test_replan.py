@@ -8,6 +8,7 @@ import random
 import subprocess
 import sys
 from functools import cache
+from pathlib import Path
 
 import pytest
 from random_instances import random_instance
@@ -17,12 +18,17 @@ import gaugeopt
 from gaugeopt.checker import check
 from gaugeopt.checker.frozen import check_frozen
 from gaugeopt.cli import app
+from gaugeopt.construct import construct
 from gaugeopt.errors import InputError
 from gaugeopt.gauge.crews import CrewGroup, assign_crews
+from gaugeopt.justify import shift_to_feasible
+from gaugeopt.justify.jobs import task_key
 from gaugeopt.model.instance import Instance, Locomotive
-from gaugeopt.model.io import write_instance, write_solution
+from gaugeopt.model.io import read_instance, write_instance, write_solution
 from gaugeopt.model.solution import Solution
 from gaugeopt.replan.diff import by_crew, by_train, changed_count, compare
+from gaugeopt.replan.repair import repair
+from gaugeopt.replan.run import default_weights
 
 #: Small random instances with two trains or more (see tests/random_instances.py).
 SEEDS = (0, 5, 11, 26, 29)
@@ -313,3 +319,109 @@ def test_assign_crews_keeps_fixed_crews_and_prefers_previous_ones() -> None:
     # No other task may take a crew while its fixed task runs.
     got = assign_crews(group, [(1, 0, 10), (2, 5, 15)], fixed={2: 0})
     assert got[2] == 0 and got[1] != 0
+
+
+# --- the warm start: the previous plan, repaired -----------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "instances" / "examples"
+
+
+def assignments(sol: Solution) -> dict:
+    """Every task's crew, shunter, track and locomotive, and every train's structure."""
+    tasks = {
+        (t.train, t.op, t.carriage, t.block): (t.crew, t.shunter, t.track, t.locomotive)
+        for t in sol.tasks
+    }
+    plans = {p.id: (p.mode, p.blocks, p.locomotive, p.ground_brake_test) for p in sol.trains}
+    return {"tasks": tasks, "plans": plans}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_repair_of_an_unchanged_instance_is_the_previous_plan(seed: int) -> None:
+    got = planned(seed)
+    if got is None:
+        pytest.skip("no plan of this random instance within 2 s")
+    inst, previous = got
+    now = now_of(previous, random.Random(seed), "shift")
+    frozen = {task_key(t) for t in started(previous, now)}
+    earliest = {task_key(t): max(now, t.start) for t in previous.tasks}
+    kept = shift_to_feasible(inst, previous, earliest, frozen, orders=("previous",))
+    assert kept is not None
+    assert kept.tasks == previous.tasks and kept.objective == previous.objective
+    # The best repair may move tasks, but only for less dwell.
+    repaired = repair(inst, previous, now, default_weights(previous))
+    assert repaired is not None and repaired.complete
+    assert repaired.solution.objective is not None and previous.objective is not None
+    assert repaired.solution.objective <= previous.objective
+    if repaired.solution.objective == previous.objective:
+        assert repaired.solution.tasks == previous.tasks
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_repair_after_a_delay_keeps_every_assignment_and_moves_tasks_only_later(seed: int) -> None:
+    got = planned(seed)
+    if got is None:
+        pytest.skip("no plan of this random instance within 2 s")
+    inst, previous = got
+    rng = random.Random(seed)
+    now = now_of(previous, rng, "late")
+    edited = disrupt(inst, previous, now, "late", rng)
+    frozen = {task_key(t) for t in started(previous, now)}
+    earliest = {task_key(t): max(now, t.start) for t in previous.tasks}
+    sol = shift_to_feasible(edited, previous, earliest, frozen, orders=("previous",))
+    assert sol is not None
+    assert check(edited, sol) == [] and check_frozen(previous, sol, now) == []
+    old = {task_key(t): t for t in previous.tasks}
+    for t in sol.tasks:
+        assert t.start >= old[task_key(t)].start
+    # Every shift is whole and every resource still exists: nothing needs another crew.
+    assert assignments(sol)["tasks"] == assignments(previous)["tasks"]
+    assert assignments(sol)["plans"] == assignments(previous)["plans"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_repair_hands_a_lost_crews_work_to_others(seed: int) -> None:
+    got = planned(seed)
+    if got is None:
+        pytest.skip("no plan of this random instance within 2 s")
+    inst, previous = got
+    now = now_of(previous, random.Random(seed), "shift")
+    later = [t for t in previous.tasks if t.start >= now and t.crew is not None]
+    if not later:
+        pytest.skip("no crew works after now")
+    crew = later[0].crew
+    edited = inst.model_copy(deep=True)
+    done = max((t.end for t in started(previous, now) if t.crew == crew), default=0)
+    cut = max(done, now)
+    lost = next(c for c in edited.station.crews if c.id == crew)
+    lost.shifts = [(a, min(b, cut)) for a, b in lost.shifts if a < cut and min(b, cut) > a]
+    edited = Instance.model_validate(edited.model_dump(), strict=False)
+    repaired = repair(edited, previous, now, default_weights(previous))
+    if repaired is None:
+        pytest.skip("no other crew can take the work")
+    sol = repaired.solution
+    assert check(edited, sol) == [] and check_frozen(previous, sol, now) == []
+    assert not [t for t in sol.tasks if t.crew == crew and t.end > cut]
+
+
+@pytest.mark.slow
+def test_replan_after_a_small_delay_on_a_real_day_is_feasible_in_2_s() -> None:
+    inst = read_instance(EXAMPLES / "erenhot-day.json")
+    previous = construct(inst, time_limit=2, seed=0)
+    assert previous is not None
+    edited = inst.model_copy(deep=True)
+    now = 360
+    late = min(
+        (
+            p
+            for p in previous.trains
+            if min(t.start for t in previous.tasks if t.train == p.id) > now
+        ),
+        key=lambda p: edited.train(p.id).arrival,
+    )
+    edited.train(late.id).arrival += 30
+    result = gaugeopt.replan(edited, previous, now, time_limit=2, workers=2)
+    assert result.status in ("optimal", "feasible")
+    assert check(edited, result.solution) == []
+    assert check_frozen(previous, result.solution, now) == []
+    assert result.stats.time_to_first is not None and result.stats.time_to_first < 2

@@ -9,6 +9,9 @@ stay as they are. Tasks are taken in order of start, and passes repeat until non
 No task moves later, so no departure does: the objective never gets worse, and a schedule
 that met every rule still does. Durations, precedences and holds come from the rulebook
 (:mod:`gaugeopt.rules`). The pass is deterministic.
+
+:func:`shift_to_feasible` (:mod:`gaugeopt.justify.repair`) is the same rules run the other
+way for a replan: tasks move later, from per-task earliest starts, until they fit.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from __future__ import annotations
 import logging
 
 from gaugeopt.justify.jobs import Jobs, build_jobs
+from gaugeopt.justify.repair import shift_to_feasible
 from gaugeopt.justify.shift import Shifter
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution, TrainPlan
 from gaugeopt.rules import DEPARTS_AFTER, departure, dwell, objective
 
-__all__ = ["left_justify"]
+__all__ = ["left_justify", "shift_to_feasible"]
 
 log = logging.getLogger("gaugeopt")
 

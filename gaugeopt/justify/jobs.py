@@ -153,10 +153,17 @@ def _hold_spans(
 
 
 def _add_train(
-    inst: Instance, ti: int, plan: TrainPlan, tasks: list[Task], at: dict[TaskKey, int], out: Jobs
+    inst: Instance,
+    ti: int,
+    plan: TrainPlan,
+    tasks: list[Task],
+    at: dict[TaskKey, int],
+    out: Jobs,
+    strict: bool = True,
 ) -> bool:
     """Add one train's jobs to ``out``; False when the solution lacks one of its tasks or
-    gives one a duration other than the rulebook's (the schedule is then left alone)."""
+    (``strict``) gives one a duration other than the rulebook's (the schedule is then left
+    alone)."""
     train = inst.train(plan.id)
     specs = block_specs(inst, train, plan)
     if specs is None:
@@ -164,7 +171,7 @@ def _add_train(
     nodes = task_graph(inst, train, plan.mode, specs, ground=plan.ground_brake_test)
     found = [at.get(_node_key(train, n)) for n in nodes]
     if any(
-        i is None or tasks[i].end - tasks[i].start != n.duration
+        i is None or (strict and tasks[i].end - tasks[i].start != n.duration)
         for i, n in zip(found, nodes, strict=True)
     ):
         return False
@@ -196,16 +203,19 @@ def _loco_ready(inst: Instance, out: Jobs) -> None:
             out.loco_ready[train.inbound_loco.id] = (freed, inst.station.loco_turnaround)
 
 
-def build_jobs(inst: Instance, sol: Solution) -> Jobs | None:
+def build_jobs(inst: Instance, sol: Solution, *, strict: bool = True) -> Jobs | None:
     """Every task of ``sol`` as a job, or None when the solution does not match the
-    rulebook's task graphs one to one (then there is nothing safe to move)."""
+    rulebook's task graphs one to one (then there is nothing safe to move). Not ``strict``:
+    a task may last other than the rulebook says (its job takes the rulebook's duration)."""
     at = {task_key(t): i for i, t in enumerate(sol.tasks)}
     if len(at) != len(sol.tasks):
         return None
     order = {t.id: ti for ti, t in enumerate(inst.trains)}
     out = Jobs()
     for plan in sol.trains:
-        if plan.id not in order or not _add_train(inst, order[plan.id], plan, sol.tasks, at, out):
+        if plan.id not in order or not _add_train(
+            inst, order[plan.id], plan, sol.tasks, at, out, strict
+        ):
             return None
     if len(out.jobs) != len(sol.tasks):
         return None

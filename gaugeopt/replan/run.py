@@ -23,10 +23,15 @@ from gaugeopt.replan.crews import reassign_crews
 from gaugeopt.replan.frozen import frozen_part, validate_frozen
 from gaugeopt.replan.mapping import Placed, hint, place
 from gaugeopt.replan.pin import pin_frozen
+from gaugeopt.replan.repair import Repaired, repair, score
 from gaugeopt.replan.search import Searched, Weights, search
 from gaugeopt.result import Result, SolveStats
 
 log = logging.getLogger("gaugeopt")
+
+#: Share of the time limit that trying repairs of the previous plan, and then placing trains
+#: new to the instance around it (:mod:`gaugeopt.replan.extra`), may take each.
+REPAIR_SHARE = 0.25
 
 
 @dataclass
@@ -97,16 +102,21 @@ def replan(
     )
     frozen = frozen_part(prev, now)
     validate_frozen(inst, prev, frozen)
+    repaired = repair(
+        inst, prev, now, weights, time_limit=REPAIR_SHARE * time_limit, workers=workers, seed=seed
+    )
+    repair_time = time.perf_counter() - t0
     model = build(inst)
     placed = place(model, prev)
     pinned = pin_frozen(model, placed, frozen)
     build_time = time.perf_counter() - t0
     movable = Placed({i: t for i, t in placed.tasks.items() if i not in pinned})
     log.info("replan at %d: %d frozen tasks, %d movable", now, len(pinned), len(movable.tasks))
+    warm = prev if repaired is None else repaired.solution
     found = search(
         model,
         movable,
-        hint(model, placed, prev),
+        hint(model, place(model, warm) if repaired else placed, warm),
         weights,
         time_limit=max(0.1, time_limit - build_time),
         workers=workers,
@@ -119,9 +129,17 @@ def replan(
         tasks=len(model.problem.tasks),
         literals=len(model.problem.bool_names),
     )
+    if repaired is not None and repaired.complete:
+        stats.warm_start_time = repair_time
+        stats.warm_start_objective = repaired.solution.objective
+        stats.time_to_first = repair_time
+    elif found.core.time_to_first is not None:
+        stats.time_to_first = build_time + found.core.time_to_first
     result = ReplanResult(
         inst,
-        _solution(model, found, prev, frozen.tasks),
+        _best(
+            inst, prev, now, _solution(model, found, prev, frozen.tasks), repaired, found, weights
+        ),
         previous=prev,
         now=now,
         frozen=len(frozen.tasks),
@@ -158,6 +176,38 @@ def _solution(model: GaugeModel, found: Searched, prev: Solution, frozen: list[T
     if bound is not None and dwell is not None and dwell <= bound:
         sol = sol.model_copy(update={"status": "optimal"})
     return sol
+
+
+def _best(
+    inst: Instance,
+    prev: Solution,
+    now: int,
+    sol: Solution,
+    repaired: Repaired | None,
+    found: Searched,
+    weights: Weights,
+) -> Solution:
+    """The search's plan, or the repaired previous plan when that is complete and the search
+    found nothing, nothing valid or nothing better (by the replanning objective)."""
+    if repaired is None or not repaired.complete or repaired.score is None:
+        return sol
+    valid = sol.status in ("optimal", "feasible") and not [
+        *check(inst, sol),
+        *check_frozen(prev, sol, now),
+    ]
+    if valid and score(prev, sol, weights) <= repaired.score:
+        return sol
+    log.info("replan: the repaired previous plan is the best found")
+    rep = repaired.solution
+    bound = found.dwell_bound
+    status: Status = (
+        "optimal"
+        if bound is not None and rep.objective is not None and rep.objective <= bound
+        else "feasible"
+    )
+    if bound is not None and rep.objective is not None:
+        bound = min(bound, rep.objective)  # a bound of the search cannot exceed a valid plan
+    return rep.model_copy(update={"status": status, "lower_bound": bound})
 
 
 def _log_violations(inst: Instance, previous: Solution, sol: Solution, now: int) -> None:
