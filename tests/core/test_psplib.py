@@ -55,3 +55,31 @@ def test_mmlib50_instance():
     assert r.objective >= int(row["lower_bound"])
     if r.status == "optimal":
         assert r.objective == int(row["best_known"])
+
+
+def test_project_options_by_set():
+    from gaugeopt.core.psplib import MULTI_MODE_SUBSOLVERS, project_options
+
+    mm = read_psplib(MMLIB / "mmlib100" / "J1001_1.mm")[1]
+    assert project_options(mm).full_subsolvers == MULTI_MODE_SUBSOLVERS
+    sm = read_psplib(PSPLIB / "j30" / "j301_1.sm")[1]
+    assert project_options(sm).full_subsolvers == ()
+
+
+def test_full_subsolvers_replace_the_portfolio(capfd):
+    from gaugeopt.core.cpsat.options import ModelOptions
+
+    p, _ = read_psplib(PSPLIB / "j30" / "j301_1.sm")
+    options = ModelOptions(full_subsolvers=("default_lp", "max_lp"))
+    result = solve_problem(p, time_limit=5.0, workers=2, options=options, log=True)
+    assert result.status == "optimal" and result.objective == 43
+    assert "2 full problem subsolvers: [default_lp, max_lp]" in capfd.readouterr().out
+    solve_problem(
+        p,
+        time_limit=5.0,
+        workers=2,
+        options=options,
+        log=True,
+        params={"subsolvers": ["default_lp"]},
+    )
+    assert "1 full problem subsolver: [default_lp]" in capfd.readouterr().out

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model as cp
 from ortools.sat.python.cp_model_helper import Literal as CpLit
 
+from gaugeopt.core.cpsat.options import ModelOptions
 from gaugeopt.core.cpsat.variables import TaskVars, Variables
 from gaugeopt.core.problem import Anchor, BoolConstraint, Problem, Resource
 
@@ -76,10 +77,17 @@ def window_gaps(
 class Constraints:
     """Adds every constraint family of a problem to the model, in a fixed order."""
 
-    def __init__(self, model: cp.CpModel, problem: Problem, variables: Variables) -> None:
+    def __init__(
+        self,
+        model: cp.CpModel,
+        problem: Problem,
+        variables: Variables,
+        options: ModelOptions | None = None,
+    ) -> None:
         self.model = model
         self.problem = problem
         self.vars = variables
+        self.options = options or ModelOptions()
         self.usages = resource_usages(problem, variables)
         # Usages that must not run across a boundary where two windows touch, by task.
         self._straddles: dict[int, dict[tuple[int, ...], list[Usage]]] = {}
@@ -90,6 +98,8 @@ class Constraints:
         self._any_cache: dict[tuple[int, ...], cp.IntVar] = {}
         # (variable, terms, constant) of each integer defined as constant + Σ coef × lit.
         self.sum_defs: list[tuple[cp.IntVar, list[tuple[CpLit, int]], int]] = []
+        # The interval over start and end of each multi-mode task (None: not aggregated).
+        self._task_intervals: dict[int, cp.IntervalVar | None] = {}
 
     def add_all(self) -> None:
         self._bool_constraints()
@@ -155,17 +165,89 @@ class Constraints:
                 block_demands.append(resource.capacity - max(0, level))
         if not usages:
             return
-        intervals = [u.interval for u in usages] + blocks
-        unary = resource.capacity == 1 and all(u.amount == 1 and u.size_min > 0 for u in usages)
-        if unary and not resource.profile:  # stronger, but rejects zero-size intervals inside
+        kept, merged = self._merge_modes(usages)
+        intervals = [u.interval for u in kept] + [iv for iv, _ in merged] + blocks
+        unary = resource.capacity == 1 and all(u.amount == 1 and u.size_min > 0 for u in kept)
+        if unary and not merged and not resource.profile:  # stronger, but no zero sizes
             model.add_no_overlap(intervals)
         else:
-            demands = [u.amount for u in usages] + block_demands
+            demands = [u.amount for u in kept] + [d for _, d in merged] + block_demands
             model.add_cumulative(intervals, demands, resource.capacity)
         if touching:
             key = tuple(touching)
             for u in usages:
                 self._straddles.setdefault(u.task, {}).setdefault(key, []).append(u)
+
+    def _merge_modes(
+        self, usages: list[Usage]
+    ) -> tuple[list[Usage], list[tuple[cp.IntervalVar, cp.IntVar]]]:
+        """Split a resource's usages into those kept as they are and, per multi-mode task
+        (``mode_resources="per_task"``), one (task interval, Σ amount × mode literal)."""
+        kept: list[Usage] = []
+        grouped: dict[int, list[Usage]] = {}
+        for u in usages:
+            if u.choice < 0 and self._task_interval(u.task) is not None:
+                grouped.setdefault(u.task, []).append(u)
+            else:
+                kept.append(u)
+        merged = []
+        for task, group in grouped.items():
+            interval = self._task_interval(task)
+            assert interval is not None
+            merged.append((interval, self._mode_demand(task, group)))
+        return kept, merged
+
+    def _mode_demand(self, task: int, group: list[Usage]) -> cp.IntVar:
+        """``Σ amount × mode literal`` over one task's usages of a resource, as a variable
+        whose domain holds only the amounts one mode (or absence) can take."""
+        by_mode: dict[int, int] = {}
+        for u in group:
+            by_mode[u.mode] = by_mode.get(u.mode, 0) + u.amount
+        tv = self.vars.tasks[task]
+        values = {0} if len(by_mode) < len(tv.modes) or tv.present is not None else set()
+        values |= set(by_mode.values())
+        var = self.model.new_int_var_from_domain(
+            cp.Domain.from_values(sorted(values)), f"t{task}dem"
+        )
+        terms: list[tuple[CpLit, int]] = []
+        for k, a in by_mode.items():
+            literal = tv.modes[k].literal
+            assert literal is not None  # a task of several modes has a literal per mode
+            terms.append((literal, a))
+        self.model.add(
+            var == cp.LinearExpr.weighted_sum([x for x, _ in terms], [a for _, a in terms])
+        )
+        self.sum_defs.append((var, terms, 0))
+        return var
+
+    def _task_interval(self, task: int) -> cp.IntervalVar | None:
+        """One interval over a multi-mode task's start and end whose size is its chosen
+        mode's (constant) duration; ``None`` for other tasks or with ``"per_mode"``."""
+        if task in self._task_intervals:
+            return self._task_intervals[task]
+        tv = self.vars.tasks[task]
+        interval = None
+        terms = [
+            (mv.literal, mv.size)
+            for mv in tv.modes
+            if mv.literal is not None and isinstance(mv.size, int)
+        ]
+        if self.options.mode_resources == "per_task" and 1 < len(terms) == len(tv.modes):
+            values = sorted({c for _, c in terms} | ({0} if tv.present is not None else set()))
+            size = self.model.new_int_var_from_domain(cp.Domain.from_values(values), f"t{task}size")
+            self.model.add(
+                size == cp.LinearExpr.weighted_sum([x for x, _ in terms], [c for _, c in terms])
+            )
+            self.sum_defs.append((size, terms, 0))
+            name = f"t{task}all"
+            if tv.present is None:
+                interval = self.model.new_interval_var(tv.start, size, tv.end, name)
+            else:
+                interval = self.model.new_optional_interval_var(
+                    tv.start, size, tv.end, tv.present, name
+                )
+        self._task_intervals[task] = interval
+        return interval
 
     def _no_straddle(self) -> None:
         """No usage may run across a point where two of its resource's windows touch.

@@ -12,6 +12,7 @@ from ortools.sat.python.cp_model_helper import Literal as CpLit
 from gaugeopt.core.cpsat.constraints import Constraints
 from gaugeopt.core.cpsat.hints import apply_hint
 from gaugeopt.core.cpsat.objective import objective_expression
+from gaugeopt.core.cpsat.options import ModelOptions
 from gaugeopt.core.cpsat.progress import Progress, ProgressFn, StopWatcher
 from gaugeopt.core.cpsat.variables import TaskVars, Variables
 from gaugeopt.core.problem import Problem
@@ -28,12 +29,13 @@ _STATUS: dict[cp.CpSolverStatus, Status] = {
 class CpsatModel:
     """The CP-SAT model of one problem: variables, constraints and objective."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, options: ModelOptions | None = None) -> None:
         self.problem = problem
+        self.options = options or ModelOptions()
         self.model = cp.CpModel()
         self.model.name = problem.name
         self.vars = Variables(self.model, problem)
-        self.constraints = Constraints(self.model, problem, self.vars)
+        self.constraints = Constraints(self.model, problem, self.vars, self.options)
         self.constraints.add_all()
         self.objective = objective_expression(self.model, problem, self.vars)
         if self.objective is not None:
@@ -82,6 +84,10 @@ class CpsatModel:
         # setting ``stop``) and leave SIGINT at its default afterwards: the caller's
         # handler and ``stop`` decide instead.
         settings.catch_sigint_signal = False
+        subsolvers = self.options.full_subsolvers
+        if subsolvers and "subsolvers" not in (params or {}):
+            settings.subsolvers.extend(subsolvers)
+            settings.num_full_subsolvers = min(max(1, workers), len(subsolvers))
         for name, value in (params or {}).items():
             if isinstance(value, list | tuple):  # a repeated field (e.g. ``subsolvers``)
                 field = getattr(settings, name)
@@ -156,10 +162,12 @@ def solve_problem(
     log: bool = False,
     stop: threading.Event | None = None,
     params: dict[str, object] | None = None,
+    options: ModelOptions | None = None,
 ) -> CoreResult:
     """Solve ``problem`` with CP-SAT.
 
-    ``params`` sets further CP-SAT parameters by name (e.g. ``{"cp_model_probing_level": 0}``).
+    ``params`` sets further CP-SAT parameters by name (e.g. ``{"cp_model_probing_level": 0}``);
+    ``options`` chooses between equivalent formulations (:class:`ModelOptions`).
 
     ``on_progress(elapsed_s, objective, bound)`` is called on every improving solution.
     ``hint`` warm-starts the search; ``upper_bound`` requires ``objective <= upper_bound``
@@ -168,7 +176,7 @@ def solve_problem(
     and a fixed ``seed`` the result is reproducible.
     """
     t0 = time.perf_counter()
-    cpsat = CpsatModel(problem)
+    cpsat = CpsatModel(problem, options)
     if hint is not None:
         cpsat.add_hint(hint)
     if upper_bound is not None:
