@@ -13,7 +13,13 @@ from gaugeopt.model.instance import Instance, Train, scaled
 from gaugeopt.model.io import read_instance, write_instance
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "instances" / "examples"
-NAMES = ["brest-ground-air", "brest-passenger", "dandong-handover", "erenhot-day", "khasan-armoured"]
+NAMES = [
+    "brest-ground-air",
+    "brest-passenger",
+    "dandong-handover",
+    "erenhot-day",
+    "khasan-armoured",
+]
 
 
 @pytest.fixture(scope="module", params=NAMES)
