@@ -81,6 +81,7 @@ def test_bench_writes_one_row_per_instance_and_method(
             assert r["kind"] == "gauge" and r["set"] == "tiny"
             assert r["deviation"] == ""
     assert "per set and method" in res.output
+    assert "None" not in res.output  # the greedy has no bound: printed as a dash
 
 
 def test_bench_bad_input_exits_2(runner: CliRunner, tmp_path: Path, j30: list[Path]) -> None:

@@ -137,10 +137,12 @@ def bench(
         result.extra["code"] = code
         rows.append(result.row())
         write_csv(rows, out_path)  # after every row: a partial run keeps its results
-        gap = "-" if result.gap is None else f"{100 * result.gap:.1f}%"
+        gap = "—" if result.gap is None else f"{100 * result.gap:.1f}%"
+        obj = "—" if result.objective is None else result.objective
+        bound = "—" if result.lower_bound is None else result.lower_bound
         progress.console.print(
             f"{job.instance.set}/{job.instance.name} {job.method}: {result.status} "
-            f"obj {result.objective} bound {result.lower_bound} gap {gap} "
+            f"obj {obj} bound {bound} gap {gap} "
             f"{result.wall_time or 0:.1f} s",
             markup=False,
             highlight=False,
