@@ -24,6 +24,7 @@ from gaugeopt.errors import InputError, short_value
 _EXPECTED = {
     "int_type": "must be an integer",
     "float_type": "must be a number",
+    "bool_type": "must be true or false",
     "string_type": "must be a string",
     "tuple_type": "must be a list of strings",
     "greater_than": "must be > {gt:g}",
@@ -114,6 +115,39 @@ class SolveParams(BaseModel):
         default=600,
         ge=1,
         description="Tasks a time-window neighbourhood frees at full intensity.",
+    )
+    # -- portfolio: neighbourhood search and constructive restarts, by measured progress ----
+    portfolio: bool = Field(
+        default=True,
+        description="Share the neighbourhood search's time, round by round, between"
+        " neighbourhoods and more of the warm start's constructive restarts, giving each round"
+        " to the one whose recent rounds improved the best schedule faster; a better"
+        " constructive schedule becomes the neighbourhoods' incumbent. Off: neighbourhoods"
+        " only. On the family days at 10 s the restarts alone had beaten the neighbourhood"
+        " search on 6 of 9 days, by up to 18 %.",
+    )
+    portfolio_restart_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        description="Length of a round of constructive restarts (at least one pass runs); a"
+        " round of neighbourhoods lasts up to lns_step_seconds (one neighbourhood with one"
+        " worker).",
+    )
+    portfolio_window_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        description="An arm's rate is the improvement of the best schedule per second over"
+        " its last rounds that took this long (with one worker each round counts as"
+        " lns_step_seconds); the warm start counts as the restarts' first round. While"
+        " neither arm improved in its window, the better rate over all its rounds decides"
+        " (the restarts on a tie; turns if neither ever improved).",
+    )
+    portfolio_deterministic_restarts: int = Field(
+        default=4,
+        ge=1,
+        description="Randomised restarts in a round of restarts when the run must be"
+        " reproducible (one worker); a round of either kind then counts as one neighbourhood"
+        " in the count of neighbourhoods the time limit allows.",
     )
     # -- the last search over the whole model ---------------------------------------------
     full_search_max_tasks: int = Field(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from brute_force import optimum, tiny_instance
@@ -10,7 +11,11 @@ from random_instances import random_instance
 
 from gaugeopt.bounds import lower_bound, train_dwell_bounds
 from gaugeopt.checker import check
+from gaugeopt.construct import construct
+from gaugeopt.construct.priority import RULES
+from gaugeopt.construct.search import MultiStart
 from gaugeopt.core.result import CoreResult
+from gaugeopt.gauge.hint import as_core_result, solution_values
 from gaugeopt.model.io import parse_instance
 from gaugeopt.params import SolveParams
 from gaugeopt.pipeline import PHASES, SolveState, run_phases
@@ -20,6 +25,7 @@ from gaugeopt.pipeline.bounds import bounds
 from gaugeopt.pipeline.finish import finish
 from gaugeopt.pipeline.full_search import full_search, search_params
 from gaugeopt.pipeline.neighbourhood_search import lns_share, neighbourhood_search
+from gaugeopt.pipeline.portfolio import Arm, choose, restart_round
 from gaugeopt.pipeline.precheck import precheck
 from gaugeopt.pipeline.warm_start import warm_budget
 
@@ -240,3 +246,96 @@ def test_run_phases_times_every_phase_in_order() -> None:
     assert list(result.stats.phase_times) == [name for name, _ in PHASES]
     assert all(t >= 0 for t in result.stats.phase_times.values())
     assert result.status == "optimal"
+
+
+# ---- portfolio: neighbourhoods and constructive restarts ------------------------------------
+
+
+def test_restarts_resume_where_they_stopped() -> None:
+    inst = random_instance(GAP_SEED)
+    whole = construct(inst, time_limit=math.inf, restarts=5, seed=3)
+    search = MultiStart(inst, seed=3)
+    search.run(time_limit=math.inf, restarts=2)
+    assert search.passes == len(RULES) + 2
+    resumed = search.run(time_limit=math.inf, restarts=3)
+    assert search.passes == len(RULES) + 5
+    assert whole is not None and resumed is not None
+    assert resumed.objective == whole.objective and resumed.tasks == whole.tasks
+
+
+def test_choose_follows_the_measured_rates() -> None:
+    lns, restarts = Arm("lns"), Arm("restarts", [(3.0, 90)])
+    assert choose(lns, restarts, window=3.0) is lns  # untried: measured first
+    lns.rounds.append((2.0, 10))
+    assert choose(lns, restarts, window=3.0) is restarts  # 30/s against 5/s
+    restarts.rounds += [(1.0, 0), (1.0, 0), (1.0, 0)]
+    assert restarts.rate(3.0) == 0.0 and restarts.rate(4.0) == pytest.approx(15.0)
+    assert choose(lns, restarts, window=3.0) is lns  # the restarts stalled
+    lns.rounds += [(2.0, 0), (2.0, 0)]
+    assert choose(lns, restarts, window=3.0) is restarts  # both stalled: 90/6 s against 10/6 s
+    lns.rounds[0] = (2.0, 900)
+    assert choose(lns, restarts, window=3.0) is lns
+    never, still = Arm("lns", [(2.0, 0)], last=5), Arm("restarts", [(1.0, 0)], last=3)
+    assert choose(never, still, window=3.0) is still  # neither ever improved: take turns
+    still.last = 6
+    assert choose(never, still, window=3.0) is never
+
+
+def test_portfolio_is_never_worse_than_the_incumbent_it_got() -> None:
+    inst = random_instance(GAP_SEED)
+    state = run_through(state_of(inst, lns_min_seconds=0.0, lns_step_seconds=0.5), "build")
+    assert state.warm is not None and state.warm.objective is not None
+    warm = state.warm.objective
+    neighbourhood_search(state)
+    assert state.incumbent is not None and state.incumbent.objective is not None
+    assert state.incumbent.objective <= warm
+    assert state.warm.objective <= warm
+    rounds = sum(v for k, v in state.stats.lns.items() if k.endswith(":tried"))
+    assert 1 <= rounds <= int(0.85 * 3.0 / 0.5)  # one worker: rounds from the time limit
+    result = run_through(state, "finish").result
+    assert result is not None and result.objective is not None
+    assert result.objective <= state.incumbent.objective
+    assert check(inst, result.solution) == []
+
+
+def test_a_better_constructive_schedule_becomes_the_incumbent() -> None:
+    inst = random_instance(5)  # three trains: the first rule 634, later passes 623
+    state = run_through(state_of(inst), "build")
+    # Start the portfolio from the first rule's schedule alone, as if the warm start had
+    # stopped there; the restarts then go on from the second rule.
+    state.restarts = MultiStart(inst, seed=0)
+    first = state.restarts.run(time_limit=0.0)
+    assert first is not None and first.objective is not None
+    model = state.require_model()
+    state.warm = first
+    state.incumbent = as_core_result(model, solution_values(model, first), first.objective)
+    restart_round(state, seconds=math.inf)
+    better = state.restarts.best
+    assert better is not None and better.objective is not None
+    assert better.objective < first.objective
+    assert state.warm is better
+    assert state.incumbent.objective == better.objective
+    assert (
+        state.incumbent.tasks
+        == as_core_result(model, solution_values(model, better), better.objective).tasks
+    )
+
+
+def test_portfolio_runs_are_reproducible_with_one_worker() -> None:
+    inst = random_instance(GAP_SEED)
+    runs = []
+    for _ in range(2):
+        state = run_through(state_of(inst, lns_min_seconds=0.0, lns_step_seconds=0.5), "build")
+        neighbourhood_search(state)
+        assert state.incumbent is not None
+        runs.append((state.incumbent.objective, state.incumbent.tasks, dict(state.stats.lns)))
+    assert runs[0] == runs[1]
+
+
+def test_portfolio_can_be_switched_off() -> None:
+    state = run_through(
+        state_of(random_instance(GAP_SEED), lns_min_seconds=0.0, portfolio=False), "build"
+    )
+    neighbourhood_search(state)
+    assert state.incumbent is not None
+    assert not any(k.startswith("restarts:") for k in state.stats.lns)

@@ -13,6 +13,84 @@ from gaugeopt.construct.sgs import run_sgs
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution
 
+#: A known lower bound, or a function that computes one (called once, after a first pass).
+Target = int | Callable[[], int | None] | None
+
+
+class MultiStart:
+    """The sequence of passes :func:`construct` makes, resumable: each :meth:`run` goes on
+    where the last one stopped (the next priority rule, then the next randomised restart
+    from the same random stream), so several calls make the same passes as one long one.
+    """
+
+    def __init__(
+        self,
+        instance: Instance,
+        *,
+        seed: int = 0,
+        max_cuts: int = 3,
+        on_improve: Callable[[Solution], None] | None = None,
+    ) -> None:
+        self.instance = instance
+        self.max_cuts = max_cuts
+        self.on_improve = on_improve
+        self.best: Solution | None = None
+        #: passes made so far (rules and restarts).
+        self.passes = 0
+        self._slowest = 0.0
+        self._rng = random.Random(seed)
+        self._graphs = GraphCache(instance)
+
+    @property
+    def slowest(self) -> float:
+        """Seconds of the slowest pass so far (0 before the first)."""
+        return self._slowest
+
+    def _pass(self) -> None:
+        """Make the next pass: the next priority rule, else a randomised restart."""
+        start = time.perf_counter()
+        if self.passes < len(RULES):
+            order, rng = RULES[self.passes](self.instance, self._rng), None
+        else:
+            rng = random.Random(self._rng.getrandbits(64))
+            order = noisy_fifo(self.instance, rng)
+        sol = run_sgs(self.instance, order, max_cuts=self.max_cuts, rng=rng, graphs=self._graphs)
+        self.passes += 1
+        self._slowest = max(self._slowest, time.perf_counter() - start)
+        if sol is not None and (self.best is None or _objective(sol) < _objective(self.best)):
+            self.best = sol
+            if self.on_improve is not None:
+                self.on_improve(sol)
+
+    def run(
+        self, *, time_limit: float = 1.0, restarts: int | None = None, target: Target = None
+    ) -> Solution | None:
+        """Make passes for ``time_limit`` seconds and return the best schedule so far.
+
+        The first pass of a call always runs (unless ``target`` is already met or no
+        restart is allowed); a further one starts only if the slowest pass so far still
+        fits in the time left. ``restarts`` caps the randomised restarts of this call (None:
+        no cap; with an infinite time limit it then means none). The call stops as soon as
+        the best schedule reaches ``target``.
+        """
+        if restarts is None and math.isinf(time_limit):
+            restarts = 0
+        t0 = time.perf_counter()
+        rules_left = len(RULES) - min(self.passes, len(RULES))
+        allowed = math.inf if restarts is None else rules_left + restarts
+        done = 0
+        while done < allowed and (
+            done == 0 or time.perf_counter() - t0 + self._slowest <= time_limit
+        ):
+            if callable(target) and self.best is not None:
+                target = target()
+            best = self.best
+            if isinstance(target, int) and best is not None and _objective(best) <= target:
+                break
+            self._pass()
+            done += 1
+        return self.best
+
 
 def construct(
     instance: Instance,
@@ -22,7 +100,7 @@ def construct(
     restarts: int | None = None,
     max_cuts: int = 3,
     on_improve: Callable[[Solution], None] | None = None,
-    target: int | Callable[[], int | None] | None = None,
+    target: Target = None,
 ) -> Solution | None:
     """A feasible schedule built by greedy serial schedule generation, or None if none found.
 
@@ -36,44 +114,10 @@ def construct(
     ``on_improve`` is called with each schedule better than all before it. The search
     stops as soon as a schedule reaches ``target``: a known lower bound, or a function that
     computes one, called once after the first pass (so the first schedule is not held up
-    while the bound is worked out).
+    while the bound is worked out). :class:`MultiStart` is the same search, resumable.
     """
-    if restarts is None and math.isinf(time_limit):
-        restarts = 0
-    t0 = time.perf_counter()
-    slowest = 0.0
-    best: Solution | None = None
-    graphs = GraphCache(instance)
-
-    def run(order: list, rng: random.Random | None) -> None:
-        nonlocal best, slowest
-        start = time.perf_counter()
-        sol = run_sgs(instance, order, max_cuts=max_cuts, rng=rng, graphs=graphs)
-        slowest = max(slowest, time.perf_counter() - start)
-        if sol is not None and (best is None or _objective(sol) < _objective(best)):
-            best = sol
-            if on_improve is not None:
-                on_improve(sol)
-
-    def time_left() -> bool:
-        nonlocal target
-        if callable(target):
-            target = target()
-        if target is not None and best is not None and _objective(best) <= target:
-            return False
-        return time.perf_counter() - t0 + slowest <= time_limit
-
-    rng = random.Random(seed)
-    for j, rule in enumerate(RULES):
-        if j > 0 and not time_left():
-            return best
-        run(rule(instance, rng), None)
-    done = 0
-    while (restarts is None or done < restarts) and time_left():
-        run_rng = random.Random(rng.getrandbits(64))
-        run(noisy_fifo(instance, run_rng), run_rng)
-        done += 1
-    return best
+    search = MultiStart(instance, seed=seed, max_cuts=max_cuts, on_improve=on_improve)
+    return search.run(time_limit=time_limit, restarts=restarts, target=target)
 
 
 def _objective(sol: Solution) -> int:

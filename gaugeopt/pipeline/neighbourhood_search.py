@@ -1,4 +1,5 @@
-"""Neighbourhood-search phase: large-neighbourhood search from the warm schedule."""
+"""Neighbourhood-search phase: large-neighbourhood search from the warm schedule, in a
+portfolio with more constructive restarts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from gaugeopt.core.lns import improve
 from gaugeopt.core.result import CoreHint, CoreResult
 from gaugeopt.gauge.hint import as_core_result
 from gaugeopt.gauge.lns import neighbourhoods
+from gaugeopt.pipeline.portfolio import run_portfolio
 from gaugeopt.pipeline.state import SolveState, objective_of
 
 
@@ -36,8 +38,20 @@ def _start(state: SolveState) -> CoreResult:
     return as_core_result(state.require_model(), state.warm_values, objective_of(state.warm))
 
 
+def _iterations(state: SolveState, share: float) -> int | None:
+    """Reproducible runs count neighbourhoods from the time limit, not the clock."""
+    if not state.deterministic:
+        return None
+    return max(1, int(share * state.time_limit / state.params.lns_step_seconds))
+
+
 def neighbourhood_search(state: SolveState) -> None:
-    """Set ``lns_share``, ``incumbent`` (None if the search did not run) and the hint."""
+    """Set ``lns_share``, ``incumbent`` (None if the search did not run) and the hint.
+
+    With ``params.portfolio`` the time is shared with more constructive restarts by
+    measured progress (:mod:`gaugeopt.pipeline.portfolio`); the incumbent is then the best
+    schedule of either.
+    """
     remaining = state.time_limit - state.elapsed()
     share = lns_share(state, remaining)
     if share is None:
@@ -45,25 +59,24 @@ def neighbourhood_search(state: SolveState) -> None:
     p = state.params
     state.lns_share = share
     model = state.require_model()
-    state.incumbent, state.stats.lns = improve(
-        model.problem,
-        _start(state),
-        neighbourhoods(model, p),
-        time_limit=share * remaining,
-        workers=state.workers,
-        seed=state.seed,
-        step_time=p.lns_step_seconds,
-        on_progress=state.report,
-        stop=state.stop,
-        params=state.cp_params,
-        # Reproducible runs count iterations from the time limit, not the clock.
-        iterations=(
-            max(1, int(share * state.time_limit / p.lns_step_seconds))
-            if state.deterministic
-            else None
-        ),
-        deterministic_rate=p.deterministic_rate,
-        target=state.analytic,
-        bound=float(state.analytic or 0),
-    )
+    state.incumbent = _start(state)
+    if p.portfolio:
+        run_portfolio(state, neighbourhoods(model, p), share * remaining, _iterations(state, share))
+    else:
+        state.incumbent, state.stats.lns = improve(
+            model.problem,
+            state.incumbent,
+            neighbourhoods(model, p),
+            time_limit=share * remaining,
+            workers=state.workers,
+            seed=state.seed,
+            step_time=p.lns_step_seconds,
+            on_progress=state.report,
+            stop=state.stop,
+            params=state.cp_params,
+            iterations=_iterations(state, share),
+            deterministic_rate=p.deterministic_rate,
+            target=state.analytic,
+            bound=float(state.analytic or 0),
+        )
     state.hint = CoreHint.from_result(state.incumbent)

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gaugeopt.core.result import CoreHint, CoreResult
 from gaugeopt.gauge.build import GaugeModel
@@ -14,6 +15,9 @@ from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution
 from gaugeopt.params import SolveParams
 from gaugeopt.result import Result, SolveStats
+
+if TYPE_CHECKING:
+    from gaugeopt.construct.search import MultiStart
 
 #: on_progress(elapsed seconds, best objective, lower bound)
 ProgressCallback = Callable[[float, int, float], None]
@@ -48,8 +52,10 @@ class SolveState:
 
     #: pre-check: reasons the instance is infeasible on its face.
     reasons: list[str] = field(default_factory=list)
-    #: warm start: the constructive scheduler's best schedule.
+    #: warm start: the constructive scheduler's best schedule (a later, better constructive
+    #: schedule of the portfolio replaces it), and the scheduler, to go on with.
     warm: Solution | None = None
+    restarts: MultiStart | None = None
     #: bounds: each train's own dwell bound (None until worked out) and the objective's.
     dwell_bounds: list[int | None] | None = None
     analytic: int | None = None

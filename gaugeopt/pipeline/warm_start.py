@@ -21,28 +21,34 @@ def warm_budget(state: SolveState) -> float:
 
 
 def _improved(state: SolveState, sol: Solution) -> None:
-    state.report(0.0, objective_of(sol), float(state.analytic or 0))
+    """Report a constructive schedule better than every schedule so far (in the portfolio
+    the restarts' own best may still be worse than the neighbourhoods')."""
+    trace = state.stats.trace
+    if not trace or objective_of(sol) < trace[-1][1]:
+        state.report(0.0, objective_of(sol), float(state.analytic or 0))
 
 
 def warm_start(state: SolveState) -> None:
-    """Set ``warm`` (None if switched off or nothing found).
+    """Set ``warm`` (None if switched off or nothing found) and ``restarts``.
 
     Reproducible runs (one worker) make a fixed number of restarts rather than as many as
     the clock allows. The search stops early at the search-free bound, worked out after
     the constructive scheduler's first pass.
     """
-    from gaugeopt.construct import construct
+    from gaugeopt.construct.search import MultiStart
 
     t = time.perf_counter()
     p = state.params
     if state.use_warm_start:
-        state.warm = construct(
+        state.restarts = MultiStart(
             state.instance,
-            time_limit=math.inf if state.deterministic else warm_budget(state),
             seed=state.seed,
-            restarts=p.deterministic_restarts if state.deterministic else None,
             max_cuts=p.warm_max_cuts,
             on_improve=lambda sol: _improved(state, sol),
+        )
+        state.warm = state.restarts.run(
+            time_limit=math.inf if state.deterministic else warm_budget(state),
+            restarts=p.deterministic_restarts if state.deterministic else None,
             target=lambda: ensure_bounds(state),
         )
     state.stats.warm_start_time = time.perf_counter() - t
