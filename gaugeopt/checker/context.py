@@ -8,14 +8,14 @@ out, so that the rules can rely on types and never raise.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from gaugeopt.checker.expected import ExpectedTask, Key, expected_tasks, key_of
 from gaugeopt.checker.violation import Violation, task_label
 from gaugeopt.model.instance import Carriage, Instance, Train
 from gaugeopt.model.solution import Op, Solution, Task, TrainPlan
 
-OPS = frozenset(Op.__args__)
+OPS = frozenset(get_args(Op))
 MODES = frozenset({"through", "exchange", "changer"})
 
 

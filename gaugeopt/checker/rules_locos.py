@@ -29,11 +29,13 @@ def check_locos(ctx: Context) -> None:
             ctx.add("loco-unknown", f"train {tid}: attach takes no locomotive", tid, "attach")
             continue
         users.setdefault(loco, []).append(tid)
+        ready: int | None
         if loco in station:
             gauge, ready = station[loco].gauge, station[loco].available_from
             since = f"available_from {ready}"
         elif loco in inbound:
             owner = inbound[loco]
+            assert owner.inbound_loco is not None  # inbound holds only trains that have one
             gauge = owner.inbound_loco.gauge
             detach = ctx.get(owner.id, "detach")
             ready = None if detach is None else detach.end + st.loco_turnaround

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import cast
 
 from gaugeopt.checker.context import Context, label
 from gaugeopt.checker.expected import key_of
@@ -37,8 +38,11 @@ def check_task_set(ctx: Context) -> None:
             why = "has no carriage"
         elif t.op in CARRIAGE_OPS and t.carriage not in ctx.carriages:
             why = f"names unknown carriage {t.carriage}"
-        elif t.op in CARRIAGE_OPS and ctx.carriages[t.carriage][0].id != t.train:
-            why = f"names carriage {t.carriage} of train {ctx.carriages[t.carriage][0].id}"
+        elif t.op in CARRIAGE_OPS and ctx.carriages[cast(str, t.carriage)][0].id != t.train:
+            # t.carriage is a known carriage id here (the branches above).
+            why = (
+                f"names carriage {t.carriage} of train {ctx.carriages[cast(str, t.carriage)][0].id}"
+            )
         elif t.op in BLOCK_OPS and t.block is None:
             why = "has no block"
         elif t.op == "ground_brake_test" and not ctx.ground[t.train]:
@@ -46,7 +50,8 @@ def check_task_set(ctx: Context) -> None:
         else:
             plan = ctx.plans[t.train]
             where = f"{plan.mode} mode"
-            if t.op in BLOCK_OPS and not 0 <= t.block < len(plan.blocks):
+            # A block task has a block here (the branch above).
+            if t.op in BLOCK_OPS and not 0 <= cast(int, t.block) < len(plan.blocks):
                 where += f" with {len(plan.blocks)} block(s)"
             why = f"is not a task of this train in {where}"
         ctx.add("task-set", f"train {t.train}: task {label(t)} {why}", t.train, label(t))

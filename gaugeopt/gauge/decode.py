@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from gaugeopt.core.problem import Lit
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
 from gaugeopt.gauge.crews import assign_crews
-from gaugeopt.model.solution import OP_ORDER, Block, Solution, Task, TrainPlan
+from gaugeopt.model.solution import OP_ORDER, Block, Mode, Op, Solution, Status, Task, TrainPlan
 from gaugeopt.rules import DEPARTS_AFTER, departure, dwell
 
 #: Order of tasks in a written solution: by train, then as the work flows.
@@ -48,7 +49,7 @@ def decode(
     resources: Sequence[Sequence[int]],
     bools: Sequence[bool],
     *,
-    status: str,
+    status: Status,
     lower_bound: int | None,
 ) -> Solution:
     """Build the solution from per-task values and literal values of the core model."""
@@ -64,7 +65,8 @@ def decode(
     departure_total = 0
     for tm in model.trains:
         train = inst.trains[tm.index]
-        mode = next(m for m, lit in tm.modes.items() if lit_value(bools, lit))
+        # The builder keys modes by possible_modes(), a subset of Mode.
+        mode = cast(Mode, next(m for m, lit in tm.modes.items() if lit_value(bools, lit)))
         blocks: list[Block] = []
         if mode == "exchange":
             starts_at = [i for i, s in enumerate(tm.starts) if lit_value(bools, s)]
@@ -104,22 +106,22 @@ def decode(
             continue
         train = inst.trains[meta.train]
         chosen = dict(zip(meta.choices, resources[idx], strict=False))
+        start_i: int | None
         if meta.carriage is not None:
             start_i = block_of_car[meta.train, meta.carriage]
         else:
             start_i = meta.block_start
-        in_block = start_i is not None
         tasks.append(
             Task(
                 train=train.id,
-                op=meta.op,
+                op=cast(Op, meta.op),  # not an AUX_OPS task: one of Op
                 carriage=train.carriages[meta.carriage].id if meta.carriage is not None else None,
-                block=block_of[meta.train, start_i] if in_block else None,
+                block=block_of[meta.train, start_i] if start_i is not None else None,
                 start=starts[idx],
                 end=ends[idx],
                 crew=crew_of.get(idx),
                 shunter=shunter_of.get(chosen["shunter"]) if "shunter" in chosen else None,
-                track=track_of[meta.train, start_i] if in_block else None,
+                track=track_of[meta.train, start_i] if start_i is not None else None,
                 locomotive=plans[meta.train].locomotive if meta.op == "attach" else None,
             )
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from gaugeopt.core.problem import Lit
 from gaugeopt.core.result import CoreResult, TaskValue
 from gaugeopt.gauge.build import GaugeModel
-from gaugeopt.model.solution import Solution
+from gaugeopt.model.solution import Solution, Task
 
 
 @dataclass
@@ -29,12 +29,16 @@ def solution_values(model: GaugeModel, sol: Solution) -> ModelValues:
     """
     inst = model.instance
     st = inst.station
-    crew_res = {
+    # Keyed by str | None: a task without the crew or shunter its model task chooses raises
+    # KeyError (the solution does not fit the model).
+    crew_res: dict[str | None, int] = {
         st.crews[k].id: res
         for res, group in zip(model.crews, model.crew_groups, strict=True)
         for k in group.members
     }
-    shunter_res = {s.id: model.shunters[k] for k, s in enumerate(st.shunters)}
+    shunter_res: dict[str | None, int] = {
+        s.id: model.shunters[k] for k, s in enumerate(st.shunters)
+    }
     track_idx = {t.id: k for k, t in enumerate(st.tracks)}
     train_idx = {t.id: k for k, t in enumerate(inst.trains)}
     bools: dict[int, bool] = {}
@@ -70,20 +74,24 @@ def solution_values(model: GaugeModel, sol: Solution) -> ModelValues:
             setlit(z, track_of_car.get(j) == t)
         if tm.starts and tm.starts[0] != model.problem._true:
             setlit(tm.starts[0], tp.mode == "exchange")
-        loco_idx = {lo.id: li for li, lo in enumerate(model.locos)}
+        # Keyed by str | None: a plan without a locomotive looks up None and selects none.
+        loco_idx: dict[str | None, int] = {lo.id: li for li, lo in enumerate(model.locos)}
         for li, sel in tm.loco.items():
             setlit(sel, loco_idx.get(tp.locomotive) == li)
     for lit, kind, inputs in model.derived:
         vals = [bools[x.index] != x.negated for x in inputs]
         setlit(lit, all(vals) if kind == "and" else any(vals))
 
-    by_key = {}
-    for t in sol.tasks:
-        k = train_idx[t.train]
+    by_key: dict[tuple[int, str, int | None, int | None], Task] = {}
+    for sol_task in sol.tasks:
+        k = train_idx[sol_task.train]
         car = None
-        if t.carriage is not None:
-            car = next(j for j, c in enumerate(inst.trains[k].carriages) if c.id == t.carriage)
-        by_key[k, t.op, car, None if car is not None else _block_start(sol, inst, k, t)] = t
+        if sol_task.carriage is not None:
+            car = next(
+                j for j, c in enumerate(inst.trains[k].carriages) if c.id == sol_task.carriage
+            )
+        block = None if car is not None else _block_start(sol, inst, k, sol_task)
+        by_key[k, sol_task.op, car, block] = sol_task
 
     n = len(model.meta)
     present = [False] * n
@@ -101,16 +109,20 @@ def solution_values(model: GaugeModel, sol: Solution) -> ModelValues:
             start[idx] = end[idx] = tp.departure
             continue
         if meta.op == "occupy":
+            assert meta.track is not None  # build() gives every occupy task its track
             t_in = by_key.get((meta.train, "shunt_in", None, meta.block_start))
             t_out = by_key.get((meta.train, "shunt_out", None, meta.block_start))
             if t_in is not None and t_in.track == st.tracks[meta.track].id:
+                assert t_out is not None  # a checked solution shunts out every block it shunts in
                 present[idx] = True
                 start[idx], end[idx] = t_in.start, t_out.end
             continue
         if meta.op == "jack_hold":
+            assert meta.track is not None  # build() gives every jack_hold task its track
             lift = by_key.get((meta.train, "lift", meta.carriage, None))
             lower = by_key.get((meta.train, "lower", meta.carriage, None))
             if lift is not None and lift.track == st.tracks[meta.track].id:
+                assert lower is not None  # a checked solution lowers every carriage it lifts
                 present[idx] = True
                 start[idx], end[idx] = lift.start, lower.end
             continue

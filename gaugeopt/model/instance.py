@@ -294,12 +294,12 @@ def semantic_errors(inst: Instance) -> list[tuple[str, str]]:
                     )
                 )
         ordered = sorted(enumerate(crew.shifts), key=lambda p: p[1])
-        for (a_i, a), (b_i, b) in itertools.pairwise(ordered):
-            if b[0] < a[1] and a[1] > a[0] and b[1] > b[0]:
+        for (a_i, sa), (b_i, sb) in itertools.pairwise(ordered):
+            if sb[0] < sa[1] and sa[1] > sa[0] and sb[1] > sb[0]:
                 errors.append(
                     (
                         f"station.crews[{c_i}].shifts[{b_i}]",
-                        f"overlaps shifts[{a_i}], got [{b[0]}, {b[1]}] and [{a[0]}, {a[1]}]",
+                        f"overlaps shifts[{a_i}], got [{sb[0]}, {sb[1]}] and [{sa[0]}, {sa[1]}]",
                     )
                 )
 

@@ -129,7 +129,9 @@ def _loco_rule(instance: Instance, train: Train, task: Task) -> str | None:
             return f"took locomotive {loco}, which is now available only from {lo.available_from}"
         return None
     if loco in inbound:
-        gauge = inbound[loco].inbound_loco.gauge  # type: ignore[union-attr]
+        inbound_loco = inbound[loco].inbound_loco
+        assert inbound_loco is not None  # inbound holds only trains that have one
+        gauge = inbound_loco.gauge
         if gauge != train.to_gauge:
             return f"took locomotive {loco} of gauge {gauge}, not {train.to_gauge}"
         return None

@@ -169,7 +169,8 @@ def hint(model: GaugeModel, placed: Placed, previous: Solution) -> CoreHint:
         elif meta.op == "depart":
             tasks[idx] = TaskHint(True, plan.departure, 0, [], plan.departure)
         elif meta.op in ("occupy", "jack_hold"):
-            track = tracks[meta.track].id  # type: ignore[index]
+            assert meta.track is not None  # build() gives every hold task its track
+            track = tracks[meta.track].id
             tasks[idx] = _hold_hint(model, keys, idx, placed, track)
         elif idx in placed.tasks:
             task = placed.tasks[idx]
