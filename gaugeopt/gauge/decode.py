@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from gaugeopt.core.problem import Lit
+from gaugeopt.core.result import CoreResult
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
 from gaugeopt.gauge.crews import assign_crews
 from gaugeopt.model.solution import OP_ORDER, Block, Mode, Op, Solution, Status, Task, TrainPlan
@@ -142,4 +143,20 @@ def decode(
         lower_bound=lower_bound,
         trains=plans,
         tasks=tasks,
+    )
+
+
+def decode_core(
+    model: GaugeModel, core: CoreResult, *, status: Status, lower_bound: int | None
+) -> Solution:
+    """:func:`decode` of a core result's task and literal values."""
+    return decode(
+        model,
+        [t.start for t in core.tasks],
+        [t.end for t in core.tasks],
+        [t.present for t in core.tasks],
+        [t.resources for t in core.tasks],
+        core.bools,
+        status=status,
+        lower_bound=lower_bound,
     )

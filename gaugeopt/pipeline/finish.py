@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from gaugeopt.core.result import CoreResult
-from gaugeopt.gauge.decode import decode
+from gaugeopt.gauge.decode import decode_core
 from gaugeopt.justify import left_justify
 from gaugeopt.model.solution import Solution
 from gaugeopt.pipeline.state import SolveState, objective_of
@@ -22,16 +22,7 @@ def proven_bound(state: SolveState, core: CoreResult) -> int | None:
 
 def decoded(state: SolveState, core: CoreResult, bound: int | None) -> Solution:
     """The search's schedule as a solution (the warm one if that is better)."""
-    sol = decode(
-        state.require_model(),
-        [t.start for t in core.tasks],
-        [t.end for t in core.tasks],
-        [t.present for t in core.tasks],
-        [t.resources for t in core.tasks],
-        core.bools,
-        status="feasible",
-        lower_bound=bound,
-    )
+    sol = decode_core(state.require_model(), core, status="feasible", lower_bound=bound)
     if state.warm is not None and objective_of(state.warm) < objective_of(sol):
         return state.warm
     return sol

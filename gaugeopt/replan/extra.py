@@ -13,7 +13,7 @@ import logging
 from gaugeopt.core.cpsat.model import solve_problem
 from gaugeopt.errors import InputError
 from gaugeopt.gauge.build import build
-from gaugeopt.gauge.decode import decode
+from gaugeopt.gauge.decode import decode_core
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution
 from gaugeopt.replan.crews import reassign_crews
@@ -54,14 +54,5 @@ def place_new_trains(
     if not core.has_solution:
         log.debug("replan: no place for the new trains (%s)", core.status)
         return None
-    sol = decode(
-        model,
-        [t.start for t in core.tasks],
-        [t.end for t in core.tasks],
-        [t.present for t in core.tasks],
-        [t.resources for t in core.tasks],
-        core.bools,
-        status="feasible",
-        lower_bound=None,
-    )
+    sol = decode_core(model, core, status="feasible", lower_bound=None)
     return reassign_crews(model, sol, partial, list(partial.tasks))

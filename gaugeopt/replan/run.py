@@ -14,7 +14,7 @@ from gaugeopt.checker import check
 from gaugeopt.checker.frozen import check_frozen
 from gaugeopt.errors import InputError
 from gaugeopt.gauge.build import GaugeModel, build
-from gaugeopt.gauge.decode import decode
+from gaugeopt.gauge.decode import decode_core
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance, read_solution
 from gaugeopt.model.solution import Solution, Status, Task
@@ -161,16 +161,7 @@ def _solution(model: GaugeModel, found: Searched, prev: Solution, frozen: list[T
     if not core.has_solution:
         status: Status = "infeasible" if core.status == "infeasible" else "unknown"
         return Solution(instance=model.instance.name, status=status)
-    sol = decode(
-        model,
-        [t.start for t in core.tasks],
-        [t.end for t in core.tasks],
-        [t.present for t in core.tasks],
-        [t.resources for t in core.tasks],
-        core.bools,
-        status="feasible",
-        lower_bound=found.dwell_bound,
-    )
+    sol = decode_core(model, core, status="feasible", lower_bound=found.dwell_bound)
     sol = reassign_crews(model, sol, prev, frozen)
     bound, dwell = found.dwell_bound, sol.objective
     if bound is not None and dwell is not None and dwell <= bound:
