@@ -433,22 +433,21 @@ def resources(inst: Instance) -> list[Resource]:
             for use in jobs:
                 work = min(u.work for u in use)
                 gap = max(work / (2 * width), min(u.shortest for u in use) / 2)
+                tail = min(u.tail for u in use)
                 r.jobs.append(
                     Job(
                         j,
                         math.floor(work),
                         train.arrival + math.ceil(min(u.head for u in use)),
-                        gap + min(u.tail for u in use),
+                        gap + tail,
+                        tail,
+                        width,
                     )
                 )
         # the locomotive, taken at attach start
+        loco_gap = float(min(s.loco_gap for s in shapes[j]))
         locos[train.to_gauge].jobs.append(
-            Job(
-                j,
-                1,
-                train.arrival + min(s.loco_head for s in shapes[j]),
-                float(min(s.loco_gap for s in shapes[j])),
-            )
+            Job(j, 1, train.arrival + min(s.loco_head for s in shapes[j]), loco_gap, loco_gap, 1)
         )
         # bogies, taken at the bogie step's start, by the trains that must exchange
         if all(m == "exchange" for m, _ in options[j]):
@@ -464,14 +463,9 @@ def resources(inst: Instance) -> list[Resource]:
                     )
                 head = min(tr.pre_bogie[k] for k in mine)
                 tail = min(tr.bogie_op[k] + tr.post_bogie[k] for k in mine)
-                bogies[key].jobs.append(
-                    Job(
-                        j,
-                        sum(train.carriages[k].bogies for k in mine),
-                        train.arrival + lead + head,
-                        float(tail + after),
-                    )
-                )
+                count = sum(train.carriages[k].bogies for k in mine)
+                gap = float(tail + after)
+                bogies[key].jobs.append(Job(j, count, train.arrival + lead + head, gap, gap, count))
     stock = {(b.gauge, b.type): b.count for b in st.bogie_stock}
     out_ = [r for r in fluid.values() if len(r.jobs) >= 2]
     out_ += [r for r in locos.values() if r.jobs]

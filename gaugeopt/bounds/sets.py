@@ -19,6 +19,10 @@ class Job:
     amount: int  # a: least work (fluid) or units taken (supply)
     release: int  # r, absolute
     gap: float  # D_train >= X + gap
+    #: D_train >= (end of the job's last task, or its last take) + tail
+    tail: float
+    #: units it can hold at once (fluid), or takes (supply)
+    width: int
 
 
 @dataclass

@@ -161,10 +161,19 @@ class _LP:
         return total
 
 
-def station_bound(inst: Instance, *, own: list[int | None] | None = None) -> int | None:
+def station_bound(
+    inst: Instance,
+    *,
+    own: list[int | None] | None = None,
+    prices: dict[str, float] | None = None,
+) -> int | None:
     """A lower bound on Σ weight × dwell that accounts for trains sharing the station
     (module docstring). ``own``: :func:`train_dwell_bounds`, if the caller has it. None
-    when some train can never leave, or the LP cannot be solved."""
+    when some train can never leave, or the LP cannot be solved.
+
+    ``prices``, when given, receives for each resource (by name) the sum of the final
+    duals of its rows D ≥ X + gap: how much the bound owes to it, which
+    :mod:`gaugeopt.bounds.timeindexed` uses to pick the bottlenecks."""
     start = time.perf_counter()
     if own is None:
         own = train_dwell_bounds(inst)
@@ -177,9 +186,12 @@ def station_bound(inst: Instance, *, own: list[int | None] | None = None) -> int
         for t, b in zip(inst.trains, own, strict=True)
     ]
     xs: list[list[int]] = []
+    links: list[list[int]] = []  # rows D >= X + gap of each resource
     for r in resources:
         xs.append([lp.var(float(job.release), 0.0) for job in r.jobs])
+        links.append([])
         for job, k in zip(r.jobs, xs[-1], strict=True):
+            links[-1].append(len(lp.rows))
             lp.row([(dep[job.train], 1.0), (k, -1.0)], job.gap)
     seen: list[set[frozenset[int]]] = [set() for _ in resources]
 
@@ -224,6 +236,9 @@ def station_bound(inst: Instance, *, own: list[int | None] | None = None) -> int
             break
         values, bound = solved
         best = max(best, bound)
+    if prices is not None:
+        for r, rows in zip(resources, links, strict=True):
+            prices[r.name] = sum(max(0.0, lp.rows[i][0].dual_value()) for i in rows)
     value = best - sum(t.weight * t.arrival for t in inst.trains)
     return math.ceil(value - 1e-6 * max(1.0, abs(value)))
 
