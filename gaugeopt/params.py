@@ -178,15 +178,16 @@ class SolveParams(BaseModel):
     )
     # -- the time-indexed bound (gaugeopt.bounds.timeindexed) ------------------------------
     bucket_bound_share: float = Field(
-        default=0.1,
+        default=0.25,
         ge=0,
         le=1,
         description="Share of the time limit for the time-indexed bound on a day (CP-SAT on"
-        " the bottleneck resources, departures in whole buckets); 0 switches it off. It"
-        " raised the bound of random-skills-small-0002 from 2,475 to 2,780 in 0.1 s.",
+        " the bottleneck resources, departures in whole buckets, one worker in a thread"
+        " beside the warm start's restarts); 0 switches it off. It raised the bound of"
+        " random-skills-small-0002 from 2,475 to 2,780 in 0.1 s.",
     )
     bucket_bound_max_seconds: float = Field(
-        default=3.0,
+        default=5.0,
         ge=0,
         description="Most time the time-indexed bound takes, whatever the share.",
     )
@@ -197,6 +198,14 @@ class SolveParams(BaseModel):
         " buckets a departure may fall in): the bucket length is the shortest of 5, 10, 15,"
         " 20, 30, 45, 60, ... minutes within it. 600 solves the family days in under a second"
         " each; 1,500 (10-minute buckets) adds about 1 % in seconds.",
+    )
+    bucket_bound_deterministic_rate: float = Field(
+        default=0.5,
+        gt=0,
+        description="With one worker, the time-indexed bound is budgeted in CP-SAT's"
+        " deterministic time at this many units per second of its share (its models run at"
+        " about 0.6 units/s: 0.45 units in 0.7 s on roles-small-0001), so that the run is"
+        " reproducible.",
     )
     bucket_bound_resources: int = Field(
         default=6,

@@ -120,3 +120,26 @@ def test_no_bound_without_time() -> None:
     inst = _scarce_bogies()
     own = train_dwell_bounds(inst)
     assert time_indexed_bound(inst, own, _every_price(inst), Effort(seconds=0.0)) is None
+
+
+@pytest.mark.slow
+def test_solve_reports_it_and_leaves_no_thread_working() -> None:
+    import threading
+
+    import gaugeopt
+    from gaugeopt import SolveParams
+
+    inst = _scarce_bogies()
+    shared = station_bound(inst)
+    assert shared is not None
+    before = threading.active_count()
+    on = gaugeopt.solve(inst, time_limit=6, workers=1)
+    assert threading.active_count() == before
+    off = gaugeopt.solve(inst, time_limit=6, workers=1, params=SolveParams(bucket_bound_share=0))
+    for result in (on, off):
+        assert check(inst, result.solution) == []
+    # the bound before any search: the station LP's without it, higher with it
+    assert off.stats.analytic_bound == shared
+    assert on.stats.analytic_bound is not None and on.stats.analytic_bound > shared
+    assert on.lower_bound is not None and on.stats.analytic_bound <= on.lower_bound
+    assert on.lower_bound <= on.objective

@@ -46,13 +46,17 @@ PHASES: tuple[tuple[str, Phase], ...] = (
 
 
 def run_phases(state: SolveState) -> Result:
-    """Run the phases until one sets ``state.result`` (``finish`` always does)."""
-    for name, phase in PHASES:
-        t = time.perf_counter()
-        phase(state)
-        state.stats.phase_times[name] = time.perf_counter() - t
-        if state.result is not None:
-            return state.result
+    """Run the phases until one sets ``state.result`` (``finish`` always does); no bound
+    is left working after the call."""
+    try:
+        for name, phase in PHASES:
+            t = time.perf_counter()
+            phase(state)
+            state.stats.phase_times[name] = time.perf_counter() - t
+            if state.result is not None:
+                return state.result
+    finally:
+        bounds.settle_bounds(state)
     raise RuntimeError("no phase settled the result")
 
 

@@ -59,6 +59,8 @@ class SolveState:
     #: bounds: each train's own dwell bound (None until worked out) and the objective's.
     dwell_bounds: list[int | None] | None = None
     analytic: int | None = None
+    #: bounds: the time-indexed bound, working beside the warm start's restarts.
+    pending_bound: threading.Thread | None = None
     #: build: the CP-SAT model, the warm schedule on it and the hint it gives.
     model: GaugeModel | None = None
     warm_values: ModelValues | None = None
