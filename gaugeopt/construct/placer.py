@@ -29,7 +29,7 @@ from gaugeopt.rules import (
 )
 
 
-class _Fail(Exception):
+class PlaceFailed(Exception):
     """A task could not be placed by the horizon (or no locomotive exists)."""
 
 
@@ -77,7 +77,7 @@ class GraphCache:
         return self._graphs[key]
 
 
-class _Run:
+class Run:
     """The placement of one train in one option: its tasks and their times so far."""
 
     def __init__(self, train: Train, nodes: list[TaskNode], cut: Cut, tracks: list[Track]):
@@ -116,30 +116,75 @@ class TrainPlacer:
         mark = self.cal.ledger.savepoint()
         try:
             return self._place(train, option)
-        except _Fail:
+        except PlaceFailed:
             self.cal.ledger.rollback(mark)
             return None
 
     def _place(self, train: Train, option: Option) -> TrainResult:
-        cut = (option.cut or []) if option.mode == "exchange" else []
+        run, order = self.begin(train, option)
+        for step in order:
+            self._step(run, step, [])
+        return self.finish(run, option)
+
+    def begin(self, train: Train, option: Option) -> tuple[Run, list[Step]]:
+        """A fresh placement of ``train`` as ``option`` says, and its placement order."""
+        cut = list(option.cut or []) if option.mode == "exchange" else []
         tracks = [self.tracks[tid] for tid, _ in cut]
         specs = tuple(
             BlockSpec(tuple(idx), tr.method) for (_, idx), tr in zip(cut, tracks, strict=True)
         )
         nodes, order = self.graphs.get(train, option.mode, specs, option.ground)
-        run = _Run(train, nodes, cut, tracks)
-        for step in order:
-            self._step(run, step, [])
+        return Run(train, nodes, cut, tracks), order
+
+    def finish(self, run: Run, option: Option) -> TrainResult:
+        """The plan of a run whose every step is placed (raises PlaceFailed past the horizon)."""
+        train = run.train
+        nodes = run.nodes
         end_of = {n.op: run.ends[i] for i, n in enumerate(nodes) if n.rule.level == "train"}
         departs = departure(train, end_of)
         if departs > self.inst.horizon:
-            raise _Fail("departure")
+            raise PlaceFailed("departure")
         blocks = [
-            Block(track=tid, carriages=[train.carriages[i].id for i in idx]) for tid, idx in cut
+            Block(track=tid, carriages=[train.carriages[i].id for i in idx]) for tid, idx in run.cut
         ]
         return TrainResult(option.mode, departs, run.locomotive, blocks, run.out, option.ground)
 
-    def _step(self, run: _Run, step: Step, holds: list[tuple[int, int]]) -> None:
+    def place_steps(self, run: Run, steps: list[Step]) -> None:
+        """Place steps of a run begun with :meth:`begin` (raises PlaceFailed when one cannot be)."""
+        for step in steps:
+            self._step(run, step, [])
+
+    def place_block(self, run: Run, unit: Unit, track_ids: list[str]) -> None:
+        """Place a block's unit on whichever of ``track_ids`` (all of its cut's method) lets
+        it leave its track first; raises PlaceFailed when none can take it by the horizon.
+
+        Used where blocks are placed one at a time across trains, so the track each block
+        gets is chosen against what the blocks placed before it really left free."""
+        b, idx = unit.block, run.cut[unit.block][1]
+        ready = self._ready(run, unit.first)
+        free = {tid: self.cal.tracks[tid].free_from(ready) for tid in track_ids}
+        best: tuple[int, int, str] | None = None
+        for tid in sorted(track_ids, key=lambda tid: (free[tid], tid)):
+            if best is not None and free[tid] >= best[0]:
+                continue  # it could not even start before the best one is left
+            run.cut[b], run.tracks[b] = (tid, idx), self.tracks[tid]
+            mark, n_out = self.cal.ledger.savepoint(), len(run.out)
+            try:
+                self._step(run, unit, [])
+            except PlaceFailed:
+                continue
+            finally:
+                self.cal.ledger.rollback(mark)
+                del run.out[n_out:]
+            key = (run.ends[unit.last], run.starts[unit.first], tid)
+            if best is None or key < best:
+                best = key
+        if best is None:
+            raise PlaceFailed("block")
+        run.cut[b], run.tracks[b] = (best[2], idx), self.tracks[best[2]]
+        self._step(run, unit, [])
+
+    def _step(self, run: Run, step: Step, holds: list[tuple[int, int]]) -> None:
         if isinstance(step, int):
             self._task(run, step, 0)
         elif step.hold is TRACK_HOLD:
@@ -148,7 +193,7 @@ class TrainPlacer:
             assert step.hold is JACK_HOLD
             self._jack_unit(run, step, holds)
 
-    def _steps(self, run: _Run, unit: Unit, floor: int, holds: list[tuple[int, int]]) -> None:
+    def _steps(self, run: Run, unit: Unit, floor: int, holds: list[tuple[int, int]]) -> None:
         """Place a unit's steps, its first task no earlier than ``floor``."""
         for step in unit.steps:
             if step == unit.first:
@@ -156,7 +201,7 @@ class TrainPlacer:
             else:
                 self._step(run, step, holds)
 
-    def _ready(self, run: _Run, i: int) -> int:
+    def _ready(self, run: Run, i: int) -> int:
         """When node i may start by its release and its predecessors."""
         node, ends = run.nodes[i], run.ends
         t = node.release
@@ -165,14 +210,14 @@ class TrainPlacer:
                 t = ends[p]
         return t
 
-    def _track_unit(self, run: _Run, unit: Unit) -> None:
+    def _track_unit(self, run: Run, unit: Unit) -> None:
         """A block on its track: again from the end of any occupation in its way."""
         track = self.cal.tracks[run.tracks[unit.block].id]
         t = self._ready(run, unit.first)
         while True:
             t = track.free_from(t)
             if t > self.inst.horizon:
-                raise _Fail("track")
+                raise PlaceFailed("track")
             mark, n_out = self.cal.ledger.savepoint(), len(run.out)
             self._steps(run, unit, t, [])
             start = run.starts[unit.first]
@@ -185,7 +230,7 @@ class TrainPlacer:
             del run.out[n_out:]
             t = track.first_conflict_end(start, occ_end)
 
-    def _jack_unit(self, run: _Run, unit: Unit, holds: list[tuple[int, int]]) -> None:
+    def _jack_unit(self, run: Run, unit: Unit, holds: list[tuple[int, int]]) -> None:
         """A carriage's jack hold: again from the end of a hold in its way."""
         cap = run.tracks[unit.block].jack_sets
         floor = 0
@@ -202,7 +247,7 @@ class TrainPlacer:
             del run.out[n_out:]
             floor = blocker
 
-    def _task(self, run: _Run, i: int, floor: int) -> None:
+    def _task(self, run: Run, i: int, floor: int) -> None:
         """Place node i at the earliest time >= floor its rule and resources allow."""
         node, rule, train, cal = run.nodes[i], run.nodes[i].rule, run.train, self.cal
         t = max(floor, self._ready(run, i))
@@ -210,7 +255,7 @@ class TrainPlacer:
         if rule.locomotive:
             picked = cal.pick_loco(train.to_gauge, t)
             if picked is None:
-                raise _Fail(node.op)
+                raise PlaceFailed(node.op)
             loco, avail = picked
             t = max(t, avail)
         bogies = self._bogies_needed(run, node) if rule.bogies else None
@@ -218,7 +263,7 @@ class TrainPlacer:
         d = node.duration
         p = cal.place(t, d, rule.skill, shunter=rule.shunter, changer=rule.changer, need=need)
         if p is None:
-            raise _Fail(node.op)
+            raise PlaceFailed(node.op)
         cal.commit(p, d, changer=rule.changer)
         end = p.start + d
         if bogies is not None:
@@ -249,7 +294,7 @@ class TrainPlacer:
             )
         )
 
-    def _bogies_needed(self, run: _Run, node: TaskNode) -> dict[str, int]:
+    def _bogies_needed(self, run: Run, node: TaskNode) -> dict[str, int]:
         """Bogies by type that leave the stock at a task's start (its carriages')."""
         need: dict[str, int] = {}
         for j in run.covered(node):

@@ -10,9 +10,11 @@ that departs earliest is placed again for good.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import cast
 
 from gaugeopt.construct.blocks import Cut, candidate_cuts
+from gaugeopt.construct.cycling import cycling_groups, schedule_group
 from gaugeopt.construct.placer import GraphCache, Option, TrainPlacer, TrainResult
 from gaugeopt.construct.state import Calendar
 from gaugeopt.model.instance import Instance, Train
@@ -99,22 +101,63 @@ def run_sgs(
     max_cuts: int = 4,
     rng: random.Random | None = None,
     graphs: GraphCache | None = None,
+    block_caps: Sequence[int] = (),
 ) -> Solution | None:
     """Place trains in `order`; a train that fails is retried after the others (its
     locomotive may be one that a later train brings in). None when some train never fits.
-    ``graphs`` may carry task graphs over from earlier passes on the same instance."""
+    ``graphs`` may carry task graphs over from earlier passes on the same instance.
+
+    When that fails and some trains must lend each other bogies (a
+    :func:`~gaugeopt.construct.cycling.cycling_groups` group), the pass is made again with
+    each such group placed together, block by block, at its first train's turn, trying a
+    plan per block cap in ``block_caps`` (the largest track when empty). Instances where
+    the plain pass succeeds are scheduled exactly as without groups."""
+    sol = _serial(inst, order, max_cuts=max_cuts, rng=rng, graphs=graphs, groups=[], caps=[])
+    if sol is None:
+        groups = cycling_groups(inst)
+        if groups:
+            caps = list(block_caps) or [max(t.capacity for t in inst.station.tracks)]
+            sol = _serial(
+                inst, order, max_cuts=max_cuts, rng=rng, graphs=graphs, groups=groups, caps=caps
+            )
+    return sol
+
+
+def _serial(
+    inst: Instance,
+    order: list[Train],
+    *,
+    max_cuts: int,
+    rng: random.Random | None,
+    graphs: GraphCache | None,
+    groups: list[list[Train]],
+    caps: list[int],
+) -> Solution | None:
+    """One serial pass (see :func:`run_sgs`); each group's trains are placed together."""
     cal = Calendar(inst, rng)
     placer = TrainPlacer(inst, cal, graphs)
+    group_of = {t.id: g for g in groups for t in g}
     results: dict[str, TrainResult] = {}
     pending = list(order)
     while pending:
-        failed = []
+        failed: list[Train] = []
         for train in pending:
-            res = schedule_train(placer, train, max_cuts=max_cuts, rng=rng)
-            if res is None:
-                failed.append(train)
+            if train.id in results or train in failed:
+                continue
+            group = group_of.get(train.id)
+            if group is None:
+                res = schedule_train(placer, train, max_cuts=max_cuts, rng=rng)
+                if res is None:
+                    failed.append(train)
+                else:
+                    results[train.id] = res
+                continue
+            ready = {t.id: blocks_ready(inst, t) for t in group}
+            placed = schedule_group(placer, group, ready, caps)
+            if placed is None:
+                failed.extend(group)
             else:
-                results[train.id] = res
+                results.update(placed)
         if len(failed) == len(pending):
             return None
         pending = failed

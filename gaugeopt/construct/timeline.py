@@ -147,6 +147,12 @@ class Stock:
             return None
         return t if j == 0 else max(t, instants[j])
 
+    def spare(self) -> int:
+        """The most bogies that can still leave, in all, without the level ever going
+        negative: the level after every committed event (they may all leave after the
+        last one; leaving earlier can only wait for bogies, never add any)."""
+        return self.initial + sum(self._deltas)
+
     def add(self, time: int, delta: int, ledger: Ledger) -> None:
         """Commit `delta` bogies joining (>0) or leaving (<0) at `time`."""
         if delta == 0:
