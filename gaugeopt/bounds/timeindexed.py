@@ -216,6 +216,9 @@ def time_indexed_bound(
         solver.parameters.max_time_in_seconds = effort.seconds
     solver.parameters.num_workers = effort.workers
     solver.parameters.log_search_progress = effort.log
+    # CP-SAT's own SIGINT handler would take Ctrl-C from the solve it runs beside and
+    # leave SIGINT at its default afterwards (gaugeopt.core.cpsat.model does the same)
+    solver.parameters.catch_sigint_signal = False
     status = solver.solve(model.m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None  # infeasible: no schedule either, which the solve itself reports

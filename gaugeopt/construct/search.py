@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
 from collections.abc import Callable
 
@@ -63,7 +64,12 @@ class MultiStart:
                 self.on_improve(sol)
 
     def run(
-        self, *, time_limit: float = 1.0, restarts: int | None = None, target: Target = None
+        self,
+        *,
+        time_limit: float = 1.0,
+        restarts: int | None = None,
+        target: Target = None,
+        stop: threading.Event | None = None,
     ) -> Solution | None:
         """Make passes for ``time_limit`` seconds and return the best schedule so far.
 
@@ -71,7 +77,8 @@ class MultiStart:
         restart is allowed); a further one starts only if the slowest pass so far still
         fits in the time left. ``restarts`` caps the randomised restarts of this call (None:
         no cap; with an infinite time limit it then means none). The call stops as soon as
-        the best schedule reaches ``target``.
+        the best schedule reaches ``target``, and before any pass but the first once
+        ``stop`` is set (Ctrl-C).
         """
         if restarts is None and math.isinf(time_limit):
             restarts = 0
@@ -86,6 +93,8 @@ class MultiStart:
                 target = target()
             best = self.best
             if isinstance(target, int) and best is not None and _objective(best) <= target:
+                break
+            if done and stop is not None and stop.is_set():
                 break
             self._pass()
             done += 1

@@ -85,6 +85,7 @@ def restart_round(state: SolveState, seconds: float) -> None:
         time_limit=seconds,
         restarts=p.portfolio_deterministic_restarts if state.deterministic else None,
         target=state.analytic,
+        stop=state.stop,
     )
     if sol is None or objective_of(sol) >= before:
         return

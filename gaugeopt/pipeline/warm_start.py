@@ -50,6 +50,7 @@ def warm_start(state: SolveState) -> None:
             time_limit=math.inf if state.deterministic else warm_budget(state),
             restarts=p.deterministic_restarts if state.deterministic else None,
             target=lambda: ensure_bounds(state),
+            stop=state.stop,
         )
     state.stats.warm_start_time = time.perf_counter() - t
     state.stats.warm_start_objective = None if state.warm is None else state.warm.objective
