@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_station_bound import DURATIONS
 
 from gaugeopt.checker import check
 from gaugeopt.construct import construct
@@ -55,21 +56,7 @@ def tiny_cycling(stock: int = 2) -> Instance:
             "bogie_turnaround": 20,
             "crews": [{**c, "shifts": [[0, 2000]]} for c in crews],
             "locomotives": [],
-            "durations": {
-                "detach": 10,
-                "attach": 10,
-                "brake_test": 20,
-                "border_check": 30,
-                "shunt": 10,
-                "couple_per_carriage": 2,
-                "disconnect": 5,
-                "lift": 5,
-                "swap_per_bogie": 5,
-                "lower": 5,
-                "reconnect": 5,
-                "changer_setup": 10,
-                "changer_per_carriage": 2,
-            },
+            "durations": dict(DURATIONS),
         },
         "trains": [_train("A", 0, 1520, 1435, 4), _train("B", 10, 1435, 1520, 4)],
     }
