@@ -7,7 +7,7 @@ factor 2, 4, 8, 16 until a schedule is found, with the constructive scheduler fi
 then, with the time left, :func:`gaugeopt.solve` on the lifted instance. The schedule found
 passes the checker on the lifted instance; :class:`Overrun` says how far it runs past
 ``H`` (in all and per train) and why the horizon is too short (the load analysis of
-:mod:`gaugeopt.gauge.load`).
+:mod:`gaugeopt.diagnose.load`).
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ def _first_schedule(
     """The smallest factor whose lifted instance the constructive scheduler schedules (or
     the largest factor tried, without a schedule)."""
     from gaugeopt.construct import construct
-    from gaugeopt.gauge.precheck import infeasibility_reasons
+    from gaugeopt.diagnose.precheck import infeasibility_reasons
 
     lifted = inst
     for factor in FACTORS:
@@ -226,7 +226,7 @@ def overrun_schedule(
     within ``time_limit`` seconds, or None when no lifted horizon gives one (a rule other
     than the horizon rules it out, or nothing was found in time). ``notes`` go first into
     the result's notes, before the load analysis' root cause."""
-    from gaugeopt.gauge.load import root_cause_line
+    from gaugeopt.diagnose.load import root_cause_line
     from gaugeopt.solver import solve
 
     t0 = time.perf_counter()

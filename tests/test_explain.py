@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 import gaugeopt
-from gaugeopt.gauge.explain import explain_infeasibility, groups
-from gaugeopt.gauge.precheck import infeasibility_reasons
+from gaugeopt.diagnose.explain import explain_infeasibility, groups
+from gaugeopt.diagnose.precheck import infeasibility_reasons
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import parse_instance
 

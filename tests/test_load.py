@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from gaugeopt.gauge.load import Load, loads, root_cause, root_cause_line, train_demands
+from gaugeopt.diagnose.load import Load, loads, root_cause, root_cause_line, train_demands
 from gaugeopt.model.instance import carriage_minutes
 from gaugeopt.model.io import parse_instance
 

@@ -20,7 +20,6 @@ from gaugeopt.checker.frozen import check_frozen
 from gaugeopt.cli import app
 from gaugeopt.construct import construct
 from gaugeopt.errors import InputError
-from gaugeopt.gauge.crews import CrewGroup, assign_crews
 from gaugeopt.justify import shift_to_feasible
 from gaugeopt.justify.jobs import task_key
 from gaugeopt.model.instance import Instance, Locomotive
@@ -29,6 +28,7 @@ from gaugeopt.model.solution import Solution
 from gaugeopt.replan.diff import by_crew, by_train, changed_count, compare
 from gaugeopt.replan.repair import repair
 from gaugeopt.replan.run import default_weights
+from gaugeopt.rules.crews import CrewGroup, assign_crews
 
 #: Small random instances with two trains or more (see tests/random_instances.py).
 SEEDS = (0, 5, 11, 26, 29)

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import gaugeopt
 from gaugeopt.cli import app
 from gaugeopt.construct import construct
-from gaugeopt.gauge.precheck import infeasibility_reasons, least_departure
+from gaugeopt.diagnose.precheck import infeasibility_reasons, least_departure
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import parse_solution, read_instance, read_solution
 from gaugeopt.model.solution import Solution

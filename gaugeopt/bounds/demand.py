@@ -32,9 +32,9 @@ from gaugeopt.bounds.skeleton import (
     tails,
     walk,
 )
-from gaugeopt.gauge.crews import crew_pools
 from gaugeopt.model.instance import Instance, Track, Train
 from gaugeopt.rules import METHODS, OpRule, ground_options, possible_modes
+from gaugeopt.rules.crews import crew_pools
 
 #: The block work: what a block does on its track that depends on the cut or the track's
 #: method (its shunts and every method's bogie step).

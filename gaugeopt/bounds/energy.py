@@ -9,9 +9,9 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from gaugeopt.gauge.crews import crew_groups
 from gaugeopt.model.instance import Instance
 from gaugeopt.rules import OpRule
+from gaugeopt.rules.crews import crew_groups
 
 #: Stands for "no schedule".
 NEVER = 1 << 60

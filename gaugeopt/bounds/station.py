@@ -15,7 +15,7 @@ below, step by step), so the LP optimum is at most the optimum of the instance.
   of tracks (a track holds one block at a time); the shunters and the changer, K = their
   number (a track's maintenance windows, v1.1, are ignored: counting it at every time
   only counts room that is not there, so every schedule is still a point of the LP); each
-  crew pool of :func:`gaugeopt.gauge.crews.crew_pools` (``every=True``):
+  crew pool of :func:`gaugeopt.rules.crews.crew_pools` (``every=True``):
   every task whose skill is in the pool takes one of its crews, each crew one task at a
   time and only on duty, so K(t) = :meth:`CrewPool.level` (beyond the horizon, where no
   schedule works, its largest level: any value there keeps the bound valid).

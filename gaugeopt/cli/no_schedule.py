@@ -28,8 +28,8 @@ def explain_and_overrun(
 ) -> dict[str, Any]:
     """Print the root cause line, write the overrun file next to ``target``; returns what
     ``solve --json`` adds (``root_cause``, ``overrun``, ``overrun_minutes``)."""
-    from gaugeopt.gauge.load import root_cause_line
-    from gaugeopt.gauge.precheck import infeasibility_reasons
+    from gaugeopt.diagnose.load import root_cause_line
+    from gaugeopt.diagnose.precheck import infeasibility_reasons
     from gaugeopt.overrun import overrun_path, overrun_schedule, write_overrun
 
     # A pre-check's first reason is already a root cause; the load analysis speaks when

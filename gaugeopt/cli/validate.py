@@ -1,7 +1,7 @@
 """``gaugeopt validate`` and ``gaugeopt schema``.
 
 ``validate`` reads the file (bad input: exit 2), then runs the solver's pre-checks
-(:func:`gaugeopt.gauge.precheck.infeasibility_reasons`): an instance that can never be
+(:func:`gaugeopt.diagnose.precheck.infeasibility_reasons`): an instance that can never be
 scheduled is reported with its root cause and exits 1, as ``solve`` would. Things that look
 wrong but rule no schedule out (a crew without skills or shifts) are warnings on stderr.
 """
@@ -116,7 +116,7 @@ def validate(
     with its root cause, and exits 1 (proven infeasible).
     """
     # The checker's command must not load solver code: the pre-checks load on use.
-    from gaugeopt.gauge.precheck import infeasibility_reasons
+    from gaugeopt.diagnose.precheck import infeasibility_reasons
 
     set_verbosity(verbose, quiet)
     inst = load(read_instance, instance)

@@ -17,7 +17,7 @@ Every rule of DESIGN.md §4 becomes tasks, literals and constraints of the core:
   of the track's jack sets.
 * **Crews**: identical crews form a group, a resource whose capacity is their number and
   whose windows are their shifts; a task of positive duration chooses one group with its
-  skill (crews are handed out after solving, see :mod:`gaugeopt.gauge.crews`). Shunters
+  skill (crews are handed out after solving, see :mod:`gaugeopt.rules.crews`). Shunters
   and the changer are unary resources.
 * **Locomotives** are chosen by literals ``sel[train, loco]``: exactly one per train, at
   most one train per loco, and the attach waits for the loco (available_from, or the
@@ -36,7 +36,6 @@ from typing import cast
 
 from gaugeopt.bounds import train_dwell_bounds
 from gaugeopt.core.problem import Choice, Demand, Duration, Lit, Problem, Reservoir, Resource
-from gaugeopt.gauge.crews import CrewGroup, crew_groups, crew_pools
 from gaugeopt.model.instance import Instance, Train
 from gaugeopt.rules import (
     DEPARTS_AFTER,
@@ -51,6 +50,7 @@ from gaugeopt.rules import (
     possible_modes,
     track_windows,
 )
+from gaugeopt.rules.crews import CrewGroup, crew_groups, crew_pools
 
 #: How a core task maps back to the contract: (train index, op, carriage index, block start).
 #: ``op`` is a DESIGN §4 operation, or one of the auxiliary kinds below.
@@ -127,7 +127,7 @@ class _Builder:
         self.meta: list[TaskMeta] = []
         self.derived: list[tuple[Lit, str, list[Lit]]] = []
         st = self.st
-        # A task chooses a group of identical crews (see gauge.crews), not one crew.
+        # A task chooses a group of identical crews (see rules.crews), not one crew.
         self.crew_groups = crew_groups(inst)
         self.crews = [
             self.p.add_resource(
@@ -173,7 +173,7 @@ class _Builder:
 
     # --- helpers ---------------------------------------------------------------------
     def _skill_pools(self) -> list[tuple[frozenset[str], int]]:
-        """Redundant cumulatives, one per crew pool (see gauge.crews): implied by the crews'
+        """Redundant cumulatives, one per crew pool (see rules.crews): implied by the crews'
         own capacities, but they let CP-SAT reason on the pooled work (an energy bound)."""
         pools = []
         for pool in crew_pools(self.inst):

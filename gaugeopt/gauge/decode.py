@@ -8,9 +8,9 @@ from typing import cast
 from gaugeopt.core.problem import Lit
 from gaugeopt.core.result import CoreResult
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
-from gaugeopt.gauge.crews import assign_crews
 from gaugeopt.model.solution import OP_ORDER, Block, Mode, Op, Solution, Status, Task, TrainPlan
 from gaugeopt.rules import DEPARTS_AFTER, departure, dwell
+from gaugeopt.rules.crews import assign_crews
 
 #: Order of tasks in a written solution: by train, then as the work flows.
 _OP_ORDER = {op: i for i, op in enumerate(OP_ORDER)}

@@ -13,7 +13,7 @@ it does not, the instance is re-drawn from the next deterministic sub-seed. ``cy
 the exception (:data:`UNCHECKED`): the constructive scheduler is not required to place it —
 finding its schedules is the point of the family — so a draw is kept when the pre-checks
 find no reason it is infeasible and no resource is overloaded
-(:func:`gaugeopt.gauge.load.loads`); its pairs of equal opposite trains make it feasible by
+(:func:`gaugeopt.diagnose.load.loads`); its pairs of equal opposite trains make it feasible by
 construction. Same arguments, same instance.
 """
 
@@ -53,8 +53,8 @@ def _feasible(inst: Instance) -> bool:
 
 def _plausible(inst: Instance) -> bool:
     """No pre-check reason and no overloaded resource: necessary for feasibility."""
-    from gaugeopt.gauge.load import loads
-    from gaugeopt.gauge.precheck import infeasibility_reasons
+    from gaugeopt.diagnose.load import loads
+    from gaugeopt.diagnose.precheck import infeasibility_reasons
 
     return not infeasibility_reasons(inst) and not any(ld.overloaded for ld in loads(inst))
 

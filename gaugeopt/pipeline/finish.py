@@ -31,7 +31,7 @@ def decoded(state: SolveState, core: CoreResult, bound: int | None) -> Solution:
 def infeasible(state: SolveState) -> Result:
     """The search proved that no schedule exists: name the groups of rules behind the
     proof, in the time left (at least ``explain_min_seconds``)."""
-    from gaugeopt.gauge.explain import explain_infeasibility
+    from gaugeopt.diagnose.explain import explain_infeasibility
 
     inst = state.instance
     left = max(state.params.explain_min_seconds, state.time_limit - state.elapsed())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gaugeopt.gauge.precheck import infeasibility_reasons
+from gaugeopt.diagnose.precheck import infeasibility_reasons
 from gaugeopt.model.solution import Solution
 from gaugeopt.pipeline.state import SolveState
 from gaugeopt.result import Result

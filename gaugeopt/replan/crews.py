@@ -2,16 +2,16 @@
 their previous crew where it is free.
 
 The model chooses a group of identical crews per task; any hand-out inside a group is
-valid, so this only renames crews within groups (:func:`gaugeopt.gauge.crews.assign_crews`
+valid, so this only renames crews within groups (:func:`gaugeopt.rules.crews.assign_crews`
 with pre-assigned and preferred crews).
 """
 
 from __future__ import annotations
 
 from gaugeopt.gauge.build import GaugeModel
-from gaugeopt.gauge.crews import assign_crews
 from gaugeopt.model.solution import Solution, Task
 from gaugeopt.replan.diff import task_key
+from gaugeopt.rules.crews import assign_crews
 
 
 def reassign_crews(
