@@ -11,6 +11,7 @@ from gaugeopt.model import (
     write_solution,
 )
 from gaugeopt.params import SolveParams
+from gaugeopt.version import __version__ as __version__
 
 __all__ = [
     "InputError",
@@ -32,7 +33,6 @@ __all__ = [
     "write_instance",
     "write_solution",
 ]
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str):

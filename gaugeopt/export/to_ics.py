@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
-from gaugeopt import __version__
 from gaugeopt.clock import Clock, duration
 from gaugeopt.errors import InputError
 from gaugeopt.export.tables import sorted_tasks
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution, Task
+from gaugeopt.version import __version__
 
 NEEDS_EPOCH = (
     "a calendar needs the wall-clock time of t = 0: set the instance's epoch "
