@@ -40,6 +40,19 @@ class SolveParams(BaseModel):
     Frozen: a run's parameters cannot change under it. Types are strict (``"5"`` is not a
     number; an integer is accepted where a number is asked for) and unknown keys are
     refused, so a misspelt key in a TOML file is an error rather than silently ignored.
+
+    Parameters
+    ----------
+    **fields
+        Any field by keyword, e.g. ``SolveParams(lns_share=0.7, portfolio=False)``; a field
+        left out keeps its default. Each field's type, default, range and meaning are in its
+        ``Field(description=...)`` (listed on docs/api.md and in docs/solve-params.toml).
+
+    Raises
+    ------
+    pydantic.ValidationError
+        An unknown field, a value of the wrong type or out of range (:meth:`from_toml` and
+        :meth:`from_mapping` turn it into a one-line :class:`~gaugeopt.errors.InputError`).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
@@ -231,9 +244,21 @@ class SolveParams(BaseModel):
     def from_toml(cls, path: str | os.PathLike[str]) -> SolveParams:
         """Read parameters from a TOML file of top-level ``key = value`` lines.
 
-        Keys left out keep their defaults. A file that cannot be read or parsed, an unknown
-        key, a value of the wrong type or out of range raises one-line
-        :class:`~gaugeopt.errors.InputError` naming the file, the key and the value.
+        Parameters
+        ----------
+        path : str or path
+            The TOML file (``gaugeopt solve --params FILE.toml`` reads it the same way).
+
+        Returns
+        -------
+        SolveParams
+            The file's values; keys left out keep their defaults.
+
+        Raises
+        ------
+        InputError
+            A file that cannot be read or parsed, an unknown key, a value of the wrong type
+            or out of range: one line naming the file, the key and the value.
         """
         source = str(path)
         try:
@@ -246,7 +271,26 @@ class SolveParams(BaseModel):
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, source: str = "<params>") -> SolveParams:
-        """Validate parameters given as a dict (e.g. parsed TOML); see :meth:`from_toml`."""
+        """Validate parameters given as a dict (e.g. parsed TOML); see :meth:`from_toml`.
+
+        Parameters
+        ----------
+        data : dict
+            Field name -> value.
+        source : str
+            Names the origin in error messages (a file name).
+
+        Returns
+        -------
+        SolveParams
+            The values given; keys left out keep their defaults.
+
+        Raises
+        ------
+        InputError
+            An unknown key (with the closest known one), a value of the wrong type or out of
+            range: one line naming ``source``, the key and the value.
+        """
         for key, value in data.items():
             if key not in cls.model_fields:
                 close = difflib.get_close_matches(key, list(cls.model_fields), n=1)

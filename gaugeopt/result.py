@@ -64,13 +64,45 @@ class SolveStats:
 
 @dataclass
 class Result:
-    """What a solve found.
+    """What a solve found: the schedule, its status, objective and bound, and tidy tables.
 
-    ``status`` is ``optimal`` (objective proven minimal), ``feasible`` (a checked schedule,
-    maybe not minimal), ``infeasible`` (proven: no schedule exists; ``reasons`` says why
-    where a cause could be named, and the solution carries them too) or ``unknown`` (nothing found within the time limit).
-    ``objective`` is Σ weight × dwell in minutes, ``lower_bound`` a proven bound on it.
-    ``stats`` holds timings and sizes (see :class:`SolveStats`).
+    :func:`gaugeopt.solve` returns one (:func:`gaugeopt.replan` a subclass). ``status`` is
+    ``optimal`` (objective proven minimal), ``feasible`` (a checked schedule, maybe not
+    minimal), ``infeasible`` (proven: no schedule exists; ``reasons`` says why where a cause
+    could be named, and the solution carries them too) or ``unknown`` (nothing found within
+    the time limit).
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance solved.
+    solution : Solution
+        The schedule found (empty unless the status is ``optimal`` or ``feasible``), as
+        written to a solution file.
+    reasons : list of str
+        Why there is no schedule, where a cause could be named; they go into
+        ``solution.reasons`` too (and a solution read back brings its reasons along).
+    runtime : float
+        Seconds the solve took.
+    stats : SolveStats
+        Timings and sizes of the solve (:class:`SolveStats`).
+
+    Attributes
+    ----------
+    status : str
+        ``optimal``, ``feasible``, ``infeasible`` or ``unknown`` (the solution's).
+    objective : int or None
+        Σ weight × dwell in minutes of the schedule; None without one.
+    lower_bound : int, float or None
+        A proven lower bound on the objective; None when nothing was proven.
+    gap : float or None
+        (objective − lower_bound) / objective; 0 when optimal, None without both.
+    trains : pandas.DataFrame
+        One row per train: mode, arrival, departure, dwell, weight, locomotive, blocks.
+    tasks : pandas.DataFrame
+        One row per task, as in the solution file.
+    resources : pandas.DataFrame
+        Busy and available minutes, utilisation and uses of every resource.
     """
 
     instance: Instance
@@ -149,7 +181,14 @@ class Result:
         return resource_table(self.instance, self.solution)
 
     def dwell_bounds(self) -> list[int | None]:
-        """Each train's search-free bound on its dwell: the solve's, or worked out now."""
+        """Each train's search-free bound on its dwell: the solve's, or worked out now.
+
+        Returns
+        -------
+        list of int or None
+            One bound per train, in the instance's train order (None: the train can never
+            depart).
+        """
         if self.stats.dwell_bounds:
             return self.stats.dwell_bounds
         from gaugeopt.bounds import train_dwell_bounds
@@ -161,9 +200,28 @@ class Result:
     ) -> Figure:
         """Draw the schedule (see :func:`gaugeopt.report.plot_gantt`) and return the Figure.
 
-        With ``ax``, resources and trains are drawn as one Gantt on that axes; a figure
-        without a layout engine gets matplotlib's constrained layout, so that row labels
-        and the legend outside the axes are not cut off. With ``path``, also saved there.
+        Parameters
+        ----------
+        path : str or path, optional
+            Also save the figure there (any format matplotlib writes, by suffix).
+        ax : matplotlib.axes.Axes, optional
+            Draw resources and trains as one Gantt on this axes; a figure without a layout
+            engine gets matplotlib's constrained layout, so that row labels and the legend
+            outside the axes are not cut off.
+        **kwargs
+            Passed on to :func:`gaugeopt.report.plot_gantt` (``dwell_bounds``; default:
+            ``self.dwell_bounds()``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            Without ``ax``, the full report figure (resources, trains, bogie stock, dwell,
+            utilisation, advice); with ``ax``, the figure of ``ax``.
+
+        Raises
+        ------
+        NothingToDraw
+            The solution holds no schedule (status ``infeasible`` or ``unknown``).
         """
         from gaugeopt.report import plot_gantt
 
@@ -176,7 +234,14 @@ class Result:
         return plot_gantt(self.instance, self.solution, path, ax=ax, **kwargs)
 
     def summary(self) -> str:
-        """One line: status, objective, bound and gap ("—" where there is none)."""
+        """One line: status, objective, bound, gap and runtime.
+
+        Returns
+        -------
+        str
+            E.g. ``optimal: objective 280, lower bound 280, gap 0.00%, 1.2 s`` ("—" where
+            there is no value).
+        """
         gap = MISSING if self.gap is None else f"{100 * self.gap:.2f}%"
         obj = MISSING if self.objective is None else str(self.objective)
         lb = MISSING if self.lower_bound is None else f"{self.lower_bound:g}"

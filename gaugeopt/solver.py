@@ -28,7 +28,7 @@ def solve(
     log: bool = False,
     params: SolveParams | None = None,
 ) -> Result:
-    """Find a schedule of least weighted dwell for ``instance`` (a path or an Instance).
+    """Find a schedule of least weighted dwell for ``instance``, with a proven lower bound.
 
     The constructive scheduler runs first (3 % of the budget for a small train, 30 % for
     a day or a long train); its schedule seeds CP-SAT as a hint and an objective cut-off,
@@ -37,11 +37,44 @@ def solve(
     or when ``stop`` is set (the best schedule so far is returned). With ``workers=1`` the
     same ``seed`` gives the same schedule (see ``SolveParams.deterministic_rate``).
 
-    ``params`` tunes how the time is shared (:class:`~gaugeopt.params.SolveParams`; the
-    defaults are the measured ones). ``Result.stats`` holds timings
-    (:class:`~gaugeopt.result.SolveStats`): ``build_time``, ``warm_start_time``,
-    ``time_to_first`` / ``time_to_best`` (seconds from the call to the first / last
-    improving schedule), ``trace`` (every improvement) and ``phase_times``.
+    Parameters
+    ----------
+    instance : Instance or path
+        The station and its trains: an :class:`~gaugeopt.model.instance.Instance`, or the
+        path of an instance file (read with :func:`read_instance`).
+    time_limit : float
+        Seconds the search may take (the call returns shortly after).
+    workers : int
+        CP-SAT search threads. With 1 the search is budgeted in deterministic time instead
+        of the clock, so that a run is reproducible.
+    seed : int
+        Random seed of the constructive restarts and of CP-SAT.
+    on_progress : callable, optional
+        Called as ``on_progress(elapsed_seconds, best_objective, lower_bound)`` on every
+        improving schedule.
+    warm_start : bool
+        Run the constructive scheduler first (off: CP-SAT starts from nothing).
+    stop : threading.Event, optional
+        Set it (from another thread, or a signal handler) to end the search early.
+    log : bool
+        Print CP-SAT's search log.
+    params : SolveParams, optional
+        How the time is shared between the phases (:class:`~gaugeopt.params.SolveParams`;
+        default: the measured defaults).
+
+    Returns
+    -------
+    Result
+        The schedule (``solution``), its status, objective and lower bound, the reasons
+        when infeasible, and ``stats`` (:class:`~gaugeopt.result.SolveStats`):
+        ``build_time``, ``warm_start_time``, ``time_to_first`` / ``time_to_best`` (seconds
+        from the call to the first / last improving schedule), ``trace`` (every
+        improvement) and ``phase_times``.
+
+    Raises
+    ------
+    InputError
+        ``instance`` is a path that cannot be read or is not a valid instance file.
     """
     t0 = time.perf_counter()
     inst = instance if isinstance(instance, Instance) else read_instance(Path(instance))

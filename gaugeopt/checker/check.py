@@ -41,7 +41,23 @@ def check(instance: Instance, solution: Solution) -> list[Violation]:
 
     Never raises for a wrong solution: unknown ids, missing or duplicate tasks and the like
     all become :class:`Violation` entries. ``infeasible``/``unknown`` solutions are only
-    checked for being empty.
+    checked for being empty. The checker reads the contract (DESIGN.md §4, §5) on its own
+    and imports no solver code.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance the solution claims to schedule.
+    solution : Solution
+        The schedule to check, e.g. ``gaugeopt.read_solution(path)`` or a
+        :class:`~gaugeopt.result.Result`'s ``solution``.
+
+    Returns
+    -------
+    list of Violation
+        One :class:`~gaugeopt.checker.violation.Violation` per broken rule (``rule``, a
+        one-line ``message``, and the ``train``, ``task`` and ``resource`` involved); empty
+        when the schedule keeps every rule.
     """
     shape = _shape_errors(solution)
     if shape:

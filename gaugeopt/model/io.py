@@ -208,7 +208,24 @@ def parse_instance(data: dict[str, Any] | str | bytes, source: str = "<input>") 
 
 
 def read_instance(path: str | os.PathLike[str]) -> Instance:
-    """Read and validate an instance file (DESIGN.md §3)."""
+    """Read and validate an instance file (DESIGN.md §3).
+
+    Parameters
+    ----------
+    path : str or path
+        A JSON instance file (docs/file-formats.md).
+
+    Returns
+    -------
+    Instance
+        The validated station and trains.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, is not JSON, or breaks the schema or a rule of §3: one
+        line naming the field path (items by id) and the value.
+    """
     return parse_instance(_read_text(path), source=str(path))
 
 

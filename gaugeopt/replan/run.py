@@ -86,9 +86,41 @@ def replan(
 
     The objective is ``dwell_weight × Σ weight × dwell + change_weight × changes``; by
     default ``dwell_weight = (tasks of previous + 1) × change_weight``, so that least dwell
-    comes first and the fewest changes second (docs/replanning.md). Raises
-    :class:`~gaugeopt.errors.InputError` (one line naming the task and the rule) when the
-    edited instance contradicts the frozen work.
+    comes first and the fewest changes second (docs/replanning.md).
+
+    Parameters
+    ----------
+    instance : Instance or path
+        The instance as the station knows it now: the earlier one, edited (a late arrival,
+        a shorter shift, a closed track, an extra or a cancelled train...).
+    previous : Solution or path
+        The plan being carried out (a solution of the earlier instance).
+    now : int
+        Minutes from t = 0: every task of ``previous`` that started before it is kept as it
+        was, and no other task may start before it.
+    time_limit : float
+        Seconds the search may take.
+    workers : int
+        CP-SAT search threads (1: reproducible, as for :func:`gaugeopt.solve`).
+    seed : int
+        Random seed of the search.
+    dwell_weight : int, optional
+        Weight of the weighted dwell in the objective (>= 0; default above).
+    change_weight : int
+        Weight of each task of ``previous`` that changes (>= 0).
+
+    Returns
+    -------
+    ReplanResult
+        A :class:`~gaugeopt.result.Result` with ``previous``, ``now``, ``weights``,
+        ``frozen`` (tasks kept as they were), ``changed`` (tasks that changed), ``changes``
+        (one row per changed task) and ``changes_by_train`` / ``changes_by_crew``.
+
+    Raises
+    ------
+    InputError
+        A file cannot be read or is invalid, a weight is negative, or the edited instance
+        contradicts the frozen work (one line naming the task and the rule).
     """
     t0 = time.perf_counter()
     inst = instance if isinstance(instance, Instance) else read_instance(Path(instance))

@@ -174,7 +174,7 @@ def report(
     *,
     dwell_bounds: Sequence[int | None] | None = None,
 ) -> Path:
-    """Write the report to ``path`` and return it.
+    """Write the report of a schedule (KPIs and Gantt charts) to ``path`` and return it.
 
     * ``.html``: one interactive page that works offline (plotly inlined once).
     * ``.pdf``: one file of A4-landscape pages for print (summary first, then the Gantt
@@ -184,8 +184,31 @@ def report(
       earlier, longer report at the same path are removed). :func:`report_files` returns
       them all.
 
-    ``dwell_bounds``: each train's search-free dwell bound, for the KPIs (see :func:`kpis`).
-    Every file is replaced atomically. A bad suffix raises :class:`InputError` naming the
-    path; an infeasible/unknown solution raises :class:`NothingToDraw`.
+    Every file is replaced atomically.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance the solution schedules.
+    solution : Solution
+        A schedule (status ``optimal`` or ``feasible``).
+    path : str or path
+        Where to write; its suffix (``.html``, ``.pdf``, ``.png``, ``.svg``) picks the
+        format.
+    dwell_bounds : sequence of int or None, optional
+        Each train's search-free dwell bound, in the instance's train order, for the KPIs
+        (see :func:`kpis`; e.g. ``Result.dwell_bounds()``).
+
+    Returns
+    -------
+    Path
+        ``path``: the report, or its first page.
+
+    Raises
+    ------
+    InputError
+        The suffix is not one of the four (the message names the path).
+    NothingToDraw
+        The solution holds no schedule (status ``infeasible`` or ``unknown``).
     """
     return report_files(instance, solution, path, dwell_bounds=dwell_bounds)[0]

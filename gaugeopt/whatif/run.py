@@ -194,14 +194,45 @@ def whatif(
     on_start: Callable[[str], None] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> WhatIf:
-    """Solve ``instance`` and each of its variants (:func:`~gaugeopt.whatif.variants.variants`).
+    """Solve ``instance`` and each of its variants (:func:`~gaugeopt.whatif.variants.variants`):
+    one resource more or one less, to see which changes the plan most.
 
-    ``jobs`` solves at once on a LocalCluster, or on the Dask cluster at ``scheduler``;
-    ``serial``: one by one in this process, without Dask (default: when ``jobs`` is 1 and
-    there is no ``scheduler``). A script that starts a LocalCluster must guard its top level
-    with ``if __name__ == "__main__":`` (its worker processes import it). ``workers``: CP-SAT
-    threads per solve (default: the cores left for each, see :mod:`gaugeopt.sweep`).
-    ``on_start(change)`` and ``on_done(outcome)`` report progress.
+    A script that starts a LocalCluster (``jobs`` > 1 without ``scheduler``) must guard its
+    top level with ``if __name__ == "__main__":`` (its worker processes import it).
+
+    Parameters
+    ----------
+    instance : Instance or path
+        The instance whose variants are solved (a path is read with :func:`read_instance`).
+    time_limit : float
+        Seconds for each solve.
+    seed : int
+        Random seed of every solve.
+    workers : int, optional
+        CP-SAT threads per solve (default: the cores left for each, see
+        :mod:`gaugeopt.sweep`).
+    jobs : int
+        Solves at once, on a Dask LocalCluster of that many processes.
+    scheduler : str, optional
+        Address of a Dask cluster (``tcp://host:8786``) to run the solves on instead.
+    serial : bool, optional
+        One solve after the other in this process, without Dask (default: when ``jobs`` is
+        1 and there is no ``scheduler``).
+    on_start : callable, optional
+        Called as ``on_start(change)`` when a solve starts.
+    on_done : callable, optional
+        Called as ``on_done(outcome)`` with each :class:`~gaugeopt.whatif.run.Outcome`.
+
+    Returns
+    -------
+    WhatIf
+        The baseline and every variant; ``.table`` is a DataFrame sorted by dwell gained,
+        ``.write_csv(path)`` writes it (:class:`~gaugeopt.whatif.run.WhatIf`).
+
+    Raises
+    ------
+    InputError
+        ``instance`` is a path that cannot be read or is not a valid instance file.
     """
     if serial is None:
         serial = jobs == 1 and scheduler is None
