@@ -42,10 +42,10 @@ def __getattr__(name: str):
         from gaugeopt.solver import solve
 
         return solve
-    if name == "report":
-        from gaugeopt.report import report
+    if name == "report":  # the package, callable: gaugeopt.report(instance, solution, path)
+        import gaugeopt.report
 
-        return report
+        return gaugeopt.report
     if name == "Result":
         from gaugeopt.result import Result
 

@@ -4,13 +4,18 @@
   interactive HTML page; :func:`report_files` also returns every page file it wrote.
 * :func:`plot_gantt` returns a matplotlib Figure (the full report, or one Gantt on an axes).
 * :func:`kpis` returns the tables: per train, per resource, critical chains.
+
+The package itself is callable, so that ``gaugeopt.report(...)`` is :func:`report` whether
+or not this package was imported first (importing it makes ``gaugeopt.report`` the package).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
+import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -212,3 +217,18 @@ def report(
         The solution holds no schedule (status ``infeasible`` or ``unknown``).
     """
     return report_files(instance, solution, path, dwell_bounds=dwell_bounds)[0]
+
+
+class _CallableModule(types.ModuleType):
+    def __call__(
+        self,
+        instance: Instance,
+        solution: Solution,
+        path: str | os.PathLike[str],
+        *,
+        dwell_bounds: Sequence[int | None] | None = None,
+    ) -> Path:
+        return report(instance, solution, path, dwell_bounds=dwell_bounds)
+
+
+sys.modules[__name__].__class__ = _CallableModule
