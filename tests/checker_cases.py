@@ -28,9 +28,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import builders
+
 DATA_DIR = Path(__file__).resolve().parent / "data" / "checker"
 #: The minute G1's block leaves T1 in the v1.1 layout: T1's second window starts then.
 EDGE = 59
+#: Short exchange steps (lifts 4, swaps 3 per bogie) and a slower changer and roll.
+DURATIONS = builders.durations(
+    lift=4, swap_per_bogie=3, lower=4, changer_per_carriage=3, roll_setup=6, roll_per_bogie=1
+)
 
 INSTANCE: dict[str, Any] = {
     "name": "checker-rich",
@@ -74,23 +80,7 @@ INSTANCE: dict[str, Any] = {
             {"id": "L-S2", "gauge": 1435, "available_from": 500},
             {"id": "L-S3", "gauge": 1520, "available_from": 0},
         ],
-        "durations": {
-            "detach": 10,
-            "attach": 10,
-            "brake_test": 20,
-            "border_check": 30,
-            "shunt": 10,
-            "couple_per_carriage": 2,
-            "disconnect": 5,
-            "lift": 4,
-            "swap_per_bogie": 3,
-            "lower": 4,
-            "reconnect": 5,
-            "changer_setup": 10,
-            "changer_per_carriage": 3,
-            "roll_setup": 6,
-            "roll_per_bogie": 1,
-        },
+        "durations": builders.durations(DURATIONS),
     },
     "trains": [
         {
@@ -211,24 +201,7 @@ INSTANCE_V11: dict[str, Any] = {
             {"id": "L2", "gauge": 1520, "available_from": 0},
             {"id": "L3", "gauge": 1520, "available_from": 0},
         ],
-        "durations": {
-            "detach": 10,
-            "attach": 10,
-            "brake_test": 20,
-            "brake_test_short": 8,
-            "border_check": 30,
-            "shunt": 10,
-            "couple_per_carriage": 2,
-            "disconnect": 5,
-            "lift": 4,
-            "swap_per_bogie": 3,
-            "lower": 4,
-            "reconnect": 5,
-            "changer_setup": 10,
-            "changer_per_carriage": 3,
-            "roll_setup": 6,
-            "roll_per_bogie": 1,
-        },
+        "durations": builders.durations(DURATIONS, brake_test_short=8),
     },
     "trains": [
         {

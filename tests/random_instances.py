@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import random
 
+import builders
+
 from gaugeopt.model.instance import SKILLS, Instance
 
 GAUGES = (1435, 1520)
@@ -224,21 +226,7 @@ def synthetic_day(n_trains: int = 30, n_carriages: int = 500, seed: int = 0) -> 
             "loco_turnaround": 30,
             "crews": crews,
             "locomotives": [{"id": f"L{i}", "gauge": GAUGES[i % 2]} for i in range(4)],
-            "durations": {
-                "detach": 10,
-                "attach": 10,
-                "brake_test": 25,
-                "border_check": 45,
-                "shunt": 15,
-                "couple_per_carriage": 2,
-                "disconnect": 8,
-                "lift": 6,
-                "swap_per_bogie": 7,
-                "lower": 6,
-                "reconnect": 10,
-                "changer_setup": 10,
-                "changer_per_carriage": 2,
-            },
+            "durations": builders.durations(builders.TYPICAL),
         },
         "trains": trains,
     }

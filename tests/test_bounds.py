@@ -3,6 +3,7 @@ optimum on small trains where it can be worked out by hand."""
 
 from __future__ import annotations
 
+import builders
 import pytest
 from brute_force import optimum, tiny_instance
 from hypothesis import given, settings
@@ -67,60 +68,17 @@ ONE_PER_SKILL = [
 
 
 def _instance(method: str, crews: list, durations: dict[str, int]) -> Instance:
-    zero = [
-        "detach",
-        "attach",
-        "brake_test",
-        "border_check",
-        "shunt",
-        "couple_per_carriage",
-        "disconnect",
-        "lift",
-        "swap_per_bogie",
-        "lower",
-        "reconnect",
-        "roll_setup",
-        "roll_per_bogie",
-    ]
-    return parse_instance(
-        {
-            "name": "hand",
-            "horizon": 600,
-            "station": {
-                "name": "Hand",
-                "tracks": [
-                    {
-                        "id": "T1",
-                        "capacity": 2,
-                        "jack_sets": 2,
-                        "max_mass_t": 120.0,
-                        "method": method,
-                    }
-                ],
-                "shunters": [{"id": "SH1"}],
-                "bogie_stock": [{"gauge": 1520, "type": "std", "count": 20}],
-                "crews": [{"id": i, "skills": s, "shifts": sh} for i, s, sh in crews],
-                "locomotives": [{"id": "L1", "gauge": 1520, "available_from": 0}],
-                "durations": {
-                    **dict.fromkeys(zero, 0),
-                    "changer_setup": 10,
-                    "changer_per_carriage": 2,
-                    **durations,
-                },
-            },
-            "trains": [
-                {
-                    "id": "A",
-                    "arrival": 0,
-                    "from_gauge": 1435,
-                    "to_gauge": 1520,
-                    "carriages": [
-                        {"id": c, "mass_t": 50.0, "bogie_type": "std"} for c in ("A1", "A2")
-                    ],
-                }
-            ],
-        }
+    # every duration 0 but the changer's (no train here can use it)
+    zero = {k: 0 for k in (*builders.ROUND, "roll_setup", "roll_per_bogie") if "changer" not in k}
+    station = builders.station(
+        name="Hand",
+        tracks=[builders.track(jack_sets=2, max_mass_t=120.0, method=method)],
+        bogie_stock=[{"gauge": 1520, "type": "std", "count": 20}],
+        crews=[{"id": i, "skills": s, "shifts": sh} for i, s, sh in crews],
+        locomotives=[{"id": "L1", "gauge": 1520, "available_from": 0}],
+        durations=builders.durations(**{**zero, **durations}),
     )
+    return parse_instance(builders.instance(station, [builders.train("A", cars=2)]))
 
 
 def _checked_dwell(inst: Instance, tasks: list[tuple]) -> int:

@@ -7,8 +7,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+import builders
 import pytest
-from test_station_bound import DURATIONS
 
 from gaugeopt.checker import check
 from gaugeopt.construct import construct
@@ -20,47 +20,39 @@ CYCLING = Path(__file__).resolve().parents[1] / "instances" / "bench" / "familie
 
 
 def _train(tid: str, arrival: int, src: int, dst: int, n: int) -> dict[str, Any]:
-    return {
-        "id": tid,
-        "arrival": arrival,
-        "from_gauge": src,
-        "to_gauge": dst,
-        "inbound_loco": {"id": f"{tid}-IN", "gauge": src},
-        "carriages": [
-            {"id": f"{tid}-{j:02d}", "mass_t": 60.0, "bogie_type": "passenger"} for j in range(n)
-        ],
-    }
+    return builders.train(
+        tid,
+        arrival=arrival,
+        from_gauge=src,
+        to_gauge=dst,
+        cars=n,
+        mass_t=60.0,
+        bogie_type="passenger",
+        car_id="{train}-{k:02d}",
+        first=0,
+        inbound_loco={"id": f"{tid}-IN", "gauge": src},
+    )
 
 
 def tiny_cycling(stock: int = 2) -> Instance:
     """Two 4-carriage trains going opposite ways (8 bogies each), ``stock`` bogies of each
     gauge: neither train can be exchanged with the stock alone."""
-    crews = [
-        {"id": f"C{k}", "skills": ["coupling", "lifting", "bogie", "shunting", "brake", "customs"]}
-        for k in range(3)
-    ]
-    data = {
-        "name": "tiny-cycling",
-        "horizon": 2000,
-        "station": {
-            "name": "Tiny",
-            "tracks": [
-                {"id": "T1", "capacity": 4, "jack_sets": 2, "max_mass_t": 100.0},
-                {"id": "T2", "capacity": 4, "jack_sets": 2, "max_mass_t": 100.0},
-            ],
-            "shunters": [{"id": "SH1"}],
-            "bogie_stock": [
-                {"gauge": 1435, "type": "passenger", "count": stock},
-                {"gauge": 1520, "type": "passenger", "count": stock},
-            ],
-            "bogie_turnaround": 20,
-            "crews": [{**c, "shifts": [[0, 2000]]} for c in crews],
-            "locomotives": [],
-            "durations": dict(DURATIONS),
-        },
-        "trains": [_train("A", 0, 1520, 1435, 4), _train("B", 10, 1435, 1520, 4)],
-    }
-    return parse_instance(data)
+    station = builders.station(
+        name="Tiny",
+        tracks=[builders.track(tid, capacity=4, jack_sets=2) for tid in ("T1", "T2")],
+        bogie_stock=[
+            {"gauge": 1435, "type": "passenger", "count": stock},
+            {"gauge": 1520, "type": "passenger", "count": stock},
+        ],
+        bogie_turnaround=20,
+        crews=[
+            {"id": f"C{k}", "skills": list(builders.SKILLS), "shifts": [[0, 2000]]}
+            for k in range(3)
+        ],
+        locomotives=[],
+    )
+    trains = [_train("A", 0, 1520, 1435, 4), _train("B", 10, 1435, 1520, 4)]
+    return parse_instance(builders.instance(station, trains, name="tiny-cycling", horizon=2000))
 
 
 def _schedule(inst: Instance) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import builders
 from random_instances import random_instance
 
 from gaugeopt.checker import check
@@ -40,49 +41,30 @@ def test_v11_random_instances_give_checked_schedules() -> None:
 
 def _one_train(*, gauge_change: bool = True, **station: object) -> dict:
     """One train of 4 carriages, crews of every skill around the clock, one track."""
-    data = {
-        "name": "v11",
-        "horizon": 1440,
-        "station": {
-            "name": "S",
-            "tracks": [
-                {"id": "T1", "capacity": 4, "jack_sets": 4, "max_mass_t": 100.0},
-                {"id": "T2", "capacity": 4, "jack_sets": 4, "max_mass_t": 100.0},
-            ],
-            "shunters": [{"id": "SH1"}],
-            "bogie_stock": [{"gauge": 1520, "type": "std", "count": 8}],
-            "crews": [{"id": f"C-{s}", "skills": [s], "shifts": [[0, 1440]]} for s in SKILLS],
-            "locomotives": [{"id": "L1", "gauge": 1520, "available_from": 0}],
-            "durations": {
-                "detach": 10,
-                "attach": 10,
-                "brake_test": 30,
-                "brake_test_short": 10,
-                "border_check": 20,
-                "shunt": 15,
-                "couple_per_carriage": 2,
-                "disconnect": 8,
-                "lift": 6,
-                "swap_per_bogie": 7,
-                "lower": 6,
-                "reconnect": 10,
-                "changer_setup": 10,
-                "changer_per_carriage": 2,
-            },
+    data = builders.instance(
+        builders.station(
+            tracks=[builders.track(t, capacity=4, jack_sets=4) for t in ("T1", "T2")],
+            bogie_stock=[{"gauge": 1520, "type": "std", "count": 8}],
+            crews=builders.crews_per_skill(1440, SKILLS),
+            locomotives=[{"id": "L1", "gauge": 1520, "available_from": 0}],
+            durations=builders.durations(
+                builders.TYPICAL, brake_test=30, brake_test_short=10, border_check=20
+            ),
             **station,
-        },
-        "trains": [
-            {
-                "id": "A",
-                "arrival": 100,
-                "from_gauge": 1435,
-                "to_gauge": 1520 if gauge_change else 1435,
-                "carriages": [
-                    {"id": f"A{k}", "mass_t": 60.0, "bogie_type": "std"} for k in range(4)
-                ],
-            }
+        ),
+        [
+            builders.train(
+                "A",
+                arrival=100,
+                to_gauge=1520 if gauge_change else 1435,
+                cars=4,
+                mass_t=60.0,
+                first=0,
+            )
         ],
-    }
+        name="v11",
+        horizon=1440,
+    )
     if not gauge_change:
         data["station"]["locomotives"][0]["gauge"] = 1435
     return data

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import builders
 import pytest
 from brute_force import optimum, tiny_instance
 from random_instances import random_instance
@@ -103,43 +104,15 @@ def test_examples_give_checked_schedules_above_gaugeopt_bound(
 
 def _one_carriage(**station: object) -> dict:
     """One carriage from 1435 to 1520 on track T1; one all-day crew per skill, no contention."""
-    skills = ["coupling", "lifting", "bogie", "shunting", "brake", "customs"]
-    data = {
-        "name": "one",
-        "horizon": 600,
-        "station": {
-            "name": "S",
-            "tracks": [{"id": "T1", "capacity": 2, "jack_sets": 1, "max_mass_t": 100.0}],
-            "shunters": [{"id": "SH1"}],
-            "bogie_stock": [{"gauge": 1520, "type": "std", "count": 2}],
-            "crews": [{"id": f"C-{s}", "skills": [s], "shifts": [[0, 600]]} for s in skills],
-            "locomotives": [{"id": "L1", "gauge": 1520}],
-            "durations": {
-                "detach": 10,
-                "attach": 10,
-                "brake_test": 20,
-                "border_check": 30,
-                "shunt": 5,
-                "couple_per_carriage": 2,
-                "disconnect": 5,
-                "lift": 5,
-                "swap_per_bogie": 5,
-                "lower": 5,
-                "reconnect": 5,
-                "changer_setup": 10,
-                "changer_per_carriage": 2,
-            },
-        },
-        "trains": [
-            {
-                "id": "A",
-                "arrival": 0,
-                "from_gauge": 1435,
-                "to_gauge": 1520,
-                "carriages": [{"id": "A1", "mass_t": 50.0, "bogie_type": "std"}],
-            }
-        ],
-    }
+    data = builders.instance(
+        builders.station(
+            bogie_stock=[{"gauge": 1520, "type": "std", "count": 2}],
+            crews=builders.crews_per_skill(600),
+            durations=builders.durations(shunt=5),
+        ),
+        [builders.train("A")],
+        name="one",
+    )
     data["station"].update(station)
     return data
 
@@ -158,9 +131,7 @@ def test_a_maintenance_window_holds_the_block_off_its_track() -> None:
     assert objective == 82 + 50
     assert next(t.start for t in sol.tasks if t.op == "shunt_in") == 60
     # With a second track free all day, the block goes there instead.
-    data["station"]["tracks"].append(
-        {"id": "T2", "capacity": 2, "jack_sets": 1, "max_mass_t": 100.0}
-    )
+    data["station"]["tracks"].append(builders.track("T2"))
     _, objective, _, sol = solve_checked(parse_instance(data))
     assert objective == 82 and sol.trains[0].blocks[0].track == "T2"
 
@@ -193,17 +164,11 @@ def test_bogies_returned_by_one_train_serve_the_other() -> None:
     # No 1520 bogies in stock: B (1435 -> 1520) waits for the pair A's swap frees, + 60.
     stock = [{"gauge": 1435, "type": "std", "count": 2}]
     data = _one_carriage(bogie_stock=stock, bogie_turnaround=60)
-    b = {
-        **data["trains"][0],
-        "id": "B",
-        "carriages": [{"id": "B1", "mass_t": 50.0, "bogie_type": "std"}],
-    }
+    b = builders.train("B")
     a = {**data["trains"][0], "from_gauge": 1520, "to_gauge": 1435}
     data["trains"] = [a, b]
     data["station"]["locomotives"] = [{"id": "L1", "gauge": 1435}, {"id": "L2", "gauge": 1520}]
-    data["station"]["tracks"].append(
-        {"id": "T2", "capacity": 2, "jack_sets": 1, "max_mass_t": 100.0}
-    )
+    data["station"]["tracks"].append(builders.track("T2"))
     _, _, _, sol = solve_checked(parse_instance(data))
     swap = {t.train: t for t in sol.tasks if t.op == "swap"}
     assert swap["B"].start >= swap["A"].end + 60

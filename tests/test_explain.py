@@ -10,6 +10,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+import builders
 import pytest
 
 import gaugeopt
@@ -35,31 +36,18 @@ BASE: dict[str, Any] = {
             {"id": "L1", "skills": ["lifting", "bogie"], "shifts": [[0, 600]]},
         ],
         "locomotives": [{"id": "LOC1", "gauge": 1520, "available_from": 0}],
-        "durations": {
-            "detach": 10,
-            "attach": 10,
-            "brake_test": 20,
-            "border_check": 30,
-            "shunt": 10,
-            "couple_per_carriage": 2,
-            "disconnect": 5,
-            "lift": 6,
-            "swap_per_bogie": 4,
-            "lower": 6,
-            "reconnect": 5,
-            "changer_setup": 10,
-            "changer_per_carriage": 2,
-        },
+        "durations": builders.durations(lift=6, swap_per_bogie=4, lower=6),
     },
     "trains": [
-        {
-            "id": "K1",
-            "arrival": 0,
-            "from_gauge": 1435,
-            "to_gauge": 1520,
-            "inbound_loco": {"id": "IN1", "gauge": 1435},
-            "carriages": [{"id": f"K1-{j}", "mass_t": 60.0, "bogie_type": "p"} for j in range(4)],
-        }
+        builders.train(
+            "K1",
+            cars=4,
+            mass_t=60.0,
+            bogie_type="p",
+            car_id="{train}-{k}",
+            first=0,
+            inbound_loco={"id": "IN1", "gauge": 1435},
+        )
     ],
 }
 
@@ -103,13 +91,16 @@ def returns_too_late(d: dict[str, Any]) -> None:
     ]
     d["station"]["locomotives"].append({"id": "LOC2", "gauge": 1435, "available_from": 0})
     d["trains"].append(
-        {
-            "id": "B1",
-            "arrival": 0,
-            "from_gauge": 1520,
-            "to_gauge": 1435,
-            "carriages": [{"id": f"B1-{j}", "mass_t": 60.0, "bogie_type": "p"} for j in range(4)],
-        }
+        builders.train(
+            "B1",
+            from_gauge=1520,
+            to_gauge=1435,
+            cars=4,
+            mass_t=60.0,
+            bogie_type="p",
+            car_id="{train}-{k}",
+            first=0,
+        )
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import builders
 import pytest
 from typer.testing import CliRunner
 
@@ -39,21 +40,7 @@ BASE: dict[str, Any] = {
             {"id": "C2", "skills": ["shunting", "brake", "customs"], "shifts": [[0, 600]]},
         ],
         "locomotives": [{"id": "L1", "gauge": 1520, "available_from": 0}],
-        "durations": {
-            "detach": 10,
-            "attach": 10,
-            "brake_test": 25,
-            "border_check": 45,
-            "shunt": 15,
-            "couple_per_carriage": 2,
-            "disconnect": 8,
-            "lift": 6,
-            "swap_per_bogie": 7,
-            "lower": 6,
-            "reconnect": 10,
-            "changer_setup": 10,
-            "changer_per_carriage": 2,
-        },
+        "durations": builders.durations(builders.TYPICAL),
     },
     "trains": [
         {

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import builders
 import pytest
 
 from gaugeopt.diagnose.load import Load, loads, root_cause, root_cause_line, train_demands
@@ -15,41 +16,26 @@ from gaugeopt.model.io import parse_instance
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "instances" / "examples"
 
-DURATIONS = {
-    "detach": 10, "attach": 10, "brake_test": 20, "border_check": 30, "shunt": 10,
-    "couple_per_carriage": 2, "disconnect": 5, "lift": 5, "swap_per_bogie": 5, "lower": 5,
-    "reconnect": 5, "changer_setup": 10, "changer_per_carriage": 1,
-}  # fmt: skip
-
 
 def _crew(cid: str, skills: list[str], shifts: list[list[int]]) -> dict[str, Any]:
     return {"id": cid, "skills": skills, "shifts": shifts}
 
 
 def _station(crews: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {
-        "name": "S",
-        "tracks": [
-            {"id": "T1", "capacity": 10, "jack_sets": 2, "max_mass_t": 100.0},
-            {"id": "T2", "capacity": 10, "jack_sets": 2, "max_mass_t": 100.0},
-        ],
-        "shunters": [{"id": "SH1"}],
-        "bogie_stock": [{"gauge": 1520, "type": "p", "count": 100}],
-        "crews": crews,
-        "locomotives": [{"id": "L1", "gauge": 1520}, {"id": "L2", "gauge": 1520}],
-        "durations": DURATIONS,
+    return builders.station(
+        tracks=[builders.track(t, capacity=10, jack_sets=2) for t in ("T1", "T2")],
+        bogie_stock=[{"gauge": 1520, "type": "p", "count": 100}],
+        crews=crews,
+        locomotives=[{"id": "L1", "gauge": 1520}, {"id": "L2", "gauge": 1520}],
+        durations=builders.durations(changer_per_carriage=1),
         **extra,
-    }
+    )
 
 
 def _train(tid: str, arrival: int, cars: int) -> dict[str, Any]:
-    return {
-        "id": tid,
-        "arrival": arrival,
-        "from_gauge": 1435,
-        "to_gauge": 1520,
-        "carriages": [{"id": f"{tid}-{k}", "mass_t": 50.0, "bogie_type": "p"} for k in range(cars)],
-    }
+    return builders.train(
+        tid, arrival=arrival, cars=cars, bogie_type="p", car_id="{train}-{k}", first=0
+    )
 
 
 def _lifting_short(horizon: int = 600) -> Any:

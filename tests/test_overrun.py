@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import builders
 import pytest
 from typer.testing import CliRunner
 
@@ -15,12 +16,6 @@ from gaugeopt.cli import app
 from gaugeopt.clock import Clock
 from gaugeopt.model.io import parse_instance, parse_solution, read_solution
 from gaugeopt.overrun import lifted_instance, overrun_path, overrun_schedule, write_overrun
-
-DURATIONS = {
-    "detach": 10, "attach": 10, "brake_test": 20, "border_check": 30, "shunt": 10,
-    "couple_per_carriage": 2, "disconnect": 5, "lift": 5, "swap_per_bogie": 5, "lower": 5,
-    "reconnect": 5, "changer_setup": 10, "changer_per_carriage": 1,
-}  # fmt: skip
 
 
 def _day(horizon: int = 600) -> dict[str, Any]:
@@ -36,15 +31,7 @@ def _day(horizon: int = 600) -> dict[str, Any]:
         {"id": "X1", "skills": ["customs"], "shifts": [[0, 300], [300, horizon]]},
     ]
     trains = [
-        {
-            "id": tid,
-            "arrival": arrival,
-            "from_gauge": 1435,
-            "to_gauge": 1520,
-            "carriages": [
-                {"id": f"{tid}-{k}", "mass_t": 50.0, "bogie_type": "p"} for k in range(6)
-            ],
-        }
+        builders.train(tid, arrival=arrival, cars=6, bogie_type="p", car_id="{train}-{k}", first=0)
         for tid, arrival in (("A", 300), ("B", 330))
     ]
     station = {
@@ -57,7 +44,7 @@ def _day(horizon: int = 600) -> dict[str, Any]:
         "bogie_turnaround": 30,
         "crews": crews,
         "locomotives": [{"id": "L1", "gauge": 1520}, {"id": "L2", "gauge": 1520}],
-        "durations": DURATIONS,
+        "durations": builders.durations(changer_per_carriage=1),
     }  # fmt: skip
     return {"name": "short-day", "horizon": horizon, "station": station, "trains": trains}
 

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import builders
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
@@ -78,32 +79,9 @@ TINY: dict[str, Any] = {
             {"id": "L1", "gauge": 1520, "available_from": 0},
             {"id": "L2", "gauge": 1520, "available_from": 0},
         ],
-        "durations": {
-            "detach": 10,
-            "attach": 10,
-            "brake_test": 25,
-            "border_check": 0,
-            "shunt": 15,
-            "couple_per_carriage": 2,
-            "disconnect": 8,
-            "lift": 6,
-            "swap_per_bogie": 7,
-            "lower": 6,
-            "reconnect": 10,
-            "changer_setup": 10,
-            "changer_per_carriage": 2,
-        },
+        "durations": builders.durations(builders.TYPICAL, border_check=0),
     },
-    "trains": [
-        {
-            "id": tid,
-            "arrival": 0,
-            "from_gauge": 1520,
-            "to_gauge": 1520,
-            "carriages": [{"id": f"{tid}-1", "mass_t": 50.0, "bogie_type": "std"}],
-        }
-        for tid in ("X", "Y")
-    ],
+    "trains": [builders.train(tid, from_gauge=1520, car_id="{train}-{k}") for tid in ("X", "Y")],
 }
 
 

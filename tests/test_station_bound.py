@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import builders
 import pytest
 from brute_force import optimum, tiny_instance
 from hypothesis import given, settings
@@ -54,55 +55,33 @@ def test_lower_bound_is_the_larger_of_both() -> None:
 
 # ------------------------------------------------------------------ hand-made stations
 
-DURATIONS = {
-    "detach": 10,
-    "attach": 10,
-    "brake_test": 20,
-    "border_check": 30,
-    "shunt": 10,
-    "couple_per_carriage": 2,
-    "disconnect": 5,
-    "lift": 5,
-    "swap_per_bogie": 5,
-    "lower": 5,
-    "reconnect": 5,
-    "changer_setup": 10,
-    "changer_per_carriage": 2,
-}
-
 
 def _station(**changes) -> dict:
     """Ample crews (six with every skill, all day), shunters, locomotives and bogies."""
-    station = {
-        "name": "Hand",
-        "tracks": [{"id": "T1", "capacity": 4, "jack_sets": 4, "max_mass_t": 100.0}],
-        "shunters": [{"id": f"SH{i}"} for i in range(3)],
-        "bogie_stock": [
+    station = builders.station(
+        name="Hand",
+        tracks=[builders.track(capacity=4, jack_sets=4)],
+        shunters=[f"SH{i}" for i in range(3)],
+        bogie_stock=[
             {"gauge": 1520, "type": "std", "count": 40},
             {"gauge": 1435, "type": "std", "count": 40},
         ],
-        "crews": [{"id": f"C{i}", "skills": SKILL_LIST, "shifts": [[0, 1440]]} for i in range(6)],
-        "locomotives": [{"id": f"L{i}", "gauge": 1520} for i in range(3)]
+        crews=[{"id": f"C{i}", "skills": SKILL_LIST, "shifts": [[0, 1440]]} for i in range(6)],
+        locomotives=[{"id": f"L{i}", "gauge": 1520} for i in range(3)]
         + [{"id": f"M{i}", "gauge": 1435} for i in range(3)],
-        "durations": dict(DURATIONS),
-    }
+    )
     station.update(changes)
     return station
 
 
 def _train(name: str, from_gauge: int = 1435, to_gauge: int = 1520, **extra) -> dict:
-    return {
-        "id": name,
-        "arrival": 0,
-        "from_gauge": from_gauge,
-        "to_gauge": to_gauge,
-        "carriages": [{"id": f"{name}-1", "mass_t": 50.0, "bogie_type": "std"}],
-        **extra,
-    }
+    return builders.train(
+        name, from_gauge=from_gauge, to_gauge=to_gauge, car_id="{train}-{k}", **extra
+    )
 
 
 def _instance(station: dict, trains: list[dict]) -> object:
-    return parse_instance({"name": "hand", "horizon": 1440, "station": station, "trains": trains})
+    return parse_instance(builders.instance(station, trains, horizon=1440))
 
 
 def test_three_trains_queue_for_one_track() -> None:
@@ -126,11 +105,7 @@ def test_three_trains_queue_for_one_track() -> None:
 
 
 def test_a_second_track_removes_the_queue() -> None:
-    two = _station(
-        tracks=[
-            {"id": f"T{i}", "capacity": 4, "jack_sets": 4, "max_mass_t": 100.0} for i in range(3)
-        ]
-    )
+    two = _station(tracks=[builders.track(f"T{i}", capacity=4, jack_sets=4) for i in range(3)])
     inst = _instance(two, [_train("A"), _train("B"), _train("C")])
     # three tracks, six crews and three shunters: 3 x 92 is achievable
     bound = station_bound(inst)
@@ -160,9 +135,7 @@ def test_a_train_waits_for_the_bogies_of_the_opposite_one() -> None:
     # 90-100, lower 100-105, reconnect 105-110, shunt_out 110-120, couple 120-122,
     # attach 122-132, brake test 132-152; B leaves at 92: 244 in all.
     station = _station(
-        tracks=[
-            {"id": f"T{i}", "capacity": 4, "jack_sets": 4, "max_mass_t": 100.0} for i in range(2)
-        ],
+        tracks=[builders.track(f"T{i}", capacity=4, jack_sets=4) for i in range(2)],
         bogie_stock=[{"gauge": 1435, "type": "std", "count": 2}],
         bogie_turnaround=50,
     )
