@@ -2,8 +2,10 @@
 
 The instances it accepts (see :func:`tiny_instance`): one train changing gauge, one
 `individual` track whose jack sets never bind, one crew per skill on duty all day, one
-shunter, ample bogies, station locomotives only. Every decision is enumerated: the block
-cuts, the order in which the blocks use the track, the locomotive, and every
+shunter, ample bogies, station locomotives only; the v1.1 rules may be drawn in (a
+ground-air station, maintenance windows on the track: ``test_bounds_v11.py``). Every
+decision is enumerated: the ground-air choice, the block cuts, the order in which the
+blocks use the track, the gap between windows for each block, and every
 precedence-feasible order of the tasks, each laid out by a serial schedule generation
 scheme at the earliest feasible time. For a regular objective the active schedules, which
 the serial scheme produces over all orders, contain an optimal one.
@@ -97,30 +99,52 @@ def _cuts(n: int, cap: int) -> list[list[tuple[int, int]]]:
     return out
 
 
+def _gaps(windows: list, horizon: int) -> list[tuple[int, int]]:
+    """The spans of the horizon outside every window."""
+    out, t = [], 0
+    for a, b in sorted(windows):
+        if a > t:
+            out.append((t, a))
+        t = max(t, b)
+    if t < horizon:
+        out.append((t, horizon))
+    return out
+
+
 def optimum(inst: Instance) -> int:
-    """The least weighted dwell of a :func:`tiny_instance`, by enumeration."""
+    """The least weighted dwell of a :func:`tiny_instance`, by enumeration (also of one with
+    the v1.1 rules drawn in: a ground-air station, maintenance windows on the track).
+
+    With one train only the earliest locomotive needs trying (the attach waits for nothing
+    else of it). Given the gap of each block, a block may only start its shunt_in at the
+    gap's start or later and must end its shunt_out by the gap's end; moving tasks earlier
+    keeps both, so the earliest layouts over all orders still contain an optimum.
+    """
     (train,) = inst.trains
-    st = inst.station
-    cars = train.carriages
-    n = len(cars)
-    best = None
-    for blocks in _cuts(n, st.tracks[0].capacity):
-        for order in itertools.permutations(range(len(blocks))):
-            for loco in st.locomotives:
-                value = _best_schedule(inst, blocks, order, loco.available_from)
-                if value is not None and (best is None or value < best):
-                    best = value
-    assert best is not None
-    return best * train.weight
+    st_ = inst.station
+    track = st_.tracks[0]
+    gaps = _gaps([list(w) for w in track.unavailable], inst.horizon)
+    loco = min(lo.available_from for lo in st_.locomotives)
+    best: list[int | None] = [None]
+    for ground in (False, True) if st_.ground_air else (False,):
+        for blocks in _cuts(len(train.carriages), track.capacity):
+            for order in itertools.permutations(range(len(blocks))):
+                for chosen in itertools.combinations_with_replacement(
+                    range(len(gaps)), len(blocks)
+                ):
+                    # the blocks follow each other on the track, so their gaps do too
+                    gap = {b: gaps[g] for b, g in zip(order, chosen, strict=True)}
+                    _enumerate(inst, blocks, order, gap, loco, ground, best)
+    assert best[0] is not None
+    return (best[0] - train.arrival) * train.weight
 
 
-def _best_schedule(inst: Instance, blocks, order, loco_ready: int) -> int | None:
+def _tasks(inst: Instance, blocks, order, ground: bool) -> dict:
+    """name -> (duration, skill, takes the shunter, predecessors), by DESIGN.md §4."""
     (train,) = inst.trains
     d = inst.station.durations
     cars = train.carriages
-    n = len(cars)
     border = train.border_check if train.border_check is not None else d.border_check
-    # name -> (duration, skill, uses shunter, predecessors)
     tasks: dict[str, tuple[int, str, bool, list[str]]] = {
         "detach": (d.detach, "coupling", False, []),
         "border": (border, "customs", False, []),
@@ -140,19 +164,26 @@ def _best_schedule(inst: Instance, blocks, order, loco_ready: int) -> int | None
     for prev, nxt in itertools.pairwise(order):
         dur, skill, sh, preds = tasks[f"in{nxt}"]
         tasks[f"in{nxt}"] = (dur, skill, sh, [*preds, f"out{prev}"])
-    tasks["couple"] = (
-        d.couple_per_carriage * n,
-        "coupling",
-        False,
-        [f"out{b}" for b in range(len(blocks))],
-    )
-    tasks["attach"] = (d.attach, "coupling", False, ["couple"])
-    tasks["brake"] = (d.brake_test, "brake", False, ["attach"])
-    release = {name: 0 for name in tasks}
-    release["detach"] = release["border"] = train.arrival
-    release["attach"] = loco_ready
+    outs = [f"out{b}" for b in range(len(blocks))]
+    tasks["couple"] = (d.couple_per_carriage * len(cars), "coupling", False, outs)
+    if ground:
+        tasks["ground"] = (d.brake_test, "brake", False, ["couple"])
+    tasks["attach"] = (d.attach, "coupling", False, ["couple", *(["ground"] if ground else [])])
+    tasks["brake"] = (d.brake_test_short if ground else d.brake_test, "brake", False, ["attach"])
+    return tasks
 
-    best: list[int | None] = [None]
+
+def _enumerate(inst: Instance, blocks, order, gap, loco: int, ground: bool, best) -> None:
+    """Lay out every precedence-feasible order of the tasks at the earliest, keeping the
+    least departure in ``best[0]``."""
+    (train,) = inst.trains
+    tasks = _tasks(inst, blocks, order, ground)
+    release = dict.fromkeys(tasks, 0)
+    release["detach"] = release["border"] = train.arrival
+    release["attach"] = loco
+    deadline = dict.fromkeys(tasks, inst.horizon)
+    for b in range(len(blocks)):
+        release[f"in{b}"], deadline[f"out{b}"] = gap[b]
 
     def place(busy: list[tuple[int, int]], start: int, dur: int) -> int:
         while True:
@@ -164,12 +195,12 @@ def _best_schedule(inst: Instance, blocks, order, loco_ready: int) -> int | None
     def dfs(done: dict[str, tuple[int, int]], busy: dict[str, list[tuple[int, int]]]) -> None:
         if len(done) == len(tasks):
             dep = max(done["brake"][1], done["border"][1], train.earliest_departure or 0)
-            if best[0] is None or dep < best[0]:
+            if dep <= inst.horizon and (best[0] is None or dep < best[0]):
                 best[0] = dep
             return
         # Every task ends before the departure: a partial schedule already as long as the
         # best one cannot beat it.
-        if best[0] is not None and max(e for _, e in done.values()) >= best[0]:
+        if best[0] is not None and max((e for _, e in done.values()), default=0) >= best[0]:
             return
         for name, (dur, skill, sh, preds) in tasks.items():
             if name in done or any(p not in done for p in preds):
@@ -181,6 +212,8 @@ def _best_schedule(inst: Instance, blocks, order, loco_ready: int) -> int | None
                 if t2 == t1:
                     break
                 t = t2
+            if t1 + dur > deadline[name]:
+                continue
             done[name] = (t1, t1 + dur)
             busy[skill].append((t1, t1 + dur))
             if sh:
@@ -191,13 +224,5 @@ def _best_schedule(inst: Instance, blocks, order, loco_ready: int) -> int | None
                 busy["shunter"].pop()
             del done[name]
 
-    dfs(
-        {},
-        {
-            s: []
-            for s in ("coupling", "lifting", "bogie", "shunting", "brake", "customs", "shunter")
-        },
-    )
-    if best[0] is None or best[0] > inst.horizon:
-        return None
-    return best[0] - train.arrival
+    skills = ("coupling", "lifting", "bogie", "shunting", "brake", "customs", "shunter")
+    dfs({}, {s: [] for s in skills})
