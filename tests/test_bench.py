@@ -1,4 +1,5 @@
-"""The benchmark runner: CSV rows per (instance, method), best-known deviations, CLI errors."""
+"""The benchmark runner writes one CSV row per (instance, method) with best-known deviations,
+and refuses bad input with exit 2."""
 
 from __future__ import annotations
 

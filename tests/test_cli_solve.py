@@ -1,4 +1,5 @@
-"""``gaugeopt solve`` on the command line: table, files, exit codes."""
+"""``gaugeopt solve`` on the command line prints its table, writes its files and exits with
+the documented codes."""
 
 from __future__ import annotations
 

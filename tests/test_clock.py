@@ -1,4 +1,4 @@
-"""Clock times for people (gaugeopt.clock): days from t = 0, or dates with the epoch."""
+"""Clock times for people (gaugeopt.clock) are right: days from t = 0, or dates with the epoch."""
 
 from __future__ import annotations
 

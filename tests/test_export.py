@@ -1,4 +1,5 @@
-"""``gaugeopt export``: CSV tasks, an Excel workbook with rosters, a calendar of tasks."""
+"""``gaugeopt export`` writes every task to CSV, to an Excel workbook with a roster per crew and
+track, and to a calendar; bad input exits 2 with one line."""
 
 from __future__ import annotations
 

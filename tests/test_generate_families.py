@@ -1,4 +1,5 @@
-"""The harder families of issue 13: cycling, congested, roles, random-skills."""
+"""The harder families of issue 13 (cycling, congested, roles, random-skills) are seeded,
+valid, schedulable, and each shows the trait it is named for."""
 
 from __future__ import annotations
 

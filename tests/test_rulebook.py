@@ -1,4 +1,5 @@
-"""The rulebook and the task graph derived from it."""
+"""The task graph derived from the rulebook follows DESIGN.md §4: its ops, precedences,
+ground-air test, departure and modes."""
 
 from __future__ import annotations
 

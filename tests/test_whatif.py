@@ -1,4 +1,5 @@
-"""What-if analysis: the variants, the sweep's table and CSV, the chart and the command."""
+"""What-if analysis makes variants of exactly one change each, checks every schedule of the
+sweep, and serves its table, CSV, chart and command."""
 
 from __future__ import annotations
 
