@@ -9,6 +9,7 @@ from pathlib import Path
 
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance
+from gaugeopt.model.solution import Solution
 from gaugeopt.params import SolveParams
 from gaugeopt.pipeline import ProgressCallback, SolveState, run_phases
 from gaugeopt.result import Result
@@ -27,6 +28,7 @@ def solve(
     stop: threading.Event | None = None,
     log: bool = False,
     params: SolveParams | None = None,
+    start: Solution | None = None,
 ) -> Result:
     """Find a schedule of least weighted dwell for ``instance`` (a path or an Instance).
 
@@ -38,7 +40,9 @@ def solve(
     same ``seed`` gives the same schedule (see ``SolveParams.deterministic_rate``).
 
     ``params`` tunes how the time is shared (:class:`~gaugeopt.params.SolveParams`; the
-    defaults are the measured ones). ``Result.stats`` holds timings
+    defaults are the measured ones). ``start``: a schedule of ``instance`` that passes the
+    checker; the warm start takes it where it beats the constructive one, so the result is
+    never worse than it. ``Result.stats`` holds timings
     (:class:`~gaugeopt.result.SolveStats`): ``build_time``, ``warm_start_time``,
     ``time_to_first`` / ``time_to_best`` (seconds from the call to the first / last
     improving schedule), ``trace`` (every improvement) and ``phase_times``.
@@ -56,5 +60,6 @@ def solve(
         on_progress=on_progress,
         stop=stop,
         log=log,
+        start=start,
     )
     return run_phases(state)
