@@ -260,3 +260,30 @@ def test_a_plan_that_breaks_a_rule_is_refused(files: tuple[Path, Path], tmp_path
     result = CliRunner().invoke(app, ["simulate", str(inst_path), str(bad)])
     assert result.exit_code == 1
     assert "refused" in result.stderr and last["op"] in result.stderr
+
+
+# --- the dwell plot in the report -----------------------------------------------------------
+
+
+def test_report_draws_the_dwell_distribution(files: tuple[Path, Path], tmp_path: Path) -> None:
+    sim = CliRunner().invoke(app, ["simulate", *map(str, files), "-n", "40", "--json"]).stdout
+    (tmp_path / "sim.json").write_text(sim)
+    out = tmp_path / "r.png"
+    args = ["report", *map(str, files), "-o", str(out), "--simulation", str(tmp_path / "sim.json")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "r-simulation.png"
+    assert page.read_bytes()[:4] == b"\x89PNG" and str(page) in result.stdout
+
+
+def test_report_refuses_a_bad_simulation_before_writing(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    bad = tmp_path / "sim.json"
+    bad.write_text('{"instance": "khasan-armoured", "trains": [{"id": "K1", "planned_dwell": 1}]}')
+    out = tmp_path / "r.png"
+    result = CliRunner().invoke(
+        app, ["report", *map(str, files), "-o", str(out), "--simulation", str(bad)]
+    )
+    assert result.exit_code == 2 and "trains[K1].dwell_quantiles" in result.stderr
+    assert not list(tmp_path.glob("r*.png"))
