@@ -3,14 +3,18 @@
 Runs are split into chunks of :data:`CHUNK_RUNS`; chunk ``k`` draws its delays from its own
 stream (:func:`gaugeopt.simulate.delays.chunk_rng`) and is one task of the Dask sweep
 (:mod:`gaugeopt.sweep`), so a simulation gives the same numbers for the same seed whether it
-runs in this process, on ``jobs`` local processes or on a cluster.
+runs in this process, on ``jobs`` local processes or on a cluster. On Dask the chunks are
+shared out in one task per worker thread, each with the pickled network.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
+import pickle
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,29 +51,54 @@ class PlanRefused(ValueError):
 
 
 @dataclass(frozen=True)
-class Chunk:
-    """One chunk of runs, with all it needs (it travels to a Dask worker)."""
+class Work:
+    """Consecutive chunks of runs for one Dask task. The network travels pickled once
+    (``net``, under ``key``), not once per chunk: a worker unpickles it once per simulation."""
 
-    net: Network
+    key: str
+    net: bytes
     model: DelayModel
     seed: int
-    index: int
-    runs: int
+    chunks: tuple[tuple[int, int], ...]  # (chunk index, runs)
     scale: float
 
 
-def run_chunk(chunk: Chunk) -> Batch:
-    """Draw and propagate the runs of one chunk."""
-    net = chunk.net
-    rng = chunk_rng(chunk.seed, chunk.index)
-    arrival, overrun = draw_delays(
-        chunk.model, net.train_ids, net.job_op, net.duration, rng, chunk.runs, chunk.scale
-    )
+#: The network a worker process unpickled last, by key.
+_NETWORK: dict[str, Network] = {}
+
+
+def run_chunk(
+    net: Network, model: DelayModel, seed: int, index: int, runs: int, scale: float
+) -> Batch:
+    """Draw and propagate the runs of chunk ``index``."""
+    rng = chunk_rng(seed, index)
+    arrival, overrun = draw_delays(model, net.train_ids, net.job_op, net.duration, rng, runs, scale)
     return propagate(net, arrival, overrun)
 
 
-def _failed(chunk: Chunk, reason: str) -> Batch:
-    raise RuntimeError(f"simulation chunk {chunk.index} failed: {reason}")
+def run_work(work: Work) -> list[Batch]:
+    """The chunks of one Dask task, in order."""
+    if work.key not in _NETWORK:
+        _NETWORK.clear()
+        _NETWORK[work.key] = pickle.loads(work.net)
+    net = _NETWORK[work.key]
+    return [run_chunk(net, work.model, work.seed, k, n, work.scale) for k, n in work.chunks]
+
+
+def _failed(work: Work, reason: str) -> list[Batch]:
+    raise RuntimeError(f"simulation chunks {work.chunks[0][0]}.. failed: {reason}")
+
+
+def chunk_sizes(runs: int) -> list[tuple[int, int]]:
+    """(index, runs) of each chunk of :data:`CHUNK_RUNS` runs (the last may be smaller)."""
+    return [(k, min(CHUNK_RUNS, runs - k * CHUNK_RUNS)) for k in range(-(-runs // CHUNK_RUNS))]
+
+
+def _shares(chunks: list[tuple[int, int]], slots: int) -> list[tuple[tuple[int, int], ...]]:
+    """The chunks split into ``slots`` runs of consecutive chunks, as even as they go."""
+    n = min(len(chunks), max(1, slots))
+    cuts = [round(i * len(chunks) / n) for i in range(n + 1)]
+    return [tuple(chunks[a:b]) for a, b in itertools.pairwise(cuts)]
 
 
 def _model(delays: DelayModel | dict[str, Any] | str | os.PathLike[str] | None) -> DelayModel:
@@ -147,14 +176,19 @@ def simulate(
     model = _model(delays)
     model.check_names(inst)
     net = prepare(inst, sol)
-    chunks = [
-        Chunk(net, model, seed, k, min(CHUNK_RUNS, runs - k * CHUNK_RUNS), delay_scale)
-        for k in range(-(-runs // CHUNK_RUNS))
-    ]
+    chunks = chunk_sizes(runs)
     if serial is None:
         serial = jobs == 1 and scheduler is None
     with open_pool(jobs, scheduler, serial=serial) as pool:
-        batches = pool.map(run_chunk, chunks, failed=_failed)
+        if pool.client is None:
+            batches = [run_chunk(net, model, seed, k, n, delay_scale) for k, n in chunks]
+        else:
+            blob, key = pickle.dumps(net), uuid.uuid4().hex
+            works = [
+                Work(key, blob, model, seed, share, delay_scale)
+                for share in _shares(chunks, pool.slots())
+            ]
+            batches = [b for done in pool.map(run_work, works, failed=_failed) for b in done]
     sim = Simulation.combine(
         batches,
         instance=inst.name,
