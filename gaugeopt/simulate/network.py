@@ -243,11 +243,19 @@ class _Builder:
                 self.takes[j].append(take)
                 if taken <= units:
                     continue
-                mine = [g for g in gives if self.key[g[1]] < self.key[j]]
+                mine = [g for g in gives if g[1] != j and self._before(g[1], g[3], j)]
+                if not mine:
+                    raise NotSimulable(f"{label}: a take the plan's returns never cover")
                 take.need = taken - units
                 take.givers = np.array([g[1] for g in mine], dtype=np.int64)
                 take.amounts = np.array([g[2] for g in mine], dtype=np.int64)
                 take.lags = np.array([g[3] for g in mine], dtype=np.int64)
+
+    def _before(self, giver: int, lag: int, taker: int) -> bool:
+        """Whether ``giver``'s units may serve ``taker``: it comes first in the plan's
+        order, or its units are back by the taker's planned start (a task of 0 minutes)."""
+        back = self.start[giver] + self.jobs.jobs[giver].duration + lag
+        return self.key[giver] < self.key[taker] or back <= self.start[taker]
 
     def order(self) -> list[int]:
         """Kahn's algorithm, the earliest planned start first among the ready jobs."""

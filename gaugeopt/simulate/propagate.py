@@ -35,6 +35,8 @@ class Batch:
     passed_by_job: np.ndarray  # (jobs,) delay minutes each job set on later starts
     passed_by_label: np.ndarray  # (labels,) the same by resource label
     overrun: np.ndarray  # (jobs,) overrun minutes drawn for each job
+    start: np.ndarray | None = None  # (jobs, runs): kept when asked for (``times``)
+    end: np.ndarray | None = None
 
 
 class _Run:
@@ -132,9 +134,12 @@ class _Run:
         self.end[j] = start + length
 
 
-def propagate(net: Network, arrival_delay: np.ndarray, overrun: np.ndarray) -> Batch:
+def propagate(
+    net: Network, arrival_delay: np.ndarray, overrun: np.ndarray, *, times: bool = False
+) -> Batch:
     """Simulate one run per row of ``arrival_delay`` (runs × trains, minutes) with the
-    overruns ``overrun`` (jobs × runs, minutes added to each job's planned duration)."""
+    overruns ``overrun`` (jobs × runs, minutes added to each job's planned duration);
+    ``times``: keep every job's start and end in every run."""
     run = _Run(net, arrival_delay.astype(np.int64), overrun.astype(np.int64))
     for j in net.order:
         run.bounds(j, net.nodes[j])
@@ -149,4 +154,6 @@ def propagate(net: Network, arrival_delay: np.ndarray, overrun: np.ndarray) -> B
         passed_by_job=run.by_job,
         passed_by_label=run.by_label,
         overrun=overrun.sum(axis=1).astype(np.float64),
+        start=run.start if times else None,
+        end=run.end if times else None,
     )
