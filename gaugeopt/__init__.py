@@ -28,6 +28,7 @@ __all__ = [
     "read_solution",
     "replan",
     "report",
+    "simulate",
     "solve",
     "whatif",
     "write_instance",
@@ -66,4 +67,8 @@ def __getattr__(name: str):
         import gaugeopt.whatif
 
         return gaugeopt.whatif
+    if name == "simulate":  # the package, callable: gaugeopt.simulate(instance, solution)
+        import gaugeopt.simulate
+
+        return gaugeopt.simulate
     raise AttributeError(f"module 'gaugeopt' has no attribute {name!r}")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance
+from gaugeopt.model.solution import Solution
 from gaugeopt.params import SolveParams
 from gaugeopt.pipeline import ProgressCallback, SolveState, run_phases
 from gaugeopt.result import Result
@@ -27,6 +28,7 @@ def solve(
     stop: threading.Event | None = None,
     log: bool = False,
     params: SolveParams | None = None,
+    start: Solution | None = None,
 ) -> Result:
     """Find a schedule of least weighted dwell for ``instance``, with a proven lower bound.
 
@@ -61,6 +63,9 @@ def solve(
     params : SolveParams, optional
         How the time is shared between the phases (:class:`~gaugeopt.params.SolveParams`;
         default: the measured defaults).
+    start : Solution, optional
+        A schedule of ``instance`` that passes the checker; the warm start takes it where
+        it beats the constructive one, so the result is never worse than it.
 
     Returns
     -------
@@ -89,5 +94,6 @@ def solve(
         on_progress=on_progress,
         stop=stop,
         log=log,
+        start=start,
     )
     return run_phases(state)

@@ -12,7 +12,18 @@ from typing import Any
 import typer
 
 from gaugeopt import __version__
-from gaugeopt.cli import bench, check, export, generate, replan, report, solve, validate, whatif
+from gaugeopt.cli import (
+    bench,
+    check,
+    export,
+    generate,
+    replan,
+    report,
+    simulate,
+    solve,
+    validate,
+    whatif,
+)
 from gaugeopt.cli.common import EXIT_CODES_HELP, Command, Group
 
 #: (name, function) of every command, in the order ``gaugeopt --help`` lists them.
@@ -24,6 +35,7 @@ COMMANDS: list[tuple[str, Callable[..., Any]]] = [
     ("export", export.export),
     ("replan", replan.replan),
     ("whatif", whatif.whatif),
+    ("simulate", simulate.simulate),
     ("generate", generate.generate),
     ("bench", bench.bench),
     ("schema", validate.schema),

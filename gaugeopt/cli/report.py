@@ -49,6 +49,9 @@ def report(
         "-o",
         help="Report to write: PATH.html (interactive), PATH.png, PATH.svg or PATH.pdf.",
     ),
+    simulation: str | None = typer.Option(
+        None, "--simulation", help="Also draw each train's dwell under delays (simulate --json)."
+    ),
     verbose: bool = verbose_option(),
     quiet: bool = quiet_option(),
 ) -> None:
@@ -61,15 +64,18 @@ def report(
     # Plotting libraries load only when a report is drawn.
     from gaugeopt.bounds import train_dwell_bounds
     from gaugeopt.report import NothingToDraw, report_files
+    from gaugeopt.report.simulation import read_simulation, simulation_page
 
     inst = load(read_instance, instance)
     sol = load(read_solution, solution)
     wrong = mismatch(inst, sol)
     if wrong is not None:
         raise fail(f"{solution}: {wrong}")
+    sim = None if simulation is None else load(lambda p: read_simulation(p, inst.name), simulation)
     with bad_input_exits():
         try:
             paths = report_files(inst, sol, out_path, dwell_bounds=train_dwell_bounds(inst))
+            paths += [simulation_page(sim, out_path)] if sim is not None else []
         except NothingToDraw as exc:
             raise fail(str(exc), empty_exit(sol)) from None
         except OSError as exc:

@@ -43,23 +43,21 @@ def whatif_table(df: pd.DataFrame, title: str) -> Table:
         "objective",
         "lower_bound",
         "dwell_gained",
-        "proven",
+        "verdict",
         "gap",
         "reasons",
     ]
     for col in shown:
         table.add_column(
             col.replace("_", " "),
-            justify="left" if col in ("change", "status", "proven", "reasons") else "right",
+            justify="left" if col in ("change", "status", "verdict", "reasons") else "right",
             overflow="fold",
         )
     for i, row in enumerate(df[shown].itertuples(index=False)):
         cells = [_cell(v) for v in row]
         gap = row.gap
-        cells[5] = "yes" if row.proven is True else "-"
         cells[6] = "-" if pd.isna(gap) else f"{100 * gap:.1f}%"
-        gained = row.dwell_gained
-        style = None if pd.isna(gained) or gained == 0 else "green" if gained > 0 else "red"
+        style = {"gain": "green", "loss": "red", "within the gap": "dim"}.get(row.verdict)
         table.add_row(*cells, style=style, end_section=i == 0)
     return table
 
@@ -139,8 +137,13 @@ def whatif(
         raise fail(f"{exc.filename or out_path}: cannot write ({exc.strerror or exc})") from None
     best = result.ranked()[0] if result.variants else None
     gained = None if best is None else result.gained(best)
-    if best is not None and gained is not None and gained > 0:
+    if best is not None and gained is not None and result.verdict(best) == "gain":
         out.print(f"pays most: {best.change} (−{gained} weighted dwell minutes)", markup=False)
+    elif result.variants:
+        out.print(
+            "no change is a proven gain at this time limit (the differences are within the gap)",
+            markup=False,
+        )
     out.print(f"{1 + len(result.variants)} rows written to {out_path}", markup=False)
     if chart is not None:
         out.print(f"chart drawn to {chart}", markup=False)

@@ -49,6 +49,8 @@ class SolveState:
     on_progress: ProgressCallback | None = None
     stop: threading.Event | None = None
     log: bool = False
+    #: a valid schedule given by the caller: the warm start takes it where it is better.
+    start: Solution | None = None
 
     #: pre-check: reasons the instance is infeasible on its face.
     reasons: list[str] = field(default_factory=list)

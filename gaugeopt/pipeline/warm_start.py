@@ -52,5 +52,9 @@ def warm_start(state: SolveState) -> None:
             target=lambda: ensure_bounds(state),
             stop=state.stop,
         )
+    given = state.start
+    if given is not None and (state.warm is None or objective_of(given) < objective_of(state.warm)):
+        state.warm = given
+        _improved(state, given)
     state.stats.warm_start_time = time.perf_counter() - t
     state.stats.warm_start_objective = None if state.warm is None else state.warm.objective

@@ -25,6 +25,7 @@ from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import atomic_write_text
 from gaugeopt.model.solution import Solution
 from gaugeopt.report.kpi import Kpis, kpis
+from gaugeopt.report.simulation import plot_dwell_distribution
 from gaugeopt.report.timeline import NothingToDraw, Timeline, build_timeline
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ __all__ = [
     "build_timeline",
     "kpis",
     "page_paths",
+    "plot_dwell_distribution",
     "plot_gantt",
     "report",
     "report_files",

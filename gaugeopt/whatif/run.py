@@ -1,8 +1,17 @@
 """Solving the baseline and every what-if variant, each as one Dask task (:mod:`gaugeopt.sweep`).
 
-Every solve gets the same time limit, CP-SAT workers and seed. A variant whose edit breaks
-the instance's rules is reported ``infeasible`` with the broken rule as its reason; one whose
-solve fails is reported ``error``; neither stops the sweep.
+Every solve gets the same time limit, CP-SAT workers and seed. The baseline is solved first;
+each variant then starts from the baseline's schedule where that schedule still passes the
+checker on the variant (always, for one resource more): the search takes it as its warm
+start, and it is returned when the search finds nothing better, so one resource more can
+never be reported as a loss. Each variant reports its own lower bound. A difference the
+bounds do not prove (smaller than the baseline's gap plus the variant's, in minutes) is
+``within the gap``, ranked after the proven gains.
+
+A variant whose edit breaks the instance's rules is reported ``infeasible`` with the broken
+rule as its reason; an infeasible variant names its root cause (the pre-checks of
+``validate``, else the most loaded resource); one whose solve fails is reported ``error``;
+none of these stops the sweep.
 """
 
 from __future__ import annotations
@@ -19,12 +28,17 @@ from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import atomic_write_text, parse_instance
 from gaugeopt.model.solution import Solution
 from gaugeopt.sweep import open_pool
-from gaugeopt.whatif.variants import Variant, variants
+from gaugeopt.whatif.variants import variants
 
 log = logging.getLogger(__name__)
 
 #: The ``change`` (and ``kind``) of the unchanged instance's row.
 BASELINE = "baseline"
+
+#: Verdicts, in the order the variants are ranked: proven gains, differences the bounds
+#: leave open, no difference found, proven losses, then no schedule (its status).
+GAIN, OPEN, SAME, LOSS = "gain", "within the gap", "no change", "loss"
+VERDICTS = (GAIN, OPEN, SAME, LOSS)
 
 #: Columns of :attr:`WhatIf.table` and of the CSV, in order.
 COLUMNS = [
@@ -35,6 +49,7 @@ COLUMNS = [
     "lower_bound",
     "dwell_gained",
     "proven",
+    "verdict",
     "gap",
     "runtime",
     "valid",
@@ -52,6 +67,7 @@ class Task:
     time_limit: float
     workers: int
     seed: int
+    start: Solution | None = None  # the baseline's schedule, where it may still hold
 
 
 @dataclass
@@ -69,6 +85,7 @@ class Outcome:
     valid: bool | None = None
     reasons: list[str] = field(default_factory=list)
     solution: Solution | None = None
+    kept_baseline: bool = False  # the search found nothing better than the baseline's plan
 
 
 def broken_rule(instance: Instance) -> str | None:
@@ -78,6 +95,25 @@ def broken_rule(instance: Instance) -> str | None:
     except InputError as exc:
         return str(exc)
     return None
+
+
+def root_causes(instance: Instance, reasons: list[str]) -> list[str]:
+    """The reasons of an infeasible instance, its root cause first: the pre-checks' (as
+    ``validate`` gives them), else the most loaded resource's line (the load analysis)."""
+    from gaugeopt.gauge.load import root_cause_line
+    from gaugeopt.gauge.precheck import infeasibility_reasons
+
+    first = infeasibility_reasons(instance) or [f"root cause: {root_cause_line(instance)}"]
+    return [*first, *(r for r in reasons if r not in first)]
+
+
+def _usable_start(task: Task) -> Solution | None:
+    """The baseline's schedule when it passes the checker on this variant."""
+    from gaugeopt.checker import check
+
+    if task.start is None or task.start.objective is None:
+        return None
+    return task.start if not check(task.instance, task.start) else None
 
 
 def solve_task(task: Task) -> Outcome:
@@ -90,9 +126,15 @@ def solve_task(task: Task) -> Outcome:
         return Outcome(
             task.change, task.kind, task.instance, "infeasible", reasons=[f"invalid: {broken}"]
         )
-    res = solve(task.instance, time_limit=task.time_limit, workers=task.workers, seed=task.seed)
-    valid = None if res.objective is None else not check(task.instance, res.solution)
-    return Outcome(
+    start = _usable_start(task)
+    res = solve(
+        task.instance,
+        time_limit=task.time_limit,
+        workers=task.workers,
+        seed=task.seed,
+        start=start,
+    )
+    out = Outcome(
         task.change,
         task.kind,
         task.instance,
@@ -101,9 +143,30 @@ def solve_task(task: Task) -> Outcome:
         res.lower_bound,
         res.gap,
         res.runtime,
-        valid,
+        None if res.objective is None else not check(task.instance, res.solution),
         list(res.reasons),
         res.solution,
+    )
+    floor = None if start is None else start.objective
+    if start is not None and floor is not None and (out.objective is None or floor < out.objective):
+        _keep(out, start)
+    if out.status == "infeasible":
+        out.reasons = root_causes(task.instance, out.reasons)
+    return out
+
+
+def _keep(out: Outcome, start: Solution) -> None:
+    """Fall back on the baseline's schedule (valid here), with the variant's own bound."""
+    assert start.objective is not None
+    out.status, out.objective, out.solution = "feasible", start.objective, start
+    out.valid, out.kept_baseline = True, True
+    if out.lower_bound is not None and out.lower_bound >= start.objective:
+        out.status = "optimal"
+    bound = out.lower_bound
+    out.gap = (
+        None
+        if bound is None or not start.objective
+        else (start.objective - bound) / start.objective
     )
 
 
@@ -143,12 +206,36 @@ class WhatIf:
             return True
         return base.status == "optimal" and outcome.status == "optimal"
 
+    def slack(self, outcome: Outcome) -> float | None:
+        """The baseline's gap plus this variant's, in minutes (None: a bound is missing)."""
+        total = 0.0
+        for o in (self.baseline, outcome):
+            if o.objective is None or o.lower_bound is None:
+                return None
+            total += o.objective - o.lower_bound
+        return total
+
+    def verdict(self, outcome: Outcome) -> str:
+        """``gain`` or ``loss`` where the bounds prove it, ``within the gap`` where they
+        leave it open, ``no change`` where the objectives are equal; the status (infeasible,
+        unknown, error) for a variant with no schedule."""
+        gained = self.gained(outcome)
+        if gained is None:
+            return outcome.status
+        if self.proven(outcome) and gained:
+            return GAIN if gained > 0 else LOSS
+        return SAME if gained == 0 else OPEN
+
     def ranked(self) -> list[Outcome]:
-        """The variants, best first: least objective (most dwell gained), no schedule last."""
-        return sorted(
-            self.variants,
-            key=lambda o: (o.objective is None, o.objective if o.objective is not None else 0),
-        )
+        """The variants: proven gains (most dwell gained first), those within the gap, no
+        change, proven losses, then those with no schedule."""
+
+        def key(o: Outcome) -> tuple[int, int]:
+            v = self.verdict(o)
+            group = VERDICTS.index(v) if v in VERDICTS else len(VERDICTS)
+            return group, -(self.gained(o) or 0)
+
+        return sorted(self.variants, key=key)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -162,6 +249,7 @@ class WhatIf:
                 "lower_bound": o.lower_bound,
                 "dwell_gained": self.gained(o),
                 "proven": None if o is self.baseline else self.proven(o),
+                "verdict": None if o is self.baseline else self.verdict(o),
                 "gap": None if o.gap is None else round(o.gap, 4),
                 "runtime": round(o.runtime, 2),
                 "valid": o.valid,
@@ -240,19 +328,25 @@ def whatif(
         from gaugeopt.model.io import read_instance
 
         instance = read_instance(instance)
-    plan: list[Variant] = [Variant(BASELINE, BASELINE, instance), *variants(instance)]
+    plan = variants(instance)
     with open_pool(jobs, scheduler, serial=serial) as pool:
         threads = pool.cpsat_workers(workers)
-        tasks = [Task(v.change, v.kind, v.instance, time_limit, threads, seed) for v in plan]
         log.info(
-            "what-if: %d solves of %g s, %d CP-SAT workers each", len(tasks), time_limit, threads
+            "what-if: %d solves of %g s, %d CP-SAT workers each", 1 + len(plan), time_limit, threads
         )
-        outcomes = pool.map(
-            solve_task,
-            tasks,
-            failed=_failed,
-            hard_limit=lambda t: 3 * t.time_limit + 120,
-            on_start=None if on_start is None else lambda t: on_start(t.change),
-            on_done=None if on_done is None else lambda _t, o: on_done(o),
-        )
-    return WhatIf(outcomes[0], outcomes[1:], time_limit, threads, seed)
+
+        def run(tasks: list[Task]) -> list[Outcome]:
+            return pool.map(
+                solve_task,
+                tasks,
+                failed=_failed,
+                hard_limit=lambda t: 3 * t.time_limit + 120,
+                on_start=None if on_start is None else lambda t: on_start(t.change),
+                on_done=None if on_done is None else lambda _t, o: on_done(o),
+            )
+
+        (base,) = run([Task(BASELINE, BASELINE, instance, time_limit, threads, seed)])
+        start = base.solution if base.objective is not None else None
+        tasks = [Task(v.change, v.kind, v.instance, time_limit, threads, seed, start) for v in plan]
+        outcomes = run(tasks)
+    return WhatIf(base, outcomes, time_limit, threads, seed)

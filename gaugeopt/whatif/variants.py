@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from gaugeopt.clock import Clock
 from gaugeopt.model.instance import BogieStock, Changer, Instance, Locomotive, Shunter
 
 #: Every kind of variant, in the order they are generated.
@@ -55,12 +56,23 @@ def fresh_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def shifts_label(shifts: list[tuple[int, int]]) -> str:
-    """``0-720``; ``0-480,600-1080``; ``6 shifts 0-1440`` for more than two."""
+def span_label(clock: Clock, a: int, b: int) -> str:
+    """``06:00–18:00`` (day 1 without an epoch); ``day 2 06:00–18:00``; across midnight
+    ``22:00–day 2 06:00``; with an epoch the date where it is not t = 0's."""
+    text = clock.span(a, b)
+    if clock.offset:
+        text = text.removesuffix(f" {clock.offset}")
+    return text.removeprefix(f"{clock.date(0)} ")
+
+
+def shifts_label(shifts: list[tuple[int, int]], clock: Clock | None = None) -> str:
+    """``00:00–12:00``; ``00:00–08:00,10:00–18:00``; ``6 shifts 00:00–24:00`` for more
+    than two (clock times of ``clock``, by default without an epoch)."""
+    clock = clock or Clock()
     spans = sorted(shifts)
     if len(spans) <= 2:
-        return ",".join(f"{a}-{b}" for a, b in spans) or "no shifts"
-    return f"{len(spans)} shifts {spans[0][0]}-{spans[-1][1]}"
+        return ",".join(span_label(clock, a, b) for a, b in spans) or "no shifts"
+    return f"{len(spans)} shifts {span_label(clock, spans[0][0], spans[-1][1])}"
 
 
 def more_crews(inst: Instance) -> Iterator[Variant]:
@@ -74,7 +86,7 @@ def more_crews(inst: Instance) -> Iterator[Variant]:
             continue
         seen.add(key)
         new = crew.model_copy(deep=True, update={"id": fresh_id(crew.id, taken)})
-        label = f"+crew {'/'.join(key[0])} {shifts_label(crew.shifts)}"
+        label = f"+crew {'/'.join(key[0])} {shifts_label(crew.shifts, Clock.of(inst))}"
         if label in labels:  # same skills and the same shift summary: say which crew
             label += f" like {crew.id}"
         labels.add(label)
