@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from gaugeopt.diagnose.load import root_cause_line
+from gaugeopt.diagnose.precheck import infeasibility_reasons
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import atomic_write_text, parse_instance
@@ -100,9 +102,6 @@ def broken_rule(instance: Instance) -> str | None:
 def root_causes(instance: Instance, reasons: list[str]) -> list[str]:
     """The reasons of an infeasible instance, its root cause first: the pre-checks' (as
     ``validate`` gives them), else the most loaded resource's line (the load analysis)."""
-    from gaugeopt.gauge.load import root_cause_line
-    from gaugeopt.gauge.precheck import infeasibility_reasons
-
     first = infeasibility_reasons(instance) or [f"root cause: {root_cause_line(instance)}"]
     return [*first, *(r for r in reasons if r not in first)]
 
