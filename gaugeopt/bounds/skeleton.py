@@ -21,7 +21,7 @@ other node but the departure operations with no successor (all checked).
 The **carriage chain** (:func:`carriage_chain`) of a track method is what one carriage goes
 through between its block's shunt_in and shunt_out (the track hold): disconnect, lift, the
 bogie step (a swap on ``individual`` tracks, the block's roll on ``roll`` ones), lower,
-reconnect, each waiting for the one before (checked). The methods' chains differ only in
+reconnect, each waiting for the one before (checked); steps beside it are left out. The methods' chains differ only in
 the bogie step (:data:`BOGIE`, checked); the jack hold spans steps :data:`JACKS`.
 """
 
@@ -230,14 +230,23 @@ def blocks_index(nodes: Sequence[Node]) -> int:
 
 @cache
 def carriage_chain(method: str) -> tuple[OpRule, ...]:
-    """The carriage chain on a track of ``method`` (module docstring)."""
-    chain = tuple(
-        r
-        for r in OPS
-        if r.exists("exchange", method)
-        and r.level != "train"
-        and r.op not in (SHUNT_IN.op, SHUNT_OUT.op)
-    )
+    """The carriage chain on a track of ``method`` (module docstring): the longest chain of
+    block and carriage operations from shunt_in to shunt_out, each waiting for the one
+    before. A step beside it (one the chain does not pass through, such as a coupler
+    exchange between disconnect and reconnect) is left out: the bounds relax it away, so
+    they stay valid."""
+    longest: dict[str, tuple[OpRule, ...]] = {}
+    for r in OPS:  # a topological order (checked by skeleton())
+        if not r.exists("exchange", method) or r.level == "train":
+            continue
+        if r is SHUNT_IN:
+            longest[r.op] = (r,)
+            continue
+        paths = [longest[p] for p in r.after if p in longest]
+        if paths:
+            longest[r.op] = (*max(paths, key=len), r)
+    path = longest.get(SHUNT_OUT.op, ())
+    chain = tuple(r for r in path if r.op not in (SHUNT_IN.op, SHUNT_OUT.op))
     links = [SHUNT_IN, *chain, SHUNT_OUT]
     if not chain or any(a.op not in b.after for a, b in itertools.pairwise(links)):
         raise _broken(f"a chain of carriage operations on {method} tracks")

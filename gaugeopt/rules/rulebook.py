@@ -35,6 +35,9 @@ METHODS: tuple[str, ...] = ("individual", "roll")
 Fixed = Callable[[Durations, Train, bool], int]
 #: (durations, carriage) -> the minutes one carriage adds to an operation.
 PerCarriage = Callable[[Durations, Carriage], int]
+#: (durations, train) -> whether the train has the operation at all (v1.2: some operations
+#: exist only where the instance asks for them).
+Presence = Callable[[Durations, Train], bool]
 
 
 def _zero(d: Durations, train: Train, ground: bool) -> int:
@@ -47,6 +50,10 @@ class OpRule:
 
     Its duration is ``fixed(d, train, ground)`` plus ``per_carriage(d, c)`` summed over the
     carriages it covers: the whole train (train level), its block, or its own carriage.
+    ``present``, when set, says which trains have the operation at all (:meth:`applies`); a
+    train without it has no such task, and its successors skip it (as for a configuration
+    that lacks it). A consumer that does not look at the train sees 0 minutes for it
+    (:meth:`minutes`), so a bound that reads durations only stays valid.
     """
 
     op: str
@@ -63,6 +70,7 @@ class OpRule:
     changer: bool = False
     locomotive: bool = False  # takes the train's outbound locomotive at its start
     bogies: bool = False  # bogies leave at its start and come back at its end + turnaround
+    present: Presence | None = None  # None: every train of a configuration has it
 
     def exists(self, mode: str, method: str | None = None, ground: bool = False) -> bool:
         """Whether this operation is part of a configuration (``method``: of its block)."""
@@ -70,10 +78,17 @@ class OpRule:
             return False
         return method is None or self.level == "train" or method in self.methods
 
+    def applies(self, d: Durations, train: Train) -> bool:
+        """Whether ``train`` has this operation at all (in the configurations it exists in)."""
+        return self.present is None or self.present(d, train)
+
     def minutes(
         self, d: Durations, train: Train, cars: tuple[Carriage, ...] | list[Carriage], ground: bool
     ) -> int:
-        """The duration of one instance covering ``cars`` (see the class docstring)."""
+        """The duration of one instance covering ``cars`` (see the class docstring); 0 for
+        a train that does not have the operation."""
+        if self.present is not None and not self.present(d, train):
+            return 0
         base = self.fixed(d, train, ground)
         if self.per_carriage is None:
             return base
