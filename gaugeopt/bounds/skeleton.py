@@ -16,7 +16,8 @@ The **final steps** (:func:`final_steps`) are the train operations after the tra
 shunting move (its blocks are back, the changer pass is over, or at once in through
 mode): a chain of crew operations, each waiting for the one before, the attach and its
 locomotive among them, the last one a departure operation; the first waits for every
-other node but the departure operations with no successor (all checked).
+other node but the departure operations with no successor (all checked; a leading step
+that does not is left to the other nodes).
 
 The **carriage chain** (:func:`carriage_chain`) of a track method is what one carriage goes
 through between its block's shunt_in and shunt_out (the track hold): disconnect, lift, the
@@ -69,10 +70,17 @@ def _broken(what: str) -> AssertionError:
     return AssertionError(f"the lower bounds assume {what}; the rulebook no longer says so")
 
 
+def absent(d: Durations, train: Train) -> frozenset[str]:
+    """The operations ``train`` does not have (:meth:`~gaugeopt.rules.OpRule.applies`):
+    left out of its skeleton."""
+    return frozenset(r.op for r in OPS if not r.applies(d, train))
+
+
 @cache
-def skeleton(mode: str, ground: bool) -> tuple[Node, ...]:
-    """The skeleton of configuration (``mode``, ``ground``), in a topological order."""
-    rules = [r for r in OPS if r.exists(mode, ground=ground)]
+def skeleton(mode: str, ground: bool, lacks: frozenset[str] = frozenset()) -> tuple[Node, ...]:
+    """The skeleton of configuration (``mode``, ``ground``), in a topological order, for a
+    train that lacks the operations ``lacks`` (:func:`absent`)."""
+    rules = [r for r in OPS if r.exists(mode, ground=ground) and r.op not in lacks]
     inner = {r.op for r in rules if r.level != "train"}
     order: list[OpRule | None] = []
     index: dict[str, int] = {}
@@ -112,9 +120,9 @@ def skeleton(mode: str, ground: bool) -> tuple[Node, ...]:
 
 
 @cache
-def final_steps(mode: str, ground: bool) -> tuple[int, ...]:
+def final_steps(mode: str, ground: bool, lacks: frozenset[str] = frozenset()) -> tuple[int, ...]:
     """Indices in :func:`skeleton` of the final steps (module docstring)."""
-    nodes = skeleton(mode, ground)
+    nodes = skeleton(mode, ground, lacks)
     last = max(
         (i for i, n in enumerate(nodes) if n.rule is None or n.rule.shunter),
         default=-1,
@@ -127,13 +135,22 @@ def final_steps(mode: str, ground: bool) -> tuple[int, ...]:
     chained = all(a in nodes[b].preds for a, b in itertools.pairwise(steps))
     if not steps or not chained or nodes[steps[-1]].op not in DEPARTS_AFTER:
         raise _broken("that a chain of crew operations ends every configuration")
-    before = _ancestors(nodes, steps[0])
-    if any(
-        i not in before and i not in steps and (nodes[i].succs or nodes[i].op not in DEPARTS_AFTER)
-        for i in range(len(nodes))
-    ):
+
+    def waits_for_all(k: int) -> bool:
+        before = _ancestors(nodes, steps[k])
+        return not any(
+            i not in before
+            and i not in steps[k:]
+            and (nodes[i].succs or nodes[i].op not in DEPARTS_AFTER)
+            for i in range(len(nodes))
+        )
+
+    # A leading step that runs beside other work (a ground-air test beside an arrival
+    # inspection) is an ordinary node: the chain starts at the first step that waits.
+    first = next((k for k in range(len(steps)) if waits_for_all(k)), None)
+    if first is None:
         raise _broken("that the final steps wait for all else but the departure operations")
-    return steps
+    return steps[first:]
 
 
 def _ancestors(nodes: Sequence[Node], i: int) -> set[int]:
