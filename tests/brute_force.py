@@ -86,6 +86,21 @@ def tiny_instance(seed: int) -> Instance:
     )
 
 
+def tiny_instance_v12(seed: int) -> Instance:
+    """A :func:`tiny_instance` with contract v1.2 drawn in: an arrival inspection (often
+    binding: the shunt_in waits for it) by its own crew."""
+    rnd = random.Random(f"v12-{seed}")
+    data = tiny_instance(seed).model_dump()
+    d = data["station"]["durations"]
+    d["inspection"] = rnd.choice([0, 5, 20, 40])
+    d["inspection_per_carriage"] = rnd.choice([0, 0, 3])
+    data["station"]["crews"].append(
+        {"id": "C-inspection", "skills": ["inspection"], "shifts": [[0, data["horizon"]]]}
+    )
+    data["name"] = f"tiny-v12-{seed}"
+    return parse_instance(data)
+
+
 def _cuts(n: int, cap: int) -> list[list[tuple[int, int]]]:
     """Every way to cut n carriages into consecutive blocks of at most cap."""
     out = []
@@ -125,16 +140,24 @@ def _best_schedule(inst: Instance, blocks, order, loco_ready: int) -> int | None
         "detach": (d.detach, "coupling", False, []),
         "border": (border, "customs", False, []),
     }
+    # v1.2: the arrival inspection (when it lasts) comes before every shunt_in; a coupler
+    # exchange goes between a carriage's disconnect and its reconnect.
+    looked = d.inspection + d.inspection_per_carriage * n
+    arrived = ["detach"]
+    if looked > 0:
+        tasks["inspect"] = (looked, "inspection", False, [])
+        arrived.append("inspect")
     for b, (a, z) in enumerate(blocks):
-        tasks[f"in{b}"] = (d.shunt, "shunting", True, ["detach"])
+        tasks[f"in{b}"] = (d.shunt, "shunting", True, list(arrived))
         for j in range(a, z):
             w = cars[j].work_pct
             tasks[f"dis{j}"] = (scaled(d.disconnect, w), "coupling", False, [f"in{b}"])
+            rec_after = [f"lower{j}"]
             tasks[f"lift{j}"] = (scaled(d.lift, w), "lifting", False, [f"dis{j}"])
             swap = scaled(d.swap_per_bogie * cars[j].bogies, w)
             tasks[f"swap{j}"] = (swap, "bogie", False, [f"lift{j}"])
             tasks[f"lower{j}"] = (scaled(d.lower, w), "lifting", False, [f"swap{j}"])
-            tasks[f"rec{j}"] = (scaled(d.reconnect, w), "coupling", False, [f"lower{j}"])
+            tasks[f"rec{j}"] = (scaled(d.reconnect, w), "coupling", False, rec_after)
         tasks[f"out{b}"] = (d.shunt, "shunting", True, [f"rec{j}" for j in range(a, z)])
     # One track: the blocks use it one after another in the given order.
     for prev, nxt in itertools.pairwise(order):
@@ -149,7 +172,7 @@ def _best_schedule(inst: Instance, blocks, order, loco_ready: int) -> int | None
     tasks["attach"] = (d.attach, "coupling", False, ["couple"])
     tasks["brake"] = (d.brake_test, "brake", False, ["attach"])
     release = {name: 0 for name in tasks}
-    release["detach"] = release["border"] = train.arrival
+    release["detach"] = release["border"] = release["inspect"] = train.arrival
     release["attach"] = loco_ready
 
     best: list[int | None] = [None]
@@ -195,7 +218,16 @@ def _best_schedule(inst: Instance, blocks, order, loco_ready: int) -> int | None
         {},
         {
             s: []
-            for s in ("coupling", "lifting", "bogie", "shunting", "brake", "customs", "shunter")
+            for s in (
+                "coupling",
+                "lifting",
+                "bogie",
+                "shunting",
+                "brake",
+                "customs",
+                "inspection",
+                "shunter",
+            )
         },
     )
     if best[0] is None or best[0] > inst.horizon:

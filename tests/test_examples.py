@@ -18,6 +18,7 @@ NAMES = [
     "brest-passenger",
     "dandong-handover",
     "erenhot-day",
+    "erenhot-inspected",
     "khasan-armoured",
 ]
 
@@ -77,6 +78,7 @@ def _skill_tasks(inst: Instance, train: Train) -> dict[str, int]:
     d = inst.station.durations
     check = train.border_check if train.border_check is not None else d.border_check
     need = {"coupling": max(d.detach, d.attach), "brake": d.brake_test, "customs": check}
+    need["inspection"] = d.inspection + d.inspection_per_carriage * len(train.carriages)
     if _exchange_possible(train):
         n = len(train.carriages)
         cars = train.carriages
@@ -127,6 +129,7 @@ def test_crew_minutes_cover_the_work(example: tuple[Path, Instance]) -> None:
         demand["coupling"] += d.detach + d.attach
         demand["brake"] += d.brake_test
         demand["customs"] += check
+        demand["inspection"] += d.inspection + d.inspection_per_carriage * len(train.carriages)
         if not _exchange_possible(train):
             continue
         cars = train.carriages

@@ -126,7 +126,7 @@ def rotating_crews(
         if not shifts:
             continue
         sets = [_random_skills(rng) for _ in range(size)]
-        for skill in SKILLS:  # every skill covered in every shift
+        for skill in _SKILL_WEIGHTS:  # every skill of the exchange covered in every shift
             if not any(skill in s for s in sets):
                 rng.choice(sets).add(skill)
         for k, skills in enumerate(sets):

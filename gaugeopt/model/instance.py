@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -23,9 +23,9 @@ MAX_COUNT = 1_000_000
 #: Upper bound for masses in tonnes.
 MAX_MASS = 1_000_000.0
 
-Skill = Literal["coupling", "lifting", "bogie", "shunting", "brake", "customs"]
-#: Every skill of the contract, in a stable order.
-SKILLS: tuple[str, ...] = ("coupling", "lifting", "bogie", "shunting", "brake", "customs")
+Skill = Literal["coupling", "lifting", "bogie", "shunting", "brake", "customs", "inspection"]
+#: Every skill of the contract, in a stable order (``inspection`` since v1.2).
+SKILLS: tuple[str, ...] = get_args(Skill)
 
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 Time = Annotated[int, Field(ge=0, le=MAX_TIME)]
@@ -148,6 +148,17 @@ class Durations(_Model):
         10,
         exclude_if=lambda v: v == 10,
         description="The abbreviated brake test after a ground-air test (v1.1).",
+    )
+    inspection: Duration = Field(
+        0,
+        exclude_if=lambda v: v == 0,
+        description="Arrival inspection of a train, fixed minutes (v1.2; with "
+        "inspection_per_carriage 0: no inspection).",
+    )
+    inspection_per_carriage: Duration = Field(
+        0,
+        exclude_if=lambda v: v == 0,
+        description="Arrival inspection, minutes per carriage of the train (v1.2).",
     )
 
 

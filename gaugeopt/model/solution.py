@@ -11,6 +11,7 @@ Mode = Literal["through", "exchange", "changer"]
 Op = Literal[
     "detach",
     "border_check",
+    "inspect",
     "shunt_in",
     "disconnect",
     "lift",
@@ -31,6 +32,7 @@ OP_ORDER: tuple[str, ...] = get_args(Op)
 OP_SKILL: dict[str, str] = {
     "detach": "coupling",
     "border_check": "customs",
+    "inspect": "inspection",
     "shunt_in": "shunting",
     "disconnect": "coupling",
     "lift": "lifting",
@@ -49,6 +51,7 @@ OP_SKILL: dict[str, str] = {
 TRAIN_OPS: tuple[str, ...] = (
     "detach",
     "border_check",
+    "inspect",
     "couple",
     "changer_pass",
     "ground_brake_test",

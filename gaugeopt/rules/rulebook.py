@@ -100,6 +100,11 @@ def _border_check(d: Durations, train: Train, ground: bool) -> int:
     return train.border_check if train.border_check is not None else d.border_check
 
 
+def _inspected(d: Durations, train: Train) -> bool:
+    """Whether the station inspects ``train`` on arrival (its inspection time is above 0)."""
+    return d.inspection + d.inspection_per_carriage * len(train.carriages) > 0
+
+
 def _brake_test(d: Durations, train: Train, ground: bool) -> int:
     """The abbreviated test after a ground-air test, else the full one (v1.1)."""
     return d.brake_test_short if ground else d.brake_test
@@ -118,7 +123,11 @@ OPS: tuple[OpRule, ...] = (
     OpRule("detach", "train", "coupling", _ALL, after_arrival=True,
            fixed=lambda d, t, g: d.detach),
     OpRule("border_check", "train", "customs", _ALL, after_arrival=True, fixed=_border_check),
-    OpRule("shunt_in", "block", "shunting", _EXCHANGE, after=("detach",),
+    # v1.2: only where the station inspects trains; the exchange work waits for it.
+    OpRule("inspect", "train", "inspection", _ALL, after_arrival=True,
+           fixed=lambda d, t, g: d.inspection,
+           per_carriage=lambda d, c: d.inspection_per_carriage, present=_inspected),
+    OpRule("shunt_in", "block", "shunting", _EXCHANGE, after=("detach", "inspect"),
            fixed=lambda d, t, g: d.shunt, shunter=True),
     OpRule("disconnect", "carriage", "coupling", _EXCHANGE, after=("shunt_in",),
            per_carriage=lambda d, c: scaled(d.disconnect, c.work_pct)),
@@ -140,13 +149,13 @@ OPS: tuple[OpRule, ...] = (
            fixed=lambda d, t, g: d.shunt, shunter=True),
     OpRule("couple", "train", "coupling", _EXCHANGE, after=("shunt_out",),
            per_carriage=lambda d, c: d.couple_per_carriage),
-    OpRule("changer_pass", "train", "shunting", _CHANGER, after=("detach",),
+    OpRule("changer_pass", "train", "shunting", _CHANGER, after=("detach", "inspect"),
            fixed=lambda d, t, g: d.changer_setup,
            per_carriage=lambda d, c: d.changer_per_carriage, shunter=True, changer=True),
     OpRule("ground_brake_test", "train", "brake", _ALL, after=("detach", "couple", "changer_pass"),
            ground=True, fixed=lambda d, t, g: d.brake_test),
     OpRule("attach", "train", "coupling", _ALL,
-           after=("detach", "couple", "changer_pass", "ground_brake_test"),
+           after=("detach", "inspect", "couple", "changer_pass", "ground_brake_test"),
            fixed=lambda d, t, g: d.attach, locomotive=True),
     OpRule("brake_test", "train", "brake", _ALL, after=("attach",), fixed=_brake_test),
 )  # fmt: skip

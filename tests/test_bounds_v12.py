@@ -1,0 +1,79 @@
+"""The lower bounds stay valid on contract v1.2 (arrival inspection, coupler exchange): never
+above the enumerated optimum of tiny trains nor above any constructed schedule."""
+
+from __future__ import annotations
+
+from brute_force import optimum, tiny_instance, tiny_instance_v12
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from random_instances import random_v12
+
+from gaugeopt.bounds import lower_bound, train_dwell_bounds
+from gaugeopt.bounds.skeleton import BLOCKS, final_steps, skeleton
+from gaugeopt.checker import check
+from gaugeopt.construct import construct
+
+#: The v1.2 operations a v1.1 train lacks.
+V11 = frozenset({"inspect", "coupler"})
+
+
+@given(seed=st.integers(0, 10_000))
+@settings(max_examples=40, deadline=None)
+def test_bound_below_the_enumerated_optimum(seed: int) -> None:
+    inst = tiny_instance_v12(seed)
+    assert lower_bound(inst) <= optimum(inst)
+
+
+def test_the_enumeration_agrees_with_itself_without_the_v12_steps() -> None:
+    """tiny_instance_v12 with no inspection is the v1 instance."""
+    for seed in range(6):
+        data = tiny_instance_v12(seed).model_dump()
+        data["station"]["durations"] |= {"inspection": 0, "inspection_per_carriage": 0}
+        plain = tiny_instance(seed)
+        data["trains"][0]["carriages"] = plain.model_dump()["trains"][0]["carriages"]
+        assert optimum(type(plain).model_validate(data)) == optimum(plain)
+
+
+def test_a_long_inspection_is_in_the_bound() -> None:
+    """The shunt_in waits for a 40-minute inspection: the bound and the optimum see it."""
+    seed = next(s for s in range(200) if tiny_instance_v12(s).station.durations.inspection == 40)
+    inst = tiny_instance_v12(seed)
+    data = inst.model_dump()
+    data["station"]["durations"] |= {"inspection": 0, "inspection_per_carriage": 0}
+    quick = type(inst).model_validate(data)
+    assert optimum(inst) >= optimum(quick)
+    assert lower_bound(quick) <= lower_bound(inst) <= optimum(inst)
+
+
+@given(seed=st.integers(0, 100_000))
+@settings(max_examples=60, deadline=None)
+def test_bound_below_every_constructed_schedule(seed: int) -> None:
+    inst = random_v12(seed)
+    sol = construct(inst, time_limit=0, seed=seed)
+    if sol is None:
+        return
+    assert check(inst, sol) == []
+    lb = lower_bound(inst)
+    assert lb is not None and lb <= sol.objective
+    dwell = {p.id: p.dwell for p in sol.trains}
+    for train, bound in zip(inst.trains, train_dwell_bounds(inst), strict=True):
+        assert bound is not None and bound <= dwell[train.id]
+
+
+def test_the_skeleton_has_the_inspection_only_where_a_train_has_it() -> None:
+    def ops(mode: str, ground: bool, lacks: frozenset[str]) -> tuple[list[str], list[str]]:
+        nodes = skeleton(mode, ground, lacks)
+        return [n.op for n in nodes], [nodes[i].op for i in final_steps(mode, ground, lacks)]
+
+    looked = frozenset({"coupler"})
+    assert ops("exchange", False, looked) == (
+        ["detach", "border_check", "inspect", BLOCKS, "couple", "attach", "brake_test"],
+        ["couple", "attach", "brake_test"],
+    )
+    # A through train's ground-air test may run beside its inspection: the final chain
+    # then starts at the attach, which waits for both.
+    assert ops("through", True, looked)[1] == ["attach", "brake_test"]
+    assert ops("through", True, V11)[1] == ["ground_brake_test", "attach", "brake_test"]
+    nodes = skeleton("exchange", False, looked)
+    names = [n.op for n in nodes]
+    assert [names[p] for p in nodes[names.index(BLOCKS)].preds] == ["detach", "inspect"]
