@@ -192,16 +192,26 @@ LOCO_FREED_BY = "detach"
 def possible_modes(inst: Instance, train: Train) -> list[str]:
     """The modes §4 allows: ``through`` when the gauge does not change; else ``exchange`` if
     every carriage fits some track by mass, and ``changer`` if every carriage is
-    variable-gauge and the station has one. An empty list: the train cannot cross at all."""
+    variable-gauge and the station has one (:func:`changer_obstacle`). An empty list: the
+    train cannot cross at all."""
     st = inst.station
     if train.from_gauge == train.to_gauge:
         return ["through"]
     modes = []
     if st.tracks and all(any(c.mass_t <= t.max_mass_t for t in st.tracks) for c in train.carriages):
         modes.append("exchange")
-    if st.changer is not None and all(c.variable_gauge for c in train.carriages):
+    if changer_obstacle(inst, train) is None:
         modes.append("changer")
     return modes
+
+
+def changer_obstacle(inst: Instance, train: Train) -> str | None:
+    """Why the changer cannot take ``train``, in words (None: it can)."""
+    if inst.station.changer is None:
+        return "the station has no changer"
+    if not all(c.variable_gauge for c in train.carriages):
+        return "not every carriage is variable_gauge"
+    return None
 
 
 def ground_options(inst: Instance) -> tuple[bool, ...]:
