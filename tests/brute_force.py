@@ -88,15 +88,20 @@ def tiny_instance(seed: int) -> Instance:
 
 def tiny_instance_v12(seed: int) -> Instance:
     """A :func:`tiny_instance` with contract v1.2 drawn in: an arrival inspection (often
-    binding: the shunt_in waits for it) by its own crew."""
+    binding: the shunt_in waits for it) by its own crew, and, now and then, the train's
+    couplers exchanged beside its bogies."""
     rnd = random.Random(f"v12-{seed}")
     data = tiny_instance(seed).model_dump()
     d = data["station"]["durations"]
     d["inspection"] = rnd.choice([0, 5, 20, 40])
     d["inspection_per_carriage"] = rnd.choice([0, 0, 3])
+    d["coupler"] = rnd.choice([0, 4, 15, 30])
     data["station"]["crews"].append(
         {"id": "C-inspection", "skills": ["inspection"], "shifts": [[0, data["horizon"]]]}
     )
+    data["trains"][0]["coupler_exchange"] = rnd.random() < 0.6
+    if data["trains"][0]["coupler_exchange"]:  # one carriage: the enumeration stays quick
+        del data["trains"][0]["carriages"][1:]
     data["name"] = f"tiny-v12-{seed}"
     return parse_instance(data)
 
@@ -153,6 +158,9 @@ def _best_schedule(inst: Instance, blocks, order, loco_ready: int) -> int | None
             w = cars[j].work_pct
             tasks[f"dis{j}"] = (scaled(d.disconnect, w), "coupling", False, [f"in{b}"])
             rec_after = [f"lower{j}"]
+            if train.coupler_exchange:
+                tasks[f"cpl{j}"] = (scaled(d.coupler, w), "coupling", False, [f"dis{j}"])
+                rec_after.append(f"cpl{j}")
             tasks[f"lift{j}"] = (scaled(d.lift, w), "lifting", False, [f"dis{j}"])
             swap = scaled(d.swap_per_bogie * cars[j].bogies, w)
             tasks[f"swap{j}"] = (swap, "bogie", False, [f"lift{j}"])

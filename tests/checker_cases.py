@@ -306,19 +306,32 @@ SKILL = {
     "attach": "coupling",
     "brake_test": "brake",
     "inspect": "inspection",
+    "coupler": "coupling",
 }
 SHUNTER_OPS = {"shunt_in", "shunt_out", "changer_pass", "roll"}
 
 
 #: Contract v1.2 (saved as ``*_v12.json``): the v1.1 station inspects every train on arrival
-#: (5 min + 2 per carriage) with crew I1 (I2 idle, for the mutations).
+#: (5 min + 2 per carriage) with crew I1 (I2 idle, for the mutations); G1 (individual track,
+#: G1-1 at work_pct 150) and G4 (roll track) exchange their couplers (7 min per carriage)
+#: with crew K1, beside the bogie work (K2 idle, for the mutations).
 INSTANCE_V12: dict[str, Any] = copy.deepcopy(INSTANCE_V11)
 INSTANCE_V12["name"] = "checker-v12"
-INSTANCE_V12["station"]["durations"] |= {"inspection": 5, "inspection_per_carriage": 2}
+INSTANCE_V12["station"]["durations"] |= {
+    "inspection": 5,
+    "inspection_per_carriage": 2,
+    "coupler": 7,
+}
 INSTANCE_V12["station"]["crews"] += [
     {"id": "I1", "skills": ["inspection"], "shifts": [[0, 600]]},
     {"id": "I2", "skills": ["inspection"], "shifts": [[0, 600]]},
+    {"id": "K1", "skills": ["coupling"], "shifts": [[0, 600]]},
+    {"id": "K2", "skills": ["coupling"], "shifts": [[27, 34], [52, 63]]},
 ]
+for _tid in ("G1", "G4"):
+    next(t for t in INSTANCE_V12["trains"] if t["id"] == _tid)["coupler_exchange"] = True
+INSTANCE_V12["trains"][0]["carriages"][0]["work_pct"] = 150
+INSTANCE_V12["station"]["tracks"][0]["unavailable"] = [[0, 15]]  # G1 stays longer on T1
 PLAN_V12 = PLAN_V11
 
 
@@ -359,11 +372,15 @@ def _train_tasks(
             roll = track.get("method", "individual") == "roll"
             sin = add("shunt_in", d["shunt"], arrived, block=b, track=track["id"])
             lifts, lowers, recs = [], [], []
+            couplers: dict[str, list[tuple[tuple, int]]] = {c: [] for c in block["carriages"]}
             for i, cid in enumerate(block["carriages"]):
                 c = cars[cid]
                 pct = c.get("work_pct", 100)
                 kw = {"carriage": cid, "block": b, "track": track["id"]}
                 dis = add("disconnect", _scaled(d["disconnect"], pct), [(sin, 0)], **kw)
+                if train.get("coupler_exchange"):  # v1.2: beside the bogie chain
+                    cpl = _scaled(d.get("coupler", 15), pct)
+                    couplers[cid] = [(add("coupler", cpl, [(dis, 0)], **kw), 0)]
                 jack = []
                 k = track["jack_sets"]
                 if not roll and i >= k:
@@ -391,7 +408,8 @@ def _train_tasks(
             for i, cid in enumerate(block["carriages"]):
                 kw = {"carriage": cid, "block": b, "track": track["id"]}
                 pct = cars[cid].get("work_pct", 100)
-                recs.append(add("reconnect", _scaled(d["reconnect"], pct), [(lowers[i], 0)], **kw))
+                after = [(lowers[i], 0), *couplers[cid]]
+                recs.append(add("reconnect", _scaled(d["reconnect"], pct), after, **kw))
             outs.append(
                 add("shunt_out", d["shunt"], [(r, 0) for r in recs], block=b, track=track["id"])
             )

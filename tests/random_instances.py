@@ -257,6 +257,9 @@ def random_v12(seed: int) -> Instance:
     d = station["durations"]
     d["inspection"] = rng.choice([0, 0, 10, 20])
     d["inspection_per_carriage"] = rng.choice([0, 0, 1, 3])
+    d["coupler"] = rng.choice([0, 10, 15, 25])
+    for train in data["trains"]:
+        train["coupler_exchange"] = rng.random() < 0.5
     crews = station["crews"]
     if rng.random() < 0.5:
         rng.choice(crews)["skills"].append("inspection")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from random_instances import random_v12
 
 from gaugeopt.bounds import lower_bound, train_dwell_bounds
-from gaugeopt.bounds.skeleton import BLOCKS, final_steps, skeleton
+from gaugeopt.bounds.skeleton import BLOCKS, absent, carriage_chain, final_steps, skeleton
 from gaugeopt.checker import check
 from gaugeopt.construct import construct
 
@@ -25,10 +25,11 @@ def test_bound_below_the_enumerated_optimum(seed: int) -> None:
 
 
 def test_the_enumeration_agrees_with_itself_without_the_v12_steps() -> None:
-    """tiny_instance_v12 with no inspection is the v1 instance."""
+    """tiny_instance_v12 with no inspection and no coupler exchange is the v1 instance."""
     for seed in range(6):
         data = tiny_instance_v12(seed).model_dump()
         data["station"]["durations"] |= {"inspection": 0, "inspection_per_carriage": 0}
+        data["trains"][0]["coupler_exchange"] = False
         plain = tiny_instance(seed)
         data["trains"][0]["carriages"] = plain.model_dump()["trains"][0]["carriages"]
         assert optimum(type(plain).model_validate(data)) == optimum(plain)
@@ -77,3 +78,15 @@ def test_the_skeleton_has_the_inspection_only_where_a_train_has_it() -> None:
     nodes = skeleton("exchange", False, looked)
     names = [n.op for n in nodes]
     assert [names[p] for p in nodes[names.index(BLOCKS)].preds] == ["detach", "inspect"]
+
+
+def test_the_carriage_chains_leave_the_coupler_beside_them() -> None:
+    for method in ("individual", "roll"):
+        assert "coupler" not in [r.op for r in carriage_chain(method)]
+    inst = random_v12(3)
+    d = inst.station.durations
+    for train in inst.trains:
+        lacks = absent(d, train)
+        assert ("coupler" in lacks) != train.coupler_exchange
+        looked = d.inspection + d.inspection_per_carriage * len(train.carriages) > 0
+        assert ("inspect" in lacks) != looked

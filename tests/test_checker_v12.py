@@ -1,5 +1,5 @@
-"""The checker on contract v1.2: a valid hand-made schedule with arrival inspections passes,
-and each v1.2 rule broken alone is reported as exactly that rule."""
+"""The checker on contract v1.2: a valid hand-made schedule with arrival inspections and
+coupler exchanges passes, and each v1.2 rule broken alone is reported as exactly that rule."""
 
 from __future__ import annotations
 
@@ -37,6 +37,36 @@ def test_v12_solution_exercises_the_inspection(valid_v12):
         assert t["crew"] == "I1" and t["block"] is None and t["track"] is None
     detach, looked = _find(sol, "G1", "detach"), _find(sol, "G1", "inspect")
     assert detach["start"] < looked["end"]  # detach runs beside the inspection
+
+
+def test_v12_solution_exercises_the_coupler_exchange(valid_v12):
+    """Couplers of G1 (individual track) and G4 (roll track) between disconnect and
+    reconnect, scaled by work_pct, one of them beside its carriage's lift and swap."""
+    _, sol = valid_v12
+    for tid, car in (("G1", "G1-1"), ("G1", "G1-2"), ("G4", "G4-1"), ("G4", "G4-2")):
+        t = _find(sol, tid, "coupler", car)
+        assert t["start"] >= _find(sol, tid, "disconnect", car)["end"]
+        assert t["end"] <= _find(sol, tid, "reconnect", car)["start"]
+        assert t["block"] == 0 and t["track"] == ("T1" if tid == "G1" else "T2")
+    cpl = _find(sol, "G1", "coupler", "G1-1")
+    assert cpl["end"] - cpl["start"] == 11  # scaled(7, 150 %)
+    lift = _find(sol, "G1", "lift", "G1-1")
+    assert cpl["start"] < lift["end"] and lift["start"] < cpl["end"]
+    assert not [t for t in sol["tasks"] if t["op"] == "coupler" and t["train"] in ("G2", "G3")]
+
+
+def test_coupler_exchange_of_a_through_train_adds_no_task(valid_v12):
+    """A through train keeps its couplers' flag without coupler tasks (no exchange)."""
+    inst, sol = copy.deepcopy(valid_v12[0]), valid_v12[1]
+    next(t for t in inst["trains"] if t["id"] == "G2")["coupler_exchange"] = True
+    assert _run(inst, sol) == []
+
+
+def _flag(train: str, value: bool):
+    def change(inst: Doc) -> None:
+        next(t for t in inst["trains"] if t["id"] == train)["coupler_exchange"] = value
+
+    return _inst(change)
 
 
 def _no_inspection(inst: Doc) -> None:
@@ -92,6 +122,48 @@ CASES_V12 = [
         _shift("G2", "inspect", by=35, crew="I2"),
         ("train G2", "attach", "before inspect ends at 52"),
     ),
+    Case(
+        "coupler missing",
+        "task-set",
+        _remove("G1", "coupler", "G1-2"),
+        ("train G1", "coupler", "G1-2", "is missing"),
+    ),
+    Case(
+        "coupler of a train that keeps its couplers",
+        "task-set",
+        _flag("G1", False),
+        ("train G1", "coupler", "is not a task of this train"),
+    ),
+    Case(
+        "coupler not scaled by work_pct",
+        "duration",
+        _set("G1", "coupler", "G1-1", end=40),
+        ("train G1", "coupler", "lasts 7", "expected 11", "scaled(coupler, 150%)"),
+    ),
+    Case(
+        "coupler before its disconnect ends",
+        "precedence",
+        _shift("G1", "coupler", "G1-2", by=-3, crew="K2"),
+        ("train G1", "coupler", "starts at 27", "disconnect", "ends at 30"),
+    ),
+    Case(
+        "reconnect before its coupler ends",
+        "precedence",
+        _shift("G1", "coupler", "G1-1", by=19, crew="K2"),
+        ("train G1", "reconnect", "starts at 54", "coupler", "ends at 63"),
+    ),
+    Case(
+        "coupler by a crew without coupling",
+        "crew-skill",
+        _set("G1", "coupler", "G1-2", crew="I2"),
+        ("train G1", "coupler", "needs skill coupling", "I2"),
+    ),
+    Case(
+        "coupler exchange through the changer",
+        "mode",
+        _flag("G3", True),
+        ("train G3", "mode changer", "coupler_exchange"),
+    ),
 ]
 
 
@@ -106,5 +178,8 @@ def test_v11_pair_means_the_same_with_v12_defaults_written_out():
 
     inst = copy.deepcopy(INSTANCE_V11)
     inst["station"]["durations"] |= {"inspection": 0, "inspection_per_carriage": 0}
+    inst["station"]["durations"]["coupler"] = 15
+    for train in inst["trains"]:
+        train["coupler_exchange"] = False
     sol = build_solution(INSTANCE_V11, PLAN_V11)
     assert _run(inst, sol) == []

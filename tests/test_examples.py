@@ -14,6 +14,7 @@ from gaugeopt.model.io import read_instance, write_instance
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "instances" / "examples"
 NAMES = [
+    "brest-couplers",
     "brest-ground-air",
     "brest-passenger",
     "dandong-handover",
@@ -86,6 +87,7 @@ def _skill_tasks(inst: Instance, train: Train) -> dict[str, int]:
             need["coupling"],
             d.couple_per_carriage * n,
             *(scaled(max(d.disconnect, d.reconnect), c.work_pct) for c in cars),
+            *(scaled(d.coupler, c.work_pct) for c in cars if train.coupler_exchange),
         )
         need["lifting"] = max(scaled(max(d.lift, d.lower), c.work_pct) for c in cars)
         need["bogie"] = max(scaled(d.swap_per_bogie * c.bogies, c.work_pct) for c in cars)
@@ -137,6 +139,8 @@ def test_crew_minutes_cover_the_work(example: tuple[Path, Instance]) -> None:
         demand["coupling"] += sum(
             scaled(d.disconnect, c.work_pct) + scaled(d.reconnect, c.work_pct) for c in cars
         )
+        if train.coupler_exchange:
+            demand["coupling"] += sum(scaled(d.coupler, c.work_pct) for c in cars)
         demand["lifting"] += sum(
             scaled(d.lift, c.work_pct) + scaled(d.lower, c.work_pct) for c in cars
         )

@@ -15,11 +15,13 @@ from gaugeopt.checker import check
 from gaugeopt.construct import construct
 from gaugeopt.gauge.build import build
 from gaugeopt.gauge.precheck import infeasibility_reasons
+from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import parse_instance, read_instance
+from gaugeopt.rules import possible_modes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "instances" / "examples"
 #: Every v1.2 field at its default.
-V12_DEFAULTS = {"inspection": 0, "inspection_per_carriage": 0}
+V12_DEFAULTS = {"inspection": 0, "inspection_per_carriage": 0, "coupler": 15}
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -56,6 +58,45 @@ def test_erenhot_inspects_every_train_for_twenty_minutes() -> None:
     assert all(first[tid] >= ends[tid] for tid in first)
 
 
+def test_brest_exchanges_every_coupler_beside_the_bogies() -> None:
+    inst = read_instance(EXAMPLES / "brest-couplers.json")
+    sol = construct(inst, time_limit=0)
+    assert sol is not None and check(inst, sol) == []
+    by = {(t.op, t.carriage): t for t in sol.tasks if t.carriage is not None}
+    cars = [c.id for c in inst.trains[0].carriages]
+    for cid in cars:
+        cpl = by["coupler", cid]
+        assert cpl.end - cpl.start == 15 and cpl.track is not None
+        assert by["disconnect", cid].end <= cpl.start and cpl.end <= by["reconnect", cid].start
+    beside = [
+        cid
+        for cid in cars
+        if by["coupler", cid].start < by["lower", cid].end
+        and by["lift", cid].start < by["coupler", cid].end
+    ]
+    assert beside, "no coupler exchange ran beside its carriage's bogie work"
+
+
+def test_a_train_exchanging_couplers_never_takes_the_changer() -> None:
+    data = json.loads((EXAMPLES / "erenhot-day.json").read_text())
+    variable = next(t for t in data["trains"] if t["carriages"][0]["variable_gauge"])
+    base = parse_instance(data)
+    variable["coupler_exchange"] = True
+    inst = parse_instance(data)
+    tid = variable["id"]
+    assert possible_modes(base, base.train(tid)) == ["exchange", "changer"]
+    assert possible_modes(inst, inst.train(tid)) == ["exchange"]
+    reasons = infeasibility_reasons(_without_tracks(data))
+    assert any("coupler_exchange" in r and tid in r for r in reasons), reasons
+
+
+def _without_tracks(data: dict) -> Instance:
+    """The instance with no shed track: a coupler-exchanging train has no mode left."""
+    bare = json.loads(json.dumps(data))
+    bare["station"]["tracks"] = []
+    return parse_instance(bare)
+
+
 def test_no_inspector_is_named_as_the_root_cause() -> None:
     data = json.loads((EXAMPLES / "erenhot-inspected.json").read_text())
     data["station"]["crews"] = [
@@ -71,9 +112,27 @@ def test_v11_file_with_v12_defaults_is_scheduled_as_before(name: str) -> None:
     plain = read_instance(EXAMPLES / f"{name}.json")
     data = json.loads((EXAMPLES / f"{name}.json").read_text())
     data["station"]["durations"] |= V12_DEFAULTS
+    for train in data["trains"]:
+        train["coupler_exchange"] = False
     spelled = parse_instance(data)
     assert spelled == plain
     names = [t.name for t in build(plain).problem.tasks]
     assert names == [t.name for t in build(spelled).problem.tasks]
     assert not any(n.startswith(("inspect:", "coupler:")) for n in names)
     assert construct(plain, time_limit=0) == construct(spelled, time_limit=0)
+
+
+@pytest.mark.parametrize(("name", "now"), [("brest-couplers", 660), ("erenhot-inspected", 100)])
+def test_a_replan_keeps_the_v12_work_already_started(name: str, now: int) -> None:
+    """Replanning mid-way: started inspections and coupler exchanges stay as they were, and
+    the new plan passes the checker."""
+    inst = read_instance(EXAMPLES / f"{name}.json")
+    previous = construct(inst, time_limit=0)
+    assert previous is not None
+    started = [t for t in previous.tasks if t.start < now and t.op in ("inspect", "coupler")]
+    assert started
+    result = gaugeopt.replan(inst, previous, now, time_limit=2, workers=1)
+    assert result.status in ("optimal", "feasible")
+    assert check(inst, result.solution) == []
+    kept = result.solution.tasks
+    assert all(t in kept for t in started)

@@ -119,8 +119,13 @@ def expected_tasks(
             on = {"block": view.index, "track": view.track}
             sin = add("shunt_in", d.shunt, "shunt", arrived, **on)
             lifts = {}
+            # v1.2: a train whose couplers are exchanged has a coupler task per carriage,
+            # after its disconnect and before its reconnect (beside lift, swap/roll, lower).
+            couplers: dict[str, list[Key]] = {cid: [] for cid in view.carriages}
             for cid in view.carriages:
                 dis = per_car("disconnect", d.disconnect, "disconnect", [sin], cid, view)
+                if train.coupler_exchange:
+                    couplers[cid].append(per_car("coupler", d.coupler, "coupler", [dis], cid, view))
                 lifts[cid] = per_car("lift", d.lift, "lift", [dis], cid, view)
             if view.method == "roll":
                 nb = sum(cars[c].bogies for c in view.carriages)
@@ -147,7 +152,9 @@ def expected_tasks(
             recs = []
             for cid in view.carriages:
                 low = per_car("lower", d.lower, "lower", [before_lower[cid]], cid, view)
-                recs.append(per_car("reconnect", d.reconnect, "reconnect", [low], cid, view))
+                recs.append(
+                    per_car("reconnect", d.reconnect, "reconnect", [low, *couplers[cid]], cid, view)
+                )
             outs.append(add("shunt_out", d.shunt, "shunt", recs, **on))
         before = add("couple", d.couple_per_carriage * n, f"couple_per_carriage x {n}", outs)
     elif mode == "changer":

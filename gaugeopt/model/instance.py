@@ -160,6 +160,12 @@ class Durations(_Model):
         exclude_if=lambda v: v == 0,
         description="Arrival inspection, minutes per carriage of the train (v1.2).",
     )
+    coupler: Duration = Field(
+        15,
+        exclude_if=lambda v: v == 15,
+        description="Coupler exchange of one carriage, scaled by its work_pct (v1.2; only "
+        "for trains with coupler_exchange).",
+    )
 
 
 class Station(_Model):
@@ -207,6 +213,12 @@ class Train(_Model):
     )
     inbound_loco: InboundLoco | None = None
     carriages: Annotated[list[Carriage], Field(min_length=1)]
+    coupler_exchange: bool = Field(
+        False,
+        exclude_if=lambda v: not v,
+        description="Its carriages' couplers are exchanged in the shed (v1.2): a coupler "
+        "task per carriage between disconnect and reconnect; it cannot use the changer.",
+    )
 
 
 class Instance(_Model):

@@ -14,6 +14,7 @@ Op = Literal[
     "inspect",
     "shunt_in",
     "disconnect",
+    "coupler",
     "lift",
     "swap",
     "roll",
@@ -35,6 +36,7 @@ OP_SKILL: dict[str, str] = {
     "inspect": "inspection",
     "shunt_in": "shunting",
     "disconnect": "coupling",
+    "coupler": "coupling",
     "lift": "lifting",
     "swap": "bogie",
     "roll": "bogie",
@@ -59,7 +61,7 @@ TRAIN_OPS: tuple[str, ...] = (
     "brake_test",
 )
 BLOCK_OPS: tuple[str, ...] = ("shunt_in", "roll", "shunt_out")
-CARRIAGE_OPS: tuple[str, ...] = ("disconnect", "lift", "swap", "lower", "reconnect")
+CARRIAGE_OPS: tuple[str, ...] = ("disconnect", "coupler", "lift", "swap", "lower", "reconnect")
 
 
 class _Model(BaseModel):

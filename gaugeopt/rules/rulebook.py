@@ -131,6 +131,10 @@ OPS: tuple[OpRule, ...] = (
            fixed=lambda d, t, g: d.shunt, shunter=True),
     OpRule("disconnect", "carriage", "coupling", _EXCHANGE, after=("shunt_in",),
            per_carriage=lambda d, c: scaled(d.disconnect, c.work_pct)),
+    # v1.2: only for trains with coupler_exchange; beside the bogie chain, before reconnect.
+    OpRule("coupler", "carriage", "coupling", _EXCHANGE, after=("disconnect",),
+           per_carriage=lambda d, c: scaled(d.coupler, c.work_pct),
+           present=lambda d, t: t.coupler_exchange),
     OpRule("lift", "carriage", "lifting", _EXCHANGE, after=("disconnect",),
            per_carriage=lambda d, c: scaled(d.lift, c.work_pct)),
     OpRule("swap", "carriage", "bogie", _EXCHANGE, after=("lift",), methods=_INDIVIDUAL,
@@ -143,7 +147,7 @@ OPS: tuple[OpRule, ...] = (
     # a model in which swap and roll are optional still keeps each lift before its lower.
     OpRule("lower", "carriage", "lifting", _EXCHANGE, after=("swap", "roll", "lift"),
            per_carriage=lambda d, c: scaled(d.lower, c.work_pct)),
-    OpRule("reconnect", "carriage", "coupling", _EXCHANGE, after=("lower",),
+    OpRule("reconnect", "carriage", "coupling", _EXCHANGE, after=("lower", "coupler"),
            per_carriage=lambda d, c: scaled(d.reconnect, c.work_pct)),
     OpRule("shunt_out", "block", "shunting", _EXCHANGE, after=("shunt_in", "reconnect"),
            fixed=lambda d, t, g: d.shunt, shunter=True),
@@ -211,6 +215,8 @@ def changer_obstacle(inst: Instance, train: Train) -> str | None:
         return "the station has no changer"
     if not all(c.variable_gauge for c in train.carriages):
         return "not every carriage is variable_gauge"
+    if train.coupler_exchange:
+        return "its couplers are exchanged (coupler_exchange), which the changer cannot do"
     return None
 
 

@@ -418,6 +418,21 @@ def build_erenhot_inspected() -> Instance:
     return parse_instance(erenhot)
 
 
+def build_brest_couplers() -> Instance:
+    """Contract v1.2 at Brest: the sleeper train's automatic SA-3 couplers are exchanged for
+    screw couplings in the shed, 15 minutes a carriage with the overhead crane, beside the
+    bogie work (research/domain.md §1.1 step 6), by two coupler fitters on the day shift."""
+    brest = build_brest().model_dump()
+    station = brest["station"]
+    station["name"] = "Brest-Tsentralny (coupler exchange)"
+    station["durations"]["coupler"] = 15
+    day = [[480, 1200]]
+    station["crews"] += [crew("BK1", ["coupling"], day), crew("BK2", ["coupling"], day)]
+    brest["trains"][0]["coupler_exchange"] = True
+    brest["name"] = "brest-couplers"
+    return parse_instance(brest)
+
+
 BUILDERS = {
     "khasan-armoured": build_khasan,
     "dandong-handover": build_dandong,
@@ -425,6 +440,7 @@ BUILDERS = {
     "erenhot-day": build_erenhot,
     "brest-ground-air": build_brest_ground_air,
     "erenhot-inspected": build_erenhot_inspected,
+    "brest-couplers": build_brest_couplers,
 }
 
 
