@@ -122,6 +122,23 @@ def test_v11_file_with_v12_defaults_is_scheduled_as_before(name: str) -> None:
     assert construct(plain, time_limit=0) == construct(spelled, time_limit=0)
 
 
+def test_the_inspected_family_uses_both_v12_steps() -> None:
+    """``generate inspected``: every train inspected by examiners, some exchange couplers,
+    and the constructed schedule passes the checker."""
+    from gaugeopt.generate import generate
+
+    flagged = 0
+    for seed in (1, 2, 3):
+        inst = generate("inspected", seed, size="small")
+        assert inst.station.durations.inspection > 0
+        assert any(c.skills == ["inspection"] for c in inst.station.crews)
+        flagged += sum(t.coupler_exchange for t in inst.trains)
+        sol = construct(inst, time_limit=0)
+        assert sol is not None and check(inst, sol) == []
+        assert sum(t.op == "inspect" for t in sol.tasks) == len(inst.trains)
+    assert flagged > 0
+
+
 @pytest.mark.parametrize(("name", "now"), [("brest-couplers", 660), ("erenhot-inspected", 100)])
 def test_a_replan_keeps_the_v12_work_already_started(name: str, now: int) -> None:
     """Replanning mid-way: started inspections and coupler exchanges stay as they were, and
