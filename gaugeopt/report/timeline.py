@@ -42,7 +42,7 @@ OP_COLORS: dict[str, str] = {
 }
 #: An operation the table above does not name (one added to the contract later) gets the
 #: next spare colour in the order of the solution format, so every operation has one.
-_SPARE_COLORS = ("#e6550d", "#74c476", "#636363", "#9e9ac8", "#c49c94", "#c6dbef")
+_SPARE_COLORS = ("#e7ba52", "#7b4173", "#637939", "#ad494a", "#9c9ede", "#e6550d")
 for _k, _op in enumerate(op for op in OP_ORDER if op not in OP_COLORS):
     OP_COLORS[_op] = _SPARE_COLORS[_k % len(_SPARE_COLORS)]
 #: Colours of the non-task bars.
