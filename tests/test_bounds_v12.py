@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from random_instances import random_v12
 
-from gaugeopt.bounds import lower_bound, train_dwell_bounds
+from gaugeopt.bounds import (
+    Effort,
+    lower_bound,
+    station_bound,
+    time_indexed_bound,
+    train_dwell_bounds,
+)
+from gaugeopt.bounds.demand import resources
 from gaugeopt.bounds.skeleton import BLOCKS, absent, carriage_chain, final_steps, skeleton
 from gaugeopt.checker import check
 from gaugeopt.construct import construct
@@ -90,3 +97,34 @@ def test_the_carriage_chains_leave_the_coupler_beside_them() -> None:
         assert ("coupler" in lacks) != train.coupler_exchange
         looked = d.inspection + d.inspection_per_carriage * len(train.carriages) > 0
         assert ("inspect" in lacks) != looked
+
+
+@given(seed=st.integers(0, 100_000), buckets=st.sampled_from([40, 150, 400]))
+@settings(max_examples=20, deadline=None)
+def test_station_and_time_indexed_bounds_below_constructed_schedules(
+    seed: int, buckets: int
+) -> None:
+    """The station LP and the time-indexed bound (every resource priced) on v1.2 days."""
+    inst = random_v12(seed)
+    sol = construct(inst, time_limit=0, seed=seed)
+    if sol is None:
+        return
+    station = station_bound(inst)
+    assert station is None or station <= sol.objective
+    bound = _time_indexed(inst, buckets)
+    assert bound is None or bound <= sol.objective
+
+
+@given(seed=st.integers(0, 10_000))
+@settings(max_examples=15, deadline=None)
+def test_time_indexed_bound_below_the_enumerated_optimum(seed: int) -> None:
+    inst = tiny_instance_v12(seed)
+    bound = _time_indexed(inst, 400)
+    assert bound is None or bound <= optimum(inst)
+
+
+def _time_indexed(inst, buckets: int) -> int | None:
+    own = train_dwell_bounds(inst)
+    prices = {r.name: 1.0 for r in resources(inst)}
+    effort = Effort(seconds=5.0, buckets=buckets, resources=10_000, workers=1)
+    return time_indexed_bound(inst, own, prices, effort)
