@@ -153,3 +153,23 @@ def test_a_replan_keeps_the_v12_work_already_started(name: str, now: int) -> Non
     assert check(inst, result.solution) == []
     kept = result.solution.tasks
     assert all(t in kept for t in started)
+
+
+def test_exports_and_report_colours_carry_the_v12_steps() -> None:
+    """Every v1.2 task is a row of the CSV and an event of the calendar; every operation of
+    the solution format has a report colour (derived for the new ones, all distinct)."""
+    from gaugeopt.export import export_bytes
+    from gaugeopt.model.solution import OP_ORDER
+    from gaugeopt.report.timeline import OP_COLORS
+
+    for name, op in (("brest-couplers", "coupler"), ("erenhot-inspected", "inspect")):
+        inst = read_instance(EXAMPLES / f"{name}.json")
+        sol = construct(inst, time_limit=0)
+        assert sol is not None
+        count = sum(t.op == op for t in sol.tasks)
+        rows = export_bytes(inst, sol, ".csv").decode().splitlines()
+        assert sum(f",{op}," in row for row in rows) == count
+        ics = export_bytes(inst, sol, ".ics", epoch="2025-09-02T00:00:00+03:00").decode()
+        assert ics.count("BEGIN:VEVENT") >= count > 0
+    assert set(OP_ORDER) <= set(OP_COLORS)
+    assert len({OP_COLORS[op] for op in OP_ORDER}) == len(OP_ORDER)
