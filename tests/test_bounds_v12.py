@@ -129,3 +129,26 @@ def _time_indexed(inst, buckets: int) -> int | None:
     prices = {r.name: 1.0 for r in resources(inst)}
     effort = Effort(seconds=5.0, buckets=buckets, resources=10_000, workers=1)
     return time_indexed_bound(inst, own, prices, effort)
+
+
+def test_new_carriage_steps_keep_the_chains_of_one_shape() -> None:
+    """The issue's trap: a carriage step on one track method only (a bogie brushing between
+    lift and swap on individual tracks) or beside the chain (a coupler) is relaxed away, so
+    the chains of both methods still differ only in the bogie step."""
+    import dataclasses
+
+    from gaugeopt.bounds.skeleton import bogie_step, chain_of
+    from gaugeopt.rules import OPS, RULES, OpRule
+
+    brush = OpRule("brush", "carriage", "bogie", frozenset({"exchange"}), after=("lift",),
+                   methods=frozenset({"individual"}), per_carriage=lambda d, c: 5)  # fmt: skip
+    ops = []
+    for r in OPS:
+        ops.append(dataclasses.replace(r, after=("brush",)) if r.op == "swap" else r)
+        if r.op == "lift":
+            ops.append(brush)
+    chains = [chain_of(ops, m) for m in ("individual", "roll")]
+    assert [r.op for r in chains[0]] == ["disconnect", "lift", "swap", "lower", "reconnect"]
+    assert [r.op for r in chains[1]] == ["disconnect", "lift", "roll", "lower", "reconnect"]
+    assert bogie_step(chains) == 2
+    assert RULES["coupler"] not in chains[0]

@@ -247,33 +247,45 @@ def blocks_index(nodes: Sequence[Node]) -> int:
 
 @cache
 def carriage_chain(method: str) -> tuple[OpRule, ...]:
-    """The carriage chain on a track of ``method`` (module docstring): the longest chain of
-    block and carriage operations from shunt_in to shunt_out, each waiting for the one
-    before. A step beside it (one the chain does not pass through, such as a coupler
-    exchange between disconnect and reconnect) is left out: the bounds relax it away, so
-    they stay valid."""
+    """The carriage chain on a track of ``method`` (module docstring), read from the
+    rulebook by :func:`chain_of`."""
+    return chain_of(OPS, method)
+
+
+def chain_of(ops: Sequence[OpRule], method: str) -> tuple[OpRule, ...]:
+    """The longest chain of block and carriage operations of ``ops`` (a topological order)
+    from shunt_in to shunt_out on a track of ``method``, each waiting for the one before.
+
+    Two kinds of step are relaxed away, so that every bound stays valid and the chains of
+    all methods keep one shape (they differ only in the bogie step): a step beside the
+    chain (one it does not pass through, such as a coupler exchange between disconnect and
+    reconnect), and a step of some track methods only other than the bogie step (its
+    successors then wait for what it waits for)."""
     longest: dict[str, tuple[OpRule, ...]] = {}
-    for r in OPS:  # a topological order (checked by skeleton())
+    for r in ops:
         if not r.exists("exchange", method) or r.level == "train":
             continue
-        if r is SHUNT_IN:
+        if r.op == SHUNT_IN.op:
             longest[r.op] = (r,)
             continue
         paths = [longest[p] for p in r.after if p in longest]
-        if paths:
-            longest[r.op] = (*max(paths, key=len), r)
+        if not paths:
+            continue
+        best = max(paths, key=len)
+        of_some_methods = r.methods != frozenset(METHODS) and not r.bogies
+        longest[r.op] = best if of_some_methods else (*best, r)
     path = longest.get(SHUNT_OUT.op, ())
     chain = tuple(r for r in path if r.op not in (SHUNT_IN.op, SHUNT_OUT.op))
-    links = [SHUNT_IN, *chain, SHUNT_OUT]
-    if not chain or any(a.op not in b.after for a, b in itertools.pairwise(links)):
+    if not chain or path[0].op != SHUNT_IN.op:
         raise _broken(f"a chain of carriage operations on {method} tracks")
     if any(r.ground is not None for r in chain):
         raise _broken("carriage operations that do not depend on the ground-air test")
     return chain
 
 
-def _bogie_step() -> int:
-    chains = [carriage_chain(m) for m in METHODS]
+def bogie_step(chains: Sequence[tuple[OpRule, ...]]) -> int:
+    """The index of the one bogie step at the same place of every method's chain (checked:
+    the chains differ only in it)."""
     steps = {i for c in chains for i, r in enumerate(c) if r.bogies}
     if len(steps) != 1 or len({len(c) for c in chains}) != 1:
         raise _broken("one bogie step at the same place of every method's carriage chain")
@@ -285,7 +297,7 @@ def _bogie_step() -> int:
 
 
 #: The index of the bogie step in every carriage chain.
-BOGIE: int = _bogie_step()
+BOGIE: int = bogie_step([carriage_chain(m) for m in METHODS])
 
 
 def _jacks() -> tuple[int, int]:
