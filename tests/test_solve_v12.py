@@ -173,3 +173,17 @@ def test_exports_and_report_colours_carry_the_v12_steps() -> None:
         assert ics.count("BEGIN:VEVENT") >= count > 0
     assert set(OP_ORDER) <= set(OP_COLORS)
     assert len({OP_COLORS[op] for op in OP_ORDER}) == len(OP_ORDER)
+
+
+def test_validate_names_the_v12_steps_only_where_asked_for() -> None:
+    from typer.testing import CliRunner
+
+    from gaugeopt.cli import app
+
+    runner = CliRunner()
+    couplers = runner.invoke(app, ["validate", str(EXAMPLES / "brest-couplers.json")])
+    assert "couplers     exchanged on 1 train(s), 15 min a carriage" in couplers.stdout
+    looked = runner.invoke(app, ["validate", str(EXAMPLES / "erenhot-inspected.json")])
+    assert "inspection   20 min a train + 0 a carriage" in looked.stdout
+    plain = runner.invoke(app, ["validate", "--json", str(EXAMPLES / "brest-passenger.json")])
+    assert "inspection" not in plain.stdout and "coupler" not in plain.stdout
