@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import random
 
+from gaugeopt.bounds import lower_bound, station_bound, train_dwell_bounds
+from gaugeopt.checker import check
 from gaugeopt.model.instance import SKILLS, Instance
+from gaugeopt.model.solution import Solution
 
 GAUGES = (1435, 1520)
 #: The skills of contract v1.1 (v1.2's ``inspection`` is drawn by :func:`random_v12`).
@@ -269,3 +272,16 @@ def random_v12(seed: int) -> Instance:
         )
     data["name"] = f"random-v12-{seed}"
     return Instance.model_validate(data, strict=False)
+
+
+def assert_bounds_below(inst: Instance, sol: Solution) -> None:
+    """``sol`` passes the checker, and the lower bound, the station bound and each train's
+    dwell bound lie at or below it (what the bounds' property tests assert)."""
+    assert check(inst, sol) == []
+    lb = lower_bound(inst)
+    assert lb is not None and lb <= sol.objective
+    shared = station_bound(inst)
+    assert shared is None or shared <= sol.objective
+    dwell = {p.id: p.dwell for p in sol.trains}
+    for train, bound in zip(inst.trains, train_dwell_bounds(inst), strict=True):
+        assert bound is not None and bound <= dwell[train.id]
