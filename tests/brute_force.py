@@ -88,6 +88,26 @@ def tiny_instance(seed: int) -> Instance:
     )
 
 
+def tiny_instance_v12(seed: int) -> Instance:
+    """A :func:`tiny_instance` with contract v1.2 drawn in: an arrival inspection (often
+    binding: the shunt_in waits for it) by its own crew, and, now and then, the train's
+    couplers exchanged beside its bogies."""
+    rnd = random.Random(f"v12-{seed}")
+    data = tiny_instance(seed).model_dump()
+    d = data["station"]["durations"]
+    d["inspection"] = rnd.choice([0, 5, 20, 40])
+    d["inspection_per_carriage"] = rnd.choice([0, 0, 3])
+    d["coupler"] = rnd.choice([0, 4, 15, 30])
+    data["station"]["crews"].append(
+        {"id": "C-inspection", "skills": ["inspection"], "shifts": [[0, data["horizon"]]]}
+    )
+    data["trains"][0]["coupler_exchange"] = rnd.random() < 0.6
+    if data["trains"][0]["coupler_exchange"]:  # one carriage: the enumeration stays quick
+        del data["trains"][0]["carriages"][1:]
+    data["name"] = f"tiny-v12-{seed}"
+    return parse_instance(data)
+
+
 def _cuts(n: int, cap: int) -> list[list[tuple[int, int]]]:
     """Every way to cut n carriages into consecutive blocks of at most cap."""
     out = []
@@ -144,21 +164,33 @@ def _tasks(inst: Instance, blocks, order, ground: bool) -> dict:
     (train,) = inst.trains
     d = inst.station.durations
     cars = train.carriages
+    n = len(cars)
     border = train.border_check if train.border_check is not None else d.border_check
     tasks: dict[str, tuple[int, str, bool, list[str]]] = {
         "detach": (d.detach, "coupling", False, []),
         "border": (border, "customs", False, []),
     }
+    # v1.2: the arrival inspection (when it lasts) comes before every shunt_in; a coupler
+    # exchange goes between a carriage's disconnect and its reconnect.
+    looked = d.inspection + d.inspection_per_carriage * n
+    arrived = ["detach"]
+    if looked > 0:
+        tasks["inspect"] = (looked, "inspection", False, [])
+        arrived.append("inspect")
     for b, (a, z) in enumerate(blocks):
-        tasks[f"in{b}"] = (d.shunt, "shunting", True, ["detach"])
+        tasks[f"in{b}"] = (d.shunt, "shunting", True, list(arrived))
         for j in range(a, z):
             w = cars[j].work_pct
             tasks[f"dis{j}"] = (scaled(d.disconnect, w), "coupling", False, [f"in{b}"])
+            rec_after = [f"lower{j}"]
+            if train.coupler_exchange:
+                tasks[f"cpl{j}"] = (scaled(d.coupler, w), "coupling", False, [f"dis{j}"])
+                rec_after.append(f"cpl{j}")
             tasks[f"lift{j}"] = (scaled(d.lift, w), "lifting", False, [f"dis{j}"])
             swap = scaled(d.swap_per_bogie * cars[j].bogies, w)
             tasks[f"swap{j}"] = (swap, "bogie", False, [f"lift{j}"])
             tasks[f"lower{j}"] = (scaled(d.lower, w), "lifting", False, [f"swap{j}"])
-            tasks[f"rec{j}"] = (scaled(d.reconnect, w), "coupling", False, [f"lower{j}"])
+            tasks[f"rec{j}"] = (scaled(d.reconnect, w), "coupling", False, rec_after)
         tasks[f"out{b}"] = (d.shunt, "shunting", True, [f"rec{j}" for j in range(a, z)])
     # One track: the blocks use it one after another in the given order.
     for prev, nxt in itertools.pairwise(order):
@@ -179,7 +211,7 @@ def _enumerate(inst: Instance, blocks, order, gap, loco: int, ground: bool, best
     (train,) = inst.trains
     tasks = _tasks(inst, blocks, order, ground)
     release = dict.fromkeys(tasks, 0)
-    release["detach"] = release["border"] = train.arrival
+    release["detach"] = release["border"] = release["inspect"] = train.arrival
     release["attach"] = loco
     deadline = dict.fromkeys(tasks, inst.horizon)
     for b in range(len(blocks)):
@@ -224,5 +256,14 @@ def _enumerate(inst: Instance, blocks, order, gap, loco: int, ground: bool, best
                 busy["shunter"].pop()
             del done[name]
 
-    skills = ("coupling", "lifting", "bogie", "shunting", "brake", "customs", "shunter")
+    skills = (
+        "coupling",
+        "lifting",
+        "bogie",
+        "shunting",
+        "brake",
+        "customs",
+        "inspection",
+        "shunter",
+    )
     dfs({}, {s: [] for s in skills})

@@ -278,8 +278,34 @@ SKILL = {
     "ground_brake_test": "brake",
     "attach": "coupling",
     "brake_test": "brake",
+    "inspect": "inspection",
+    "coupler": "coupling",
 }
 SHUNTER_OPS = {"shunt_in", "shunt_out", "changer_pass", "roll"}
+
+
+#: Contract v1.2 (saved as ``*_v12.json``): the v1.1 station inspects every train on arrival
+#: (5 min + 2 per carriage) with crew I1 (I2 idle, for the mutations); G1 (individual track,
+#: G1-1 at work_pct 150) and G4 (roll track) exchange their couplers (7 min per carriage)
+#: with crew K1, beside the bogie work (K2 idle, for the mutations).
+INSTANCE_V12: dict[str, Any] = copy.deepcopy(INSTANCE_V11)
+INSTANCE_V12["name"] = "checker-v12"
+INSTANCE_V12["station"]["durations"] |= {
+    "inspection": 5,
+    "inspection_per_carriage": 2,
+    "coupler": 7,
+}
+INSTANCE_V12["station"]["crews"] += [
+    {"id": "I1", "skills": ["inspection"], "shifts": [[0, 600]]},
+    {"id": "I2", "skills": ["inspection"], "shifts": [[0, 600]]},
+    {"id": "K1", "skills": ["coupling"], "shifts": [[0, 600]]},
+    {"id": "K2", "skills": ["coupling"], "shifts": [[27, 34], [52, 63]]},
+]
+for _tid in ("G1", "G4"):
+    next(t for t in INSTANCE_V12["trains"] if t["id"] == _tid)["coupler_exchange"] = True
+INSTANCE_V12["trains"][0]["carriages"][0]["work_pct"] = 150
+INSTANCE_V12["station"]["tracks"][0]["unavailable"] = [[0, 15]]  # G1 stays longer on T1
+PLAN_V12 = PLAN_V11
 
 
 def _scaled(x: int, pct: int) -> int:
@@ -306,19 +332,28 @@ def _train_tasks(
     bc = train.get("border_check")
     detach = add("detach", d["detach"], [])
     add("border_check", d["border_check"] if bc is None else bc, [])
+    # v1.2: the arrival inspection; shunt_in / changer_pass / a through attach wait for it.
+    looked = d.get("inspection", 0) + d.get("inspection_per_carriage", 0) * n
+    arrived = [(detach, 0)]
+    if looked > 0:
+        arrived.append((add("inspect", looked, []), 0))
     mode = plan["mode"]
     if mode == "exchange":
         outs = []
         for b, block in enumerate(plan["blocks"]):
             track = tracks[block["track"]]
             roll = track.get("method", "individual") == "roll"
-            sin = add("shunt_in", d["shunt"], [(detach, 0)], block=b, track=track["id"])
+            sin = add("shunt_in", d["shunt"], arrived, block=b, track=track["id"])
             lifts, lowers, recs = [], [], []
+            couplers: dict[str, list[tuple[tuple, int]]] = {c: [] for c in block["carriages"]}
             for i, cid in enumerate(block["carriages"]):
                 c = cars[cid]
                 pct = c.get("work_pct", 100)
                 kw = {"carriage": cid, "block": b, "track": track["id"]}
                 dis = add("disconnect", _scaled(d["disconnect"], pct), [(sin, 0)], **kw)
+                if train.get("coupler_exchange"):  # v1.2: beside the bogie chain
+                    cpl = _scaled(d.get("coupler", 15), pct)
+                    couplers[cid] = [(add("coupler", cpl, [(dis, 0)], **kw), 0)]
                 jack = []
                 k = track["jack_sets"]
                 if not roll and i >= k:
@@ -346,18 +381,19 @@ def _train_tasks(
             for i, cid in enumerate(block["carriages"]):
                 kw = {"carriage": cid, "block": b, "track": track["id"]}
                 pct = cars[cid].get("work_pct", 100)
-                recs.append(add("reconnect", _scaled(d["reconnect"], pct), [(lowers[i], 0)], **kw))
+                after = [(lowers[i], 0), *couplers[cid]]
+                recs.append(add("reconnect", _scaled(d["reconnect"], pct), after, **kw))
             outs.append(
                 add("shunt_out", d["shunt"], [(r, 0) for r in recs], block=b, track=track["id"])
             )
         before_attach = add("couple", d["couple_per_carriage"] * n, [(o, 0) for o in outs])
     elif mode == "changer":
         before_attach = add(
-            "changer_pass", d["changer_setup"] + d["changer_per_carriage"] * n, [(detach, 0)]
+            "changer_pass", d["changer_setup"] + d["changer_per_carriage"] * n, arrived
         )
     else:
         before_attach = detach
-    whole = [(before_attach, 0)]
+    whole = [(before_attach, 0)] if mode != "through" else list(arrived)
     brake = d["brake_test"]
     if plan.get("ground_brake_test"):
         whole.append((add("ground_brake_test", d["brake_test"], [(before_attach, 0)]), 0))
@@ -537,13 +573,17 @@ def build_solution(inst: dict[str, Any] = INSTANCE, plan: dict[str, Any] = PLAN)
 
 
 def write_fixture_files() -> None:
-    """(Re)write ``tests/data/checker/{instance,solution}.json`` and their ``_v11`` pair."""
+    """(Re)write ``tests/data/checker/{instance,solution}.json`` and their ``_v11`` and
+    ``_v12`` pairs."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     (DATA_DIR / "instance.json").write_text(json.dumps(INSTANCE, indent=2) + "\n")
     (DATA_DIR / "solution.json").write_text(json.dumps(build_solution(), indent=2) + "\n")
     (DATA_DIR / "instance_v11.json").write_text(json.dumps(INSTANCE_V11, indent=2) + "\n")
     v11 = build_solution(INSTANCE_V11, PLAN_V11)
     (DATA_DIR / "solution_v11.json").write_text(json.dumps(v11, indent=2) + "\n")
+    (DATA_DIR / "instance_v12.json").write_text(json.dumps(INSTANCE_V12, indent=2) + "\n")
+    v12 = build_solution(INSTANCE_V12, PLAN_V12)
+    (DATA_DIR / "solution_v12.json").write_text(json.dumps(v12, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,14 @@ import random
 
 import builders
 
+from gaugeopt.bounds import lower_bound, station_bound, train_dwell_bounds
+from gaugeopt.checker import check
 from gaugeopt.model.instance import SKILLS, Instance
+from gaugeopt.model.solution import Solution
 
 GAUGES = (1435, 1520)
+#: The skills of contract v1.1 (v1.2's ``inspection`` is drawn by :func:`random_v12`).
+BASE_SKILLS = tuple(s for s in SKILLS if s != "inspection")
 TYPES = ("std", "heavy")
 
 
@@ -51,10 +56,10 @@ def random_instance(seed: int) -> Instance:
     has_changer = rng.random() < 0.35
     crews = []
     for i in range(rng.randint(2, 7)):
-        skills = rng.sample(SKILLS, rng.randint(1, 4))
+        skills = rng.sample(BASE_SKILLS, rng.randint(1, 4))
         crews.append({"id": f"C{i}", "skills": skills, "shifts": _shifts(rng, horizon)})
     # Every skill has at least one crew, usually with a long shift.
-    for skill in SKILLS:
+    for skill in BASE_SKILLS:
         if not any(skill in c["skills"] for c in crews):
             crews.append(
                 {
@@ -231,3 +236,40 @@ def synthetic_day(n_trains: int = 30, n_carriages: int = 500, seed: int = 0) -> 
         "trains": trains,
     }
     return Instance.model_validate(data, strict=False)
+
+
+def random_v12(seed: int) -> Instance:
+    """:func:`random_instance` with contract v1.2 drawn on top: an arrival inspection (fixed
+    and per-carriage minutes, often none), usually some crew with skill inspection, and
+    trains whose couplers are exchanged (coupler minutes, sometimes 0)."""
+    data = random_instance(seed).model_dump()
+    rng = random.Random(f"v12-{seed}")
+    station = data["station"]
+    d = station["durations"]
+    d["inspection"] = rng.choice([0, 0, 10, 20])
+    d["inspection_per_carriage"] = rng.choice([0, 0, 1, 3])
+    d["coupler"] = rng.choice([0, 10, 15, 25])
+    for train in data["trains"]:
+        train["coupler_exchange"] = rng.random() < 0.5
+    crews = station["crews"]
+    if rng.random() < 0.5:
+        rng.choice(crews)["skills"].append("inspection")
+    elif rng.random() < 0.9:
+        crews.append(
+            {"id": "C-inspection", "skills": ["inspection"], "shifts": [[0, data["horizon"]]]}
+        )
+    data["name"] = f"random-v12-{seed}"
+    return Instance.model_validate(data, strict=False)
+
+
+def assert_bounds_below(inst: Instance, sol: Solution) -> None:
+    """``sol`` passes the checker, and the lower bound, the station bound and each train's
+    dwell bound lie at or below it (what the bounds' property tests assert)."""
+    assert check(inst, sol) == []
+    lb = lower_bound(inst)
+    assert lb is not None and lb <= sol.objective
+    shared = station_bound(inst)
+    assert shared is None or shared <= sol.objective
+    dwell = {p.id: p.dwell for p in sol.trains}
+    for train, bound in zip(inst.trains, train_dwell_bounds(inst), strict=True):
+        assert bound is not None and bound <= dwell[train.id]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import builders
 import pytest
-from brute_force import optimum, tiny_instance
+from brute_force import optimum, tiny_instance, tiny_instance_v12
 from random_instances import random_instance
 
 import gaugeopt
@@ -76,6 +76,15 @@ def test_the_baseline_imports_no_solver_code() -> None:
 @pytest.mark.parametrize("seed", [0, 3, 5, 6, 11, 17])
 def test_tiny_optimum_agrees_with_enumeration(seed: int) -> None:
     inst = tiny_instance(seed)
+    status, objective, bound, _ = solve_checked(inst)
+    assert status == "optimal"
+    assert objective == bound == optimum(inst)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 4, 7, 9, 12])
+def test_tiny_v12_optimum_agrees_with_enumeration(seed: int) -> None:
+    """Arrival inspection and coupler exchange (contract v1.2) in the direct model."""
+    inst = tiny_instance_v12(seed)
     status, objective, bound, _ = solve_checked(inst)
     assert status == "optimal"
     assert objective == bound == optimum(inst)

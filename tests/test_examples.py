@@ -14,10 +14,12 @@ from gaugeopt.model.io import read_instance, write_instance
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "instances" / "examples"
 NAMES = [
+    "brest-couplers",
     "brest-ground-air",
     "brest-passenger",
     "dandong-handover",
     "erenhot-day",
+    "erenhot-inspected",
     "khasan-armoured",
 ]
 
@@ -77,6 +79,7 @@ def _skill_tasks(inst: Instance, train: Train) -> dict[str, int]:
     d = inst.station.durations
     check = train.border_check if train.border_check is not None else d.border_check
     need = {"coupling": max(d.detach, d.attach), "brake": d.brake_test, "customs": check}
+    need["inspection"] = d.inspection + d.inspection_per_carriage * len(train.carriages)
     if _exchange_possible(train):
         n = len(train.carriages)
         cars = train.carriages
@@ -84,6 +87,7 @@ def _skill_tasks(inst: Instance, train: Train) -> dict[str, int]:
             need["coupling"],
             d.couple_per_carriage * n,
             *(scaled(max(d.disconnect, d.reconnect), c.work_pct) for c in cars),
+            *(scaled(d.coupler, c.work_pct) for c in cars if train.coupler_exchange),
         )
         need["lifting"] = max(scaled(max(d.lift, d.lower), c.work_pct) for c in cars)
         need["bogie"] = max(scaled(d.swap_per_bogie * c.bogies, c.work_pct) for c in cars)
@@ -127,6 +131,7 @@ def test_crew_minutes_cover_the_work(example: tuple[Path, Instance]) -> None:
         demand["coupling"] += d.detach + d.attach
         demand["brake"] += d.brake_test
         demand["customs"] += check
+        demand["inspection"] += d.inspection + d.inspection_per_carriage * len(train.carriages)
         if not _exchange_possible(train):
             continue
         cars = train.carriages
@@ -134,6 +139,8 @@ def test_crew_minutes_cover_the_work(example: tuple[Path, Instance]) -> None:
         demand["coupling"] += sum(
             scaled(d.disconnect, c.work_pct) + scaled(d.reconnect, c.work_pct) for c in cars
         )
+        if train.coupler_exchange:
+            demand["coupling"] += sum(scaled(d.coupler, c.work_pct) for c in cars)
         demand["lifting"] += sum(
             scaled(d.lift, c.work_pct) + scaled(d.lower, c.work_pct) for c in cars
         )

@@ -1,4 +1,4 @@
-"""A direct CP-SAT model of the gauge-change contract (DESIGN.md v1.1 §4), as a user would write it.
+"""A direct CP-SAT model of the gauge-change contract (DESIGN.md v1.2 §4), as a user would write it.
 
 The benchmark baseline ``gaugeopt bench -m direct``: one CP-SAT model of the whole instance,
 built straight from the rules, with none of gaugeopt's own solver code (no bounds, no
@@ -36,6 +36,10 @@ The model, rule by rule:
 * **Ground-air test** (``station.ground_air``): a Boolean per train; if true an optional
   ``ground_brake_test`` after the train is whole and before attach, and ``brake_test`` lasts
   ``brake_test_short``.
+* **Arrival inspection** (v1.2, where ``inspection + inspection_per_carriage × n`` > 0): a
+  task per train after arrival; every shunt_in, the changer pass and the attach wait for it.
+* **Coupler exchange** (v1.2, a train with ``coupler_exchange``): a task per carriage in
+  exchange mode, after its disconnect and before its reconnect; no changer for the train.
 * **Departure** = max(brake_test end, border_check end, earliest_departure) ≤ horizon;
   every task ends by the horizon. Objective: Σ weight × (departure − arrival).
 
@@ -57,7 +61,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from gaugeopt.bench.record import MethodResult
 from gaugeopt.checker import check
-from gaugeopt.model.instance import Instance, Train, carriage_minutes
+from gaugeopt.model.instance import Instance, Train, carriage_minutes, scaled
 from gaugeopt.model.io import read_instance
 from gaugeopt.model.solution import (
     OP_ORDER,
@@ -138,6 +142,8 @@ class _TrainVars:
     #: Set while the train is built (detach first, attach once the train is whole).
     detach: _Op = field(init=False)
     attach: _Op = field(init=False)
+    #: What the train's exchange work waits for: detach, and the inspection (v1.2).
+    arrived: list[_Op] = field(default_factory=list)
 
 
 class DirectModel:
@@ -201,7 +207,11 @@ class DirectModel:
     def _modes(self, tr: Train) -> dict[Mode, Bool]:
         if tr.from_gauge == tr.to_gauge:
             return {"through": self.true}
-        changer_ok = self.st.changer is not None and all(c.variable_gauge for c in tr.carriages)
+        changer_ok = (
+            self.st.changer is not None
+            and all(c.variable_gauge for c in tr.carriages)
+            and not tr.coupler_exchange  # v1.2: the changer leaves couplers as they are
+        )
         if not changer_ok:
             return {"exchange": self.true}
         ex, ch = self.m.new_bool_var(f"exchange[{tr.id}]"), self.m.new_bool_var(f"changer[{tr.id}]")
@@ -217,6 +227,11 @@ class DirectModel:
         tv.detach = detach = self._task(tv, "detach", d.detach, self.true)
         check = d.border_check if tr.border_check is None else tr.border_check
         border = self._task(tv, "border_check", check, self.true)
+        # v1.2: the arrival inspection, where it lasts; the train's work waits for it.
+        looked = d.inspection + d.inspection_per_carriage * len(tr.carriages)
+        tv.arrived = [detach]
+        if looked > 0:
+            tv.arrived.append(self._task(tv, "inspect", looked, self.true))
         whole: list[tuple[_Op, Lit]] = []  # the task after which the train is whole, by mode
         if "through" in modes:
             whole.append((detach, self.true))
@@ -227,11 +242,14 @@ class DirectModel:
             passing = self._task(
                 tv, "changer_pass", d.changer_setup + d.changer_per_carriage * n, modes["changer"]
             )
-            self._after(passing, detach, modes["changer"])
+            for task in tv.arrived:
+                self._after(passing, task, modes["changer"])
             whole.append((passing, modes["changer"]))
         tv.attach = attach = self._task(tv, "attach", d.attach, self.true)
         for task, lit in whole:
             self._after(attach, task, lit)
+        for task in tv.arrived:  # binding in through mode, implied in the others
+            self._after(attach, task)
         brake = self._brake_tests(tv, whole, attach)
         earliest = [] if tr.earliest_departure is None else [tr.earliest_departure]
         self.m.add_max_equality(dep, [brake.end, border.end, *earliest])
@@ -324,7 +342,8 @@ class DirectModel:
                 else:
                     self.m.add_bool_or([~x, ~yk, w])
         sin = self._task(tv, "shunt_in", d.shunt, used, slot=b)
-        self._after(sin, tv.detach, used)
+        for task in tv.arrived:
+            self._after(sin, task, used)
         sout = self._task(tv, "shunt_out", d.shunt, used, slot=b)
         for t in self.st.tracks:
             occ = self.m.new_int_var(0, h, f"occ[{tr.id},{b},{t.id}]")
@@ -366,6 +385,11 @@ class DirectModel:
         rec = self._task(tv, "reconnect", mins.reconnect, ex, **kw)
         self._after(lift, dis, ex)
         self._after(rec, lower, ex)
+        if tv.train.coupler_exchange:  # v1.2: beside lift, swap/roll and lower
+            size = scaled(st.durations.coupler, car.work_pct)
+            coupler = self._task(tv, "coupler", size, ex, **kw)
+            self._after(coupler, dis, ex)
+            self._after(rec, coupler, ex)
         methods = {t.id: t.method for t in st.tracks}
         individual = [w for k, w in on_track.items() if methods[k] == "individual"]
         take = self.m.new_int_var(tv.train.arrival, self.inst.horizon, f"take[{car.id}]")

@@ -23,6 +23,7 @@ from gaugeopt.bounds.skeleton import (
     JACKS,
     SHUNT_IN,
     SHUNT_OUT,
+    absent,
     blocks_index,
     carriage_chain,
     chain_minutes,
@@ -210,7 +211,7 @@ class _Shape:
 def _shape(inst: Instance, train: Train, tr: _Train | None, mode: str, ground: bool) -> _Shape:
     """The tasks of ``train`` in (``mode``, ``ground``) by kind."""
     d = inst.station.durations
-    nodes = skeleton(mode, ground)
+    nodes = skeleton(mode, ground, absent(d, train))
     sin = SHUNT_IN.minutes(d, train, [], ground)
     sout = SHUNT_OUT.minutes(d, train, [], ground)
     span = sin + min(tr.chain) + sout if mode == "exchange" and tr is not None else 0

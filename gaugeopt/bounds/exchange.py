@@ -13,6 +13,7 @@ from gaugeopt.bounds.skeleton import (
     BOGIE,
     SHUNT_IN,
     SHUNT_OUT,
+    absent,
     blocks_index,
     carriage_chain,
     departs,
@@ -57,7 +58,8 @@ class Plan:
         self.bogie = step_skill(BOGIE)
         self.first = shunted_in - self.shunt_in  # earliest start of any shunt_in
         self.chain = min(c.chain for c in cars)
-        nodes = skeleton("exchange", ground)
+        lacks = absent(d, train)
+        nodes = skeleton("exchange", ground, lacks)
         minutes = node_minutes(d, train, nodes, ground, self.shunt_in + self.chain + self.shunt_out)
         tail = tails(nodes, minutes)
         self.tail_out = tail[blocks_index(nodes)]  # from the last shunt_out end
@@ -81,7 +83,7 @@ class Plan:
             self.ok = False
             return
         starts, ends = walked
-        final = final_steps("exchange", ground)
+        final = final_steps("exchange", ground, lacks)
         self.steps = steps_of(nodes, minutes, final, loco)
         self.ready = max(ends[p] for p in nodes[final[0]].preds)
         self.ops = [
@@ -323,7 +325,7 @@ def exchange_bound(st: Station, train: Train, ground: bool, loco: int) -> int | 
     stn = st.inst.station
     d = stn.durations
     n = len(train.carriages)
-    nodes = skeleton("exchange", ground)
+    nodes = skeleton("exchange", ground, absent(d, train))
     bi = blocks_index(nodes)
     arrived = walk(
         nodes[:bi], node_minutes(d, train, nodes[:bi], ground), train.arrival, loco, st.op_start

@@ -16,12 +16,13 @@ The **final steps** (:func:`final_steps`) are the train operations after the tra
 shunting move (its blocks are back, the changer pass is over, or at once in through
 mode): a chain of crew operations, each waiting for the one before, the attach and its
 locomotive among them, the last one a departure operation; the first waits for every
-other node but the departure operations with no successor (all checked).
+other node but the departure operations with no successor (all checked; a leading step
+that does not is left to the other nodes).
 
 The **carriage chain** (:func:`carriage_chain`) of a track method is what one carriage goes
 through between its block's shunt_in and shunt_out (the track hold): disconnect, lift, the
 bogie step (a swap on ``individual`` tracks, the block's roll on ``roll`` ones), lower,
-reconnect, each waiting for the one before (checked). The methods' chains differ only in
+reconnect, each waiting for the one before (checked); steps beside it are left out. The methods' chains differ only in
 the bogie step (:data:`BOGIE`, checked); the jack hold spans steps :data:`JACKS`.
 """
 
@@ -69,10 +70,17 @@ def _broken(what: str) -> AssertionError:
     return AssertionError(f"the lower bounds assume {what}; the rulebook no longer says so")
 
 
+def absent(d: Durations, train: Train) -> frozenset[str]:
+    """The operations ``train`` does not have (:meth:`~gaugeopt.rules.OpRule.applies`):
+    left out of its skeleton."""
+    return frozenset(r.op for r in OPS if not r.applies(d, train))
+
+
 @cache
-def skeleton(mode: str, ground: bool) -> tuple[Node, ...]:
-    """The skeleton of configuration (``mode``, ``ground``), in a topological order."""
-    rules = [r for r in OPS if r.exists(mode, ground=ground)]
+def skeleton(mode: str, ground: bool, lacks: frozenset[str] = frozenset()) -> tuple[Node, ...]:
+    """The skeleton of configuration (``mode``, ``ground``), in a topological order, for a
+    train that lacks the operations ``lacks`` (:func:`absent`)."""
+    rules = [r for r in OPS if r.exists(mode, ground=ground) and r.op not in lacks]
     inner = {r.op for r in rules if r.level != "train"}
     order: list[OpRule | None] = []
     index: dict[str, int] = {}
@@ -112,9 +120,9 @@ def skeleton(mode: str, ground: bool) -> tuple[Node, ...]:
 
 
 @cache
-def final_steps(mode: str, ground: bool) -> tuple[int, ...]:
+def final_steps(mode: str, ground: bool, lacks: frozenset[str] = frozenset()) -> tuple[int, ...]:
     """Indices in :func:`skeleton` of the final steps (module docstring)."""
-    nodes = skeleton(mode, ground)
+    nodes = skeleton(mode, ground, lacks)
     last = max(
         (i for i, n in enumerate(nodes) if n.rule is None or n.rule.shunter),
         default=-1,
@@ -127,13 +135,22 @@ def final_steps(mode: str, ground: bool) -> tuple[int, ...]:
     chained = all(a in nodes[b].preds for a, b in itertools.pairwise(steps))
     if not steps or not chained or nodes[steps[-1]].op not in DEPARTS_AFTER:
         raise _broken("that a chain of crew operations ends every configuration")
-    before = _ancestors(nodes, steps[0])
-    if any(
-        i not in before and i not in steps and (nodes[i].succs or nodes[i].op not in DEPARTS_AFTER)
-        for i in range(len(nodes))
-    ):
+
+    def waits_for_all(k: int) -> bool:
+        before = _ancestors(nodes, steps[k])
+        return not any(
+            i not in before
+            and i not in steps[k:]
+            and (nodes[i].succs or nodes[i].op not in DEPARTS_AFTER)
+            for i in range(len(nodes))
+        )
+
+    # A leading step that runs beside other work (a ground-air test beside an arrival
+    # inspection) is an ordinary node: the chain starts at the first step that waits.
+    first = next((k for k in range(len(steps)) if waits_for_all(k)), None)
+    if first is None:
         raise _broken("that the final steps wait for all else but the departure operations")
-    return steps
+    return steps[first:]
 
 
 def _ancestors(nodes: Sequence[Node], i: int) -> set[int]:
@@ -230,24 +247,45 @@ def blocks_index(nodes: Sequence[Node]) -> int:
 
 @cache
 def carriage_chain(method: str) -> tuple[OpRule, ...]:
-    """The carriage chain on a track of ``method`` (module docstring)."""
-    chain = tuple(
-        r
-        for r in OPS
-        if r.exists("exchange", method)
-        and r.level != "train"
-        and r.op not in (SHUNT_IN.op, SHUNT_OUT.op)
-    )
-    links = [SHUNT_IN, *chain, SHUNT_OUT]
-    if not chain or any(a.op not in b.after for a, b in itertools.pairwise(links)):
+    """The carriage chain on a track of ``method`` (module docstring), read from the
+    rulebook by :func:`chain_of`."""
+    return chain_of(OPS, method)
+
+
+def chain_of(ops: Sequence[OpRule], method: str) -> tuple[OpRule, ...]:
+    """The longest chain of block and carriage operations of ``ops`` (a topological order)
+    from shunt_in to shunt_out on a track of ``method``, each waiting for the one before.
+
+    Two kinds of step are relaxed away, so that every bound stays valid and the chains of
+    all methods keep one shape (they differ only in the bogie step): a step beside the
+    chain (one it does not pass through, such as a coupler exchange between disconnect and
+    reconnect), and a step of some track methods only other than the bogie step (its
+    successors then wait for what it waits for)."""
+    longest: dict[str, tuple[OpRule, ...]] = {}
+    for r in ops:
+        if not r.exists("exchange", method) or r.level == "train":
+            continue
+        if r.op == SHUNT_IN.op:
+            longest[r.op] = (r,)
+            continue
+        paths = [longest[p] for p in r.after if p in longest]
+        if not paths:
+            continue
+        best = max(paths, key=len)
+        of_some_methods = r.methods != frozenset(METHODS) and not r.bogies
+        longest[r.op] = best if of_some_methods else (*best, r)
+    path = longest.get(SHUNT_OUT.op, ())
+    chain = tuple(r for r in path if r.op not in (SHUNT_IN.op, SHUNT_OUT.op))
+    if not chain or path[0].op != SHUNT_IN.op:
         raise _broken(f"a chain of carriage operations on {method} tracks")
     if any(r.ground is not None for r in chain):
         raise _broken("carriage operations that do not depend on the ground-air test")
     return chain
 
 
-def _bogie_step() -> int:
-    chains = [carriage_chain(m) for m in METHODS]
+def bogie_step(chains: Sequence[tuple[OpRule, ...]]) -> int:
+    """The index of the one bogie step at the same place of every method's chain (checked:
+    the chains differ only in it)."""
     steps = {i for c in chains for i, r in enumerate(c) if r.bogies}
     if len(steps) != 1 or len({len(c) for c in chains}) != 1:
         raise _broken("one bogie step at the same place of every method's carriage chain")
@@ -259,7 +297,7 @@ def _bogie_step() -> int:
 
 
 #: The index of the bogie step in every carriage chain.
-BOGIE: int = _bogie_step()
+BOGIE: int = bogie_step([carriage_chain(m) for m in METHODS])
 
 
 def _jacks() -> tuple[int, int]:

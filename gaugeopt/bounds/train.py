@@ -72,7 +72,15 @@ from gaugeopt.bounds.energy import Station, Work, crew_bounds, shunter_bound
 from gaugeopt.bounds.exchange import exchange_bound
 from gaugeopt.bounds.final import finish, step_tails, steps_of
 from gaugeopt.bounds.locos import loco_release_times
-from gaugeopt.bounds.skeleton import departs, final_steps, node_minutes, skeleton, tails, walk
+from gaugeopt.bounds.skeleton import (
+    absent,
+    departs,
+    final_steps,
+    node_minutes,
+    skeleton,
+    tails,
+    walk,
+)
 from gaugeopt.model.instance import Instance, Train
 from gaugeopt.rules import ground_options, possible_modes
 
@@ -81,7 +89,8 @@ def _other_bound(st: Station, train: Train, mode: str, ground: bool, loco: int) 
     """Departure bound in a mode without blocks (``through``, ``changer``): every task is a
     node of the skeleton."""
     d = st.inst.station.durations
-    nodes = skeleton(mode, ground)
+    lacks = absent(d, train)
+    nodes = skeleton(mode, ground, lacks)
     minutes = node_minutes(d, train, nodes, ground)
     walked = walk(nodes, minutes, train.arrival, loco, st.op_start)
     if walked is None:
@@ -93,7 +102,7 @@ def _other_bound(st: Station, train: Train, mode: str, ground: bool, loco: int) 
         for node, m, t, q in zip(nodes, minutes, starts, tail, strict=True)
         if node.rule is not None
     ]
-    final = final_steps(mode, ground)
+    final = final_steps(mode, ground, lacks)
     steps = steps_of(nodes, minutes, final, loco)
     ready = max(ends[p] for p in nodes[final[0]].preds)
     sh = shunter_bound(len(st.inst.station.shunters), ops)

@@ -106,14 +106,26 @@ def expected_tasks(
         add("border_check", d.border_check, "station border_check", [])
     else:
         add("border_check", train.border_check, "the train's border_check", [])
+    # v1.2: the arrival inspection, where it lasts above 0; the exchange work (every
+    # shunt_in, the changer_pass, or the attach of a through train) waits for it.
+    looked = d.inspection + d.inspection_per_carriage * n
+    arrived = [detach]
+    if looked > 0:
+        formula = f"inspection + inspection_per_carriage x {n}"
+        arrived.append(add("inspect", looked, formula, []))
     if mode == "exchange":
         outs = []
         for view in block_views(inst, train, blocks):
             on = {"block": view.index, "track": view.track}
-            sin = add("shunt_in", d.shunt, "shunt", [detach], **on)
+            sin = add("shunt_in", d.shunt, "shunt", arrived, **on)
             lifts = {}
+            # v1.2: a train whose couplers are exchanged has a coupler task per carriage,
+            # after its disconnect and before its reconnect (beside lift, swap/roll, lower).
+            couplers: dict[str, list[Key]] = {cid: [] for cid in view.carriages}
             for cid in view.carriages:
                 dis = per_car("disconnect", d.disconnect, "disconnect", [sin], cid, view)
+                if train.coupler_exchange:
+                    couplers[cid].append(per_car("coupler", d.coupler, "coupler", [dis], cid, view))
                 lifts[cid] = per_car("lift", d.lift, "lift", [dis], cid, view)
             if view.method == "roll":
                 nb = sum(cars[c].bogies for c in view.carriages)
@@ -140,7 +152,9 @@ def expected_tasks(
             recs = []
             for cid in view.carriages:
                 low = per_car("lower", d.lower, "lower", [before_lower[cid]], cid, view)
-                recs.append(per_car("reconnect", d.reconnect, "reconnect", [low], cid, view))
+                recs.append(
+                    per_car("reconnect", d.reconnect, "reconnect", [low, *couplers[cid]], cid, view)
+                )
             outs.append(add("shunt_out", d.shunt, "shunt", recs, **on))
         before = add("couple", d.couple_per_carriage * n, f"couple_per_carriage x {n}", outs)
     elif mode == "changer":
@@ -148,17 +162,18 @@ def expected_tasks(
             "changer_pass",
             d.changer_setup + d.changer_per_carriage * n,
             f"changer_setup + changer_per_carriage x {n}",
-            [detach],
+            arrived,
         )
     else:
         before = detach
+    whole = [before] if mode != "through" else arrived
     if not ground:
-        attach = add("attach", d.attach, "attach", [before])
+        attach = add("attach", d.attach, "attach", whole)
         why = " (no ground_brake_test in the plan)" if inst.station.ground_air else ""
         add("brake_test", d.brake_test, f"brake_test{why}", [attach])
         return out
     test = add("ground_brake_test", d.brake_test, "brake_test", [before])
-    attach = add("attach", d.attach, "attach", [before, test])
+    attach = add("attach", d.attach, "attach", [*whole, test])
     add(
         "brake_test",
         d.brake_test_short,

@@ -8,7 +8,8 @@ from gaugeopt.checker.context import Context
 
 
 def check_mode(ctx: Context) -> None:
-    """through iff from == to; changer only for all-variable-gauge trains at a changer station."""
+    """through iff from == to; changer only for all-variable-gauge trains at a changer station
+    whose couplers stay as they are (v1.2)."""
     has_changer = ctx.inst.station.changer is not None
     for tid, p in ctx.plans.items():
         tr = ctx.trains[tid]
@@ -25,6 +26,8 @@ def check_mode(ctx: Context) -> None:
             fixed = [c.id for c in tr.carriages if not c.variable_gauge]
             if fixed:
                 why = f"needs every carriage variable-gauge, not {', '.join(fixed)}"
+            elif tr.coupler_exchange:
+                why = "cannot exchange the train's couplers (coupler_exchange)"
         if why:
             ctx.add("mode", f"train {tid}: mode {p.mode} {why}", tid, resource=None)
 

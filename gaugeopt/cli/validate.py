@@ -68,7 +68,19 @@ def summary(inst: Instance) -> dict[str, Any]:
         "station_locomotives": len(st.locomotives),
         "inbound_locomotives": sum(t.inbound_loco is not None for t in inst.trains),
         "bogie_stock": [b.model_dump() for b in st.bogie_stock],
-    }
+    } | _v12_steps(inst)
+
+
+def _v12_steps(inst: Instance) -> dict[str, Any]:
+    """The v1.2 steps the instance asks for (nothing for an instance without them)."""
+    d = inst.station.durations
+    out: dict[str, Any] = {}
+    if d.inspection or d.inspection_per_carriage:
+        out["inspection"] = {"per_train": d.inspection, "per_carriage": d.inspection_per_carriage}
+    changing = sum(t.coupler_exchange for t in inst.trains)
+    if changing:
+        out["coupler_exchange"] = {"trains": changing, "per_carriage": d.coupler}
+    return out
 
 
 def _counts(parts: Iterable[str]) -> str:
@@ -97,6 +109,16 @@ def _print(inst: Instance, s: dict[str, Any], reasons: list[str]) -> None:
             ", ".join(f"{b['gauge']}/{b['type']}: {b['count']}" for b in s["bogie_stock"]) or "none"
         ),
     ]
+    if "inspection" in s:
+        i = s["inspection"]
+        lines.append(
+            f"  inspection   {i['per_train']} min a train + {i['per_carriage']} a carriage"
+        )
+    if "coupler_exchange" in s:
+        c = s["coupler_exchange"]
+        lines.append(
+            f"  couplers     exchanged on {c['trains']} train(s), {c['per_carriage']} min a carriage"
+        )
     lines += [f"  root cause   {r}" for r in reasons]
     for line in lines:
         out.print(line, markup=False)

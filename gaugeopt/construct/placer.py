@@ -19,9 +19,7 @@ from gaugeopt.construct.steps import Step, Unit, placement_order
 from gaugeopt.model.instance import Instance, Track, Train
 from gaugeopt.model.solution import Block, Op, Task
 from gaugeopt.rules import (
-    JACK_HOLD,
     LOCO_FREED_BY,
-    TRACK_HOLD,
     BlockSpec,
     TaskNode,
     departure,
@@ -187,10 +185,9 @@ class TrainPlacer:
     def _step(self, run: Run, step: Step, holds: list[tuple[int, int]]) -> None:
         if isinstance(step, int):
             self._task(run, step, 0)
-        elif step.hold is TRACK_HOLD:
+        elif step.hold.level == "block":  # the block's track, one block at a time
             self._track_unit(run, step)
-        else:
-            assert step.hold is JACK_HOLD
+        else:  # a carriage's share of a per-track pool (jack sets)
             self._jack_unit(run, step, holds)
 
     def _steps(self, run: Run, unit: Unit, floor: int, holds: list[tuple[int, int]]) -> None:

@@ -107,9 +107,22 @@ def _track_key(classes: list[float], i: int) -> str:
 
 
 def _hold_ops(start: str, end: str) -> tuple[str, ...]:
-    """The operations from ``start`` to ``end`` in rulebook order (a hold's chain)."""
-    names = [r.op for r in OPS]
-    return tuple(names[names.index(start) : names.index(end) + 1])
+    """The operations a hold spans: ``start``, ``end`` and every operation that waits for
+    ``start`` and that ``end`` waits for (through others); not a step beside the chain."""
+    after = {r.op: set(r.after) for r in OPS}
+
+    def reaches(a: str, b: str) -> bool:  # b waits, through others, for a
+        todo, seen = [b], set()
+        while todo:
+            op = todo.pop()
+            if op == a:
+                return True
+            if op not in seen:
+                seen.add(op)
+                todo.extend(after.get(op, ()))
+        return False
+
+    return tuple(r.op for r in OPS if reaches(start, r.op) and reaches(r.op, end))
 
 
 _JACK_OPS = _hold_ops(JACK_HOLD.start_op, JACK_HOLD.end_op)

@@ -20,6 +20,7 @@ from gaugeopt.rules import (
     TRACK_HOLD,
     BlockSpec,
     OpRule,
+    changer_obstacle,
     departure,
     ground_options,
     possible_modes,
@@ -69,11 +70,7 @@ def _mode_reason(inst: Instance, train: Train) -> str | None:
     st = inst.station
     if possible_modes(inst, train):
         return None
-    why_changer = (
-        "the station has no changer"
-        if st.changer is None
-        else "not every carriage is variable_gauge"
-    )
+    why_changer = changer_obstacle(inst, train) or "the changer cannot take it"
     if not st.tracks:
         return f"train {train.id}: the station has no shed track and {why_changer}"
     heaviest = max(t.max_mass_t for t in st.tracks)

@@ -248,6 +248,10 @@ class _Builder:
         return r
 
     # --- tasks from the rulebook ---------------------------------------------------
+    def rules_of(self, train: Train) -> list[OpRule]:
+        """The operations of the rulebook ``train`` has (:meth:`OpRule.applies`)."""
+        return [r for r in OPS if r.applies(self.d, train)]
+
     def rule_task(
         self,
         meta: TaskMeta,
@@ -321,19 +325,19 @@ class _Builder:
                 continue
             bt = tm.block_tasks[b.op, i]
             for p in b.after:
-                if RULES[p].level == "carriage":
+                if (p, j) in tm.car_tasks:
                     self.p.add_precedence(tm.car_tasks[p, j], bt, when=[member])
             for c in OPS:
-                if c.level == "carriage" and b.op in c.after:
+                if (c.op, j) in tm.car_tasks and b.op in c.after:
                     self.p.add_precedence(bt, tm.car_tasks[c.op, j], when=[member])
 
     def link_carriage(self, tm: TrainModel, j: int) -> None:
-        """Precedences among the tasks of one carriage, in rulebook order."""
+        """Precedences among the tasks of one carriage, in rulebook order (those it has)."""
         for c in OPS:
-            if c.level != "carriage":
+            if (c.op, j) not in tm.car_tasks:
                 continue
             for p in c.after:
-                if RULES[p].level == "carriage":
+                if (p, j) in tm.car_tasks:
                     self.p.add_precedence(tm.car_tasks[p, j], tm.car_tasks[c.op, j])
 
     def bogie_events(self, train: Train, task: int, cars: list[tuple[int, Lit | None]]) -> None:
@@ -364,7 +368,7 @@ class _Builder:
         if True in ground_options(self.inst):
             tm.ground = p.new_bool(f"ground:{train.id}")
         T = tm.tasks
-        for rule in OPS:  # the tasks of every mode
+        for rule in self.rules_of(train):  # the tasks of every mode
             if rule.level == "train" and rule.modes == frozenset(MODES):
                 present = tm.ground if rule.ground else None
                 if rule.ground and present is None:
@@ -393,7 +397,7 @@ class _Builder:
 
     def add_mode_tasks(self, k: int, train: Train, tm: TrainModel, mode: str, lit: Lit) -> None:
         """The train-level tasks only ``mode`` has, present with its literal."""
-        for rule in OPS:
+        for rule in self.rules_of(train):
             if rule.level == "train" and rule.modes == frozenset({mode}):
                 tm.tasks[rule.op] = self.rule_task(
                     TaskMeta(k, rule.op),
@@ -467,7 +471,7 @@ class _Builder:
         for i in range(len(cars)):
             s = tm.starts[i]
             members = [j for j in range(i, len(cars)) if (i, j) in tm.m]
-            for rule in OPS:
+            for rule in self.rules_of(train):
                 if rule.level == "block" and rule.methods == frozenset(METHODS):
                     tm.block_tasks[rule.op, i] = self.rule_task(
                         TaskMeta(k, rule.op, block_start=i), rule.fixed(d, train, False), present=s
@@ -486,7 +490,7 @@ class _Builder:
                     tm.block_tasks[TRACK_HOLD.start_op, i],
                     tm.block_tasks[TRACK_HOLD.end_op, i],
                 )
-            for rule in OPS:
+            for rule in self.rules_of(train):
                 if rule.level != "block" or rule.methods == frozenset(METHODS):
                     continue
                 (method,) = rule.methods
@@ -519,7 +523,7 @@ class _Builder:
         p, d = self.p, self.d
         ct = tm.car_tasks
         for j, car in enumerate(train.carriages):
-            for rule in OPS:
+            for rule in self.rules_of(train):
                 if rule.level != "carriage":
                     continue
                 if rule.methods == frozenset(METHODS):

@@ -40,6 +40,7 @@ def skill_minutes(trains: list[dict[str, Any]], dur: dict[str, int]) -> dict[str
         n = len(t["carriages"])
         check = t["border_check"] if t.get("border_check") is not None else dur["border_check"]
         need["customs"] += check
+        need["inspection"] += dur.get("inspection", 0) + dur.get("inspection_per_carriage", 0) * n
         need["coupling"] += dur["detach"] + dur["attach"]
         need["brake"] += dur["brake_test"]
         if t["from_gauge"] == t["to_gauge"]:
@@ -49,6 +50,8 @@ def skill_minutes(trains: list[dict[str, Any]], dur: dict[str, int]) -> dict[str
         for c in t["carriages"]:
             pct = c.get("work_pct", 100)
             need["coupling"] += ((dur["disconnect"] + dur["reconnect"]) * pct + 99) // 100
+            if t.get("coupler_exchange"):  # v1.2
+                need["coupling"] += (dur.get("coupler", 15) * pct + 99) // 100
             need["lifting"] += ((dur["lift"] + dur["lower"]) * pct + 99) // 100
             need["bogie"] += (dur["swap_per_bogie"] * c["bogies"] * pct + 99) // 100
     return need
@@ -63,6 +66,21 @@ def _shift_pattern(horizon: int, start: int, length: int) -> list[list[int]]:
         out.append([a, min(horizon, a + length)])
         day += 1
     return out
+
+
+def inspector_crews(horizon: int, minutes: int, *, use: float = 0.5) -> list[dict[str, Any]]:
+    """Car examiners: crews with the one skill ``inspection`` (v1.2), day / night: enough for
+    ``minutes`` of inspections a day over two shifts at about ``use`` of their time, at
+    least one per shift (none when nothing is inspected)."""
+    if minutes <= 0:
+        return []
+    count = max(1, math.ceil(minutes / 2 / (R.SHIFT_MINUTES * use)))
+    return [
+        {"id": f"{tag}-examiner-{k + 1}", "skills": ["inspection"], "shifts": shifts}
+        for tag, start in (("D", 0), ("N", R.SHIFT_MINUTES))
+        for shifts in [_shift_pattern(horizon, start, R.SHIFT_MINUTES)]
+        for k in range(count)
+    ]
 
 
 def role_crews(
@@ -126,7 +144,7 @@ def rotating_crews(
         if not shifts:
             continue
         sets = [_random_skills(rng) for _ in range(size)]
-        for skill in SKILLS:  # every skill covered in every shift
+        for skill in _SKILL_WEIGHTS:  # every skill of the exchange covered in every shift
             if not any(skill in s for s in sets):
                 rng.choice(sets).add(skill)
         for k, skills in enumerate(sets):

@@ -9,6 +9,10 @@
   (:func:`.teams.role_crews`).
 * ``random-skills``: a day of 4-10 trains over two days, three rotating shift teams, random
   skill sets per crew, every skill covered in every shift (:func:`.teams.rotating_crews`).
+* ``inspected`` (contract v1.2): a ``roles`` day at a station that inspects every train on
+  arrival (10-25 min, sometimes plus 1 a carriage; Erenhot's 20 min, domain.md §1.1) with
+  inspectors by trade, where about a third of the gauge-changing trains exchange their
+  couplers in the shed (10-20 min a carriage; Brest's screw coupling for SA-3).
 
 Each recipe returns an instance dict (DESIGN.md §3); :func:`gaugeopt.generate.generate`
 validates it, checks it with the constructive scheduler and re-draws when needed.
@@ -30,7 +34,10 @@ SIZES: dict[str, dict[str, tuple[int, int]]] = {
     "congested": {"any": (8, 30), "small": (8, 12), "medium": (16, 30)},
     "roles": {"any": (4, 12), "small": (4, 6), "medium": (8, 12)},
     "random-skills": {"any": (4, 10), "small": (4, 6), "medium": (8, 10)},
+    "inspected": {"any": (4, 12), "small": (4, 6), "medium": (8, 12)},
 }
+#: Share of an ``inspected`` day's gauge-changing trains that exchange their couplers.
+COUPLER_SHARE = 0.35
 #: Bogies per (gauge, type) in a ``cycling`` station's stock.
 CYCLING_STOCK = 4
 
@@ -202,9 +209,31 @@ def random_skills(rng: random.Random, size: str, n: int | None = None) -> dict[s
     }
 
 
+def inspected(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
+    """A ``roles`` day of 4-12 trains with v1.2's arrival inspection and coupler exchange."""
+    horizon = 2880
+    trains, dur, n_tracks = _crewed_day(rng, "inspected", size, n, horizon)
+    dur["inspection"] = rng.randint(10, 25)
+    dur["inspection_per_carriage"] = rng.choice([0, 0, 1])
+    dur["coupler"] = rng.randint(10, 20)
+    for t in trains:
+        t["coupler_exchange"] = t["from_gauge"] != t["to_gauge"] and rng.random() < COUPLER_SHARE
+    need = teams.skill_minutes(trains, dur)
+    crews = teams.role_crews(rng, horizon, need)
+    crews += teams.inspector_crews(horizon, need["inspection"])
+    return {
+        "horizon": horizon,
+        "station": _station(
+            rng, "Inspected", trains, dur, crews, n_tracks=n_tracks, shunters=min(3, n_tracks)
+        ),
+        "trains": trains,
+    }
+
+
 RECIPES = {
     "cycling": cycling,
     "congested": congested,
     "roles": roles,
     "random-skills": random_skills,
+    "inspected": inspected,
 }

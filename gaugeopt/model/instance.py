@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -23,9 +23,9 @@ MAX_COUNT = 1_000_000
 #: Upper bound for masses in tonnes.
 MAX_MASS = 1_000_000.0
 
-Skill = Literal["coupling", "lifting", "bogie", "shunting", "brake", "customs"]
-#: Every skill of the contract, in a stable order.
-SKILLS: tuple[str, ...] = ("coupling", "lifting", "bogie", "shunting", "brake", "customs")
+Skill = Literal["coupling", "lifting", "bogie", "shunting", "brake", "customs", "inspection"]
+#: Every skill of the contract, in a stable order (``inspection`` since v1.2).
+SKILLS: tuple[str, ...] = get_args(Skill)
 
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 Time = Annotated[int, Field(ge=0, le=MAX_TIME)]
@@ -149,6 +149,23 @@ class Durations(_Model):
         exclude_if=lambda v: v == 10,
         description="The abbreviated brake test after a ground-air test (v1.1).",
     )
+    inspection: Duration = Field(
+        0,
+        exclude_if=lambda v: v == 0,
+        description="Arrival inspection of a train, fixed minutes (v1.2; with "
+        "inspection_per_carriage 0: no inspection).",
+    )
+    inspection_per_carriage: Duration = Field(
+        0,
+        exclude_if=lambda v: v == 0,
+        description="Arrival inspection, minutes per carriage of the train (v1.2).",
+    )
+    coupler: Duration = Field(
+        15,
+        exclude_if=lambda v: v == 15,
+        description="Coupler exchange of one carriage, scaled by its work_pct (v1.2; only "
+        "for trains with coupler_exchange).",
+    )
 
 
 class Station(_Model):
@@ -196,6 +213,12 @@ class Train(_Model):
     )
     inbound_loco: InboundLoco | None = None
     carriages: Annotated[list[Carriage], Field(min_length=1)]
+    coupler_exchange: bool = Field(
+        False,
+        exclude_if=lambda v: not v,
+        description="Its carriages' couplers are exchanged in the shed (v1.2): a coupler "
+        "task per carriage between disconnect and reconnect; it cannot use the changer.",
+    )
 
 
 class Instance(_Model):

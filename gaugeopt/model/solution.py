@@ -11,8 +11,10 @@ Mode = Literal["through", "exchange", "changer"]
 Op = Literal[
     "detach",
     "border_check",
+    "inspect",
     "shunt_in",
     "disconnect",
+    "coupler",
     "lift",
     "swap",
     "roll",
@@ -31,8 +33,10 @@ OP_ORDER: tuple[str, ...] = get_args(Op)
 OP_SKILL: dict[str, str] = {
     "detach": "coupling",
     "border_check": "customs",
+    "inspect": "inspection",
     "shunt_in": "shunting",
     "disconnect": "coupling",
+    "coupler": "coupling",
     "lift": "lifting",
     "swap": "bogie",
     "roll": "bogie",
@@ -49,6 +53,7 @@ OP_SKILL: dict[str, str] = {
 TRAIN_OPS: tuple[str, ...] = (
     "detach",
     "border_check",
+    "inspect",
     "couple",
     "changer_pass",
     "ground_brake_test",
@@ -56,7 +61,7 @@ TRAIN_OPS: tuple[str, ...] = (
     "brake_test",
 )
 BLOCK_OPS: tuple[str, ...] = ("shunt_in", "roll", "shunt_out")
-CARRIAGE_OPS: tuple[str, ...] = ("disconnect", "lift", "swap", "lower", "reconnect")
+CARRIAGE_OPS: tuple[str, ...] = ("disconnect", "coupler", "lift", "swap", "lower", "reconnect")
 
 
 class _Model(BaseModel):

@@ -10,10 +10,11 @@ from gaugeopt.checker.expected import expected_tasks, key_of
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance, Train
 from gaugeopt.model.solution import OP_SKILL, Solution, Task, TrainPlan
-from gaugeopt.rules import possible_modes
+from gaugeopt.rules import OPS, possible_modes
 
-#: Frozen operations that leave a train's mode, blocks and locomotive free (§7).
-LOOSE_OPS = frozenset({"detach", "border_check"})
+#: Frozen operations that leave a train's mode, blocks and locomotive free (§7): those that
+#: wait for nothing but the arrival (detach, border_check, and v1.2's inspect).
+LOOSE_OPS = frozenset(r.op for r in OPS if r.after_arrival)
 
 
 @dataclass

@@ -40,6 +40,11 @@ OP_COLORS: dict[str, str] = {
     "ground_brake_test": "#6a51a3",
     "brake_test": "#393b79",
 }
+#: An operation the table above does not name (one added to the contract later) gets the
+#: next spare colour in the order of the solution format, so every operation has one.
+_SPARE_COLORS = ("#e7ba52", "#7b4173", "#637939", "#ad494a", "#9c9ede", "#e6550d")
+for _k, _op in enumerate(op for op in OP_ORDER if op not in OP_COLORS):
+    OP_COLORS[_op] = _SPARE_COLORS[_k % len(_SPARE_COLORS)]
 #: Colours of the non-task bars.
 BLOCK_COLOR = "#d9d9d9"
 LIFTED_COLOR = "#31a354"

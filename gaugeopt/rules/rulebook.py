@@ -35,6 +35,9 @@ METHODS: tuple[str, ...] = ("individual", "roll")
 Fixed = Callable[[Durations, Train, bool], int]
 #: (durations, carriage) -> the minutes one carriage adds to an operation.
 PerCarriage = Callable[[Durations, Carriage], int]
+#: (durations, train) -> whether the train has the operation at all (v1.2: some operations
+#: exist only where the instance asks for them).
+Presence = Callable[[Durations, Train], bool]
 
 
 def _zero(d: Durations, train: Train, ground: bool) -> int:
@@ -47,6 +50,10 @@ class OpRule:
 
     Its duration is ``fixed(d, train, ground)`` plus ``per_carriage(d, c)`` summed over the
     carriages it covers: the whole train (train level), its block, or its own carriage.
+    ``present``, when set, says which trains have the operation at all (:meth:`applies`); a
+    train without it has no such task, and its successors skip it (as for a configuration
+    that lacks it). A consumer that does not look at the train sees 0 minutes for it
+    (:meth:`minutes`), so a bound that reads durations only stays valid.
     """
 
     op: str
@@ -63,6 +70,7 @@ class OpRule:
     changer: bool = False
     locomotive: bool = False  # takes the train's outbound locomotive at its start
     bogies: bool = False  # bogies leave at its start and come back at its end + turnaround
+    present: Presence | None = None  # None: every train of a configuration has it
 
     def exists(self, mode: str, method: str | None = None, ground: bool = False) -> bool:
         """Whether this operation is part of a configuration (``method``: of its block)."""
@@ -70,10 +78,17 @@ class OpRule:
             return False
         return method is None or self.level == "train" or method in self.methods
 
+    def applies(self, d: Durations, train: Train) -> bool:
+        """Whether ``train`` has this operation at all (in the configurations it exists in)."""
+        return self.present is None or self.present(d, train)
+
     def minutes(
         self, d: Durations, train: Train, cars: tuple[Carriage, ...] | list[Carriage], ground: bool
     ) -> int:
-        """The duration of one instance covering ``cars`` (see the class docstring)."""
+        """The duration of one instance covering ``cars`` (see the class docstring); 0 for
+        a train that does not have the operation."""
+        if self.present is not None and not self.present(d, train):
+            return 0
         base = self.fixed(d, train, ground)
         if self.per_carriage is None:
             return base
@@ -83,6 +98,11 @@ class OpRule:
 def _border_check(d: Durations, train: Train, ground: bool) -> int:
     """The train's own border_check minutes, else the station's."""
     return train.border_check if train.border_check is not None else d.border_check
+
+
+def _inspected(d: Durations, train: Train) -> bool:
+    """Whether the station inspects ``train`` on arrival (its inspection time is above 0)."""
+    return d.inspection + d.inspection_per_carriage * len(train.carriages) > 0
 
 
 def _brake_test(d: Durations, train: Train, ground: bool) -> int:
@@ -103,10 +123,18 @@ OPS: tuple[OpRule, ...] = (
     OpRule("detach", "train", "coupling", _ALL, after_arrival=True,
            fixed=lambda d, t, g: d.detach),
     OpRule("border_check", "train", "customs", _ALL, after_arrival=True, fixed=_border_check),
-    OpRule("shunt_in", "block", "shunting", _EXCHANGE, after=("detach",),
+    # v1.2: only where the station inspects trains; the exchange work waits for it.
+    OpRule("inspect", "train", "inspection", _ALL, after_arrival=True,
+           fixed=lambda d, t, g: d.inspection,
+           per_carriage=lambda d, c: d.inspection_per_carriage, present=_inspected),
+    OpRule("shunt_in", "block", "shunting", _EXCHANGE, after=("detach", "inspect"),
            fixed=lambda d, t, g: d.shunt, shunter=True),
     OpRule("disconnect", "carriage", "coupling", _EXCHANGE, after=("shunt_in",),
            per_carriage=lambda d, c: scaled(d.disconnect, c.work_pct)),
+    # v1.2: only for trains with coupler_exchange; beside the bogie chain, before reconnect.
+    OpRule("coupler", "carriage", "coupling", _EXCHANGE, after=("disconnect",),
+           per_carriage=lambda d, c: scaled(d.coupler, c.work_pct),
+           present=lambda d, t: t.coupler_exchange),
     OpRule("lift", "carriage", "lifting", _EXCHANGE, after=("disconnect",),
            per_carriage=lambda d, c: scaled(d.lift, c.work_pct)),
     OpRule("swap", "carriage", "bogie", _EXCHANGE, after=("lift",), methods=_INDIVIDUAL,
@@ -119,19 +147,19 @@ OPS: tuple[OpRule, ...] = (
     # a model in which swap and roll are optional still keeps each lift before its lower.
     OpRule("lower", "carriage", "lifting", _EXCHANGE, after=("swap", "roll", "lift"),
            per_carriage=lambda d, c: scaled(d.lower, c.work_pct)),
-    OpRule("reconnect", "carriage", "coupling", _EXCHANGE, after=("lower",),
+    OpRule("reconnect", "carriage", "coupling", _EXCHANGE, after=("lower", "coupler"),
            per_carriage=lambda d, c: scaled(d.reconnect, c.work_pct)),
     OpRule("shunt_out", "block", "shunting", _EXCHANGE, after=("shunt_in", "reconnect"),
            fixed=lambda d, t, g: d.shunt, shunter=True),
     OpRule("couple", "train", "coupling", _EXCHANGE, after=("shunt_out",),
            per_carriage=lambda d, c: d.couple_per_carriage),
-    OpRule("changer_pass", "train", "shunting", _CHANGER, after=("detach",),
+    OpRule("changer_pass", "train", "shunting", _CHANGER, after=("detach", "inspect"),
            fixed=lambda d, t, g: d.changer_setup,
            per_carriage=lambda d, c: d.changer_per_carriage, shunter=True, changer=True),
     OpRule("ground_brake_test", "train", "brake", _ALL, after=("detach", "couple", "changer_pass"),
            ground=True, fixed=lambda d, t, g: d.brake_test),
     OpRule("attach", "train", "coupling", _ALL,
-           after=("detach", "couple", "changer_pass", "ground_brake_test"),
+           after=("detach", "inspect", "couple", "changer_pass", "ground_brake_test"),
            fixed=lambda d, t, g: d.attach, locomotive=True),
     OpRule("brake_test", "train", "brake", _ALL, after=("attach",), fixed=_brake_test),
 )  # fmt: skip
@@ -168,16 +196,28 @@ LOCO_FREED_BY = "detach"
 def possible_modes(inst: Instance, train: Train) -> list[str]:
     """The modes §4 allows: ``through`` when the gauge does not change; else ``exchange`` if
     every carriage fits some track by mass, and ``changer`` if every carriage is
-    variable-gauge and the station has one. An empty list: the train cannot cross at all."""
+    variable-gauge and the station has one (:func:`changer_obstacle`). An empty list: the
+    train cannot cross at all."""
     st = inst.station
     if train.from_gauge == train.to_gauge:
         return ["through"]
     modes = []
     if st.tracks and all(any(c.mass_t <= t.max_mass_t for t in st.tracks) for c in train.carriages):
         modes.append("exchange")
-    if st.changer is not None and all(c.variable_gauge for c in train.carriages):
+    if changer_obstacle(inst, train) is None:
         modes.append("changer")
     return modes
+
+
+def changer_obstacle(inst: Instance, train: Train) -> str | None:
+    """Why the changer cannot take ``train``, in words (None: it can)."""
+    if inst.station.changer is None:
+        return "the station has no changer"
+    if not all(c.variable_gauge for c in train.carriages):
+        return "not every carriage is variable_gauge"
+    if train.coupler_exchange:
+        return "its couplers are exchanged (coupler_exchange), which the changer cannot do"
+    return None
 
 
 def ground_options(inst: Instance) -> tuple[bool, ...]:

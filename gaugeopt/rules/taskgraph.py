@@ -83,7 +83,8 @@ def task_graph(
     ground: bool = False,
 ) -> list[TaskNode]:
     """Every task of ``train`` in ``mode`` with ``blocks`` (exchange) and the ground-air
-    choice, with durations and predecessors by the rulebook."""
+    choice, with durations and predecessors by the rulebook. An operation the train does
+    not have (:meth:`~gaugeopt.rules.OpRule.applies`) is left out, with its links."""
     d = inst.station.durations
     cars = train.carriages
     blocks = list(blocks) if mode == "exchange" else []
@@ -91,7 +92,7 @@ def task_graph(
     nodes: list[TaskNode] = []
     by_op: dict[str, list[int]] = {}
     for rule in OPS:
-        if not rule.exists(mode, ground=ground):
+        if not rule.exists(mode, ground=ground) or not rule.applies(d, train):
             continue
         for carriage, block, covered in _instances(rule, len(cars), blocks):
             probe = TaskNode(rule.op, rule, 0, carriage, block)

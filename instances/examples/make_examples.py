@@ -404,12 +404,43 @@ def build_erenhot() -> Instance:
     return parse_instance(data)
 
 
+def build_erenhot_inspected() -> Instance:
+    """Contract v1.2 at Erenhot: every train is inspected for 20 minutes on arrival before
+    the exchange (research/domain.md §1.1 step 1), by two car inspectors per shift."""
+    erenhot = build_erenhot().model_dump()
+    station = erenhot["station"]
+    station["name"] = "Erenhot (arrival inspection)"
+    station["durations"]["inspection"] = 20
+    for shift, tag in ((DAY, "A"), (NIGHT, "B")):
+        for k in range(1, 3):
+            station["crews"].append(crew(f"{tag}I{k}", ["inspection"], shift))
+    erenhot["name"] = "erenhot-inspected"
+    return parse_instance(erenhot)
+
+
+def build_brest_couplers() -> Instance:
+    """Contract v1.2 at Brest: the sleeper train's automatic SA-3 couplers are exchanged for
+    screw couplings in the shed, 15 minutes a carriage with the overhead crane, beside the
+    bogie work (research/domain.md §1.1 step 6), by two coupler fitters on the day shift."""
+    brest = build_brest().model_dump()
+    station = brest["station"]
+    station["name"] = "Brest-Tsentralny (coupler exchange)"
+    station["durations"]["coupler"] = 15
+    day = [[480, 1200]]
+    station["crews"] += [crew("BK1", ["coupling"], day), crew("BK2", ["coupling"], day)]
+    brest["trains"][0]["coupler_exchange"] = True
+    brest["name"] = "brest-couplers"
+    return parse_instance(brest)
+
+
 BUILDERS = {
     "khasan-armoured": build_khasan,
     "dandong-handover": build_dandong,
     "brest-passenger": build_brest,
     "erenhot-day": build_erenhot,
     "brest-ground-air": build_brest_ground_air,
+    "erenhot-inspected": build_erenhot_inspected,
+    "brest-couplers": build_brest_couplers,
 }
 
 
