@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from gaugeopt.cli import app
 from gaugeopt.clock import Clock
 from gaugeopt.export import export_bytes
-from gaugeopt.export.to_xlsx import ROSTER_HEADER_ROW, sheet_name
+from gaugeopt.export.to_xlsx import HEADER_ROW, sheet_name
 from gaugeopt.model.io import read_instance, read_solution
 
 DATA = Path(__file__).resolve().parent / "data" / "checker"
@@ -73,7 +73,9 @@ def test_csv_block_is_an_integer_column(tasks) -> None:
     inst, sol = read_instance(INSTANCE), read_solution(SOLUTION)
     rows = list(csv.DictReader(io.StringIO(export_bytes(inst, sol, ".csv").decode())))
     blocks = {r["block"] for r in rows}
-    assert "" in blocks and "0" in blocks and not any("." in b for b in blocks)
+    # Counted from 1, as people count blocks: the file's block 0 is "1".
+    assert "" in blocks and "1" in blocks and "0" not in blocks
+    assert not any("." in b for b in blocks)
 
 
 def test_csv_with_an_epoch_has_dates(runner, tmp_path) -> None:
@@ -97,31 +99,33 @@ def test_xlsx_has_trains_tasks_and_a_roster_per_crew_and_track(runner, tmp_path,
     crews = ["crew C1", "crew C2", "crew C3"]
     tracks = ["track T1", "track T2", "track T3"]
     assert wb.sheetnames == ["trains", "tasks", *crews, *tracks]
-    assert wb["tasks"].max_row == len(tasks) + 1
-    assert wb["trains"].max_row == 1 + len(json.loads(SOLUTION.read_text())["trains"])
+    assert wb["tasks"].max_row == HEADER_ROW + len(tasks)
+    assert wb["trains"].max_row == HEADER_ROW + len(json.loads(SOLUTION.read_text())["trains"])
     for name in crews + tracks:
         kind, ident = name.split()
         ws = wb[name]
         assert ident in ws.cell(row=1, column=1).value  # the title names the crew / track
-        header = [c.value for c in ws[ROSTER_HEADER_ROW]]
-        assert header[:6] == ["date", "start", "end", "duration", "train", "op"]
+        header = [c.value for c in ws[HEADER_ROW]]
+        assert header[:6] == [
+            "day", "start (h:mm from t = 0)", "end (h:mm from t = 0)", "length (h:mm)",
+            "train", "op",
+        ]  # fmt: skip
         mine = [t for t in tasks if t[kind] == ident]
-        assert ws.max_row - ROSTER_HEADER_ROW == max(1, len(mine))
+        assert ws.max_row - HEADER_ROW == max(1, len(mine))
         # Printable: landscape, one page wide, the header row on every page.
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows == f"${ROSTER_HEADER_ROW}:${ROSTER_HEADER_ROW}"
+        assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
 
 
 def test_a_roster_shows_the_crew_tasks_in_time_order(runner, tmp_path, tasks) -> None:
     out = tmp_path / "plan.xlsx"
     assert _export(runner, out).exit_code == 0
     ws = openpyxl.load_workbook(out)["crew C3"]
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=ROSTER_HEADER_ROW + 1)]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=HEADER_ROW + 1)]
     mine = sorted((t for t in tasks if t["crew"] == "C3"), key=lambda t: t["start"])
-    clock = Clock()
-    assert [r[1] for r in rows] == [clock.time(t["start"]) for t in mine]
+    assert [r[1] for r in rows] == [timedelta(minutes=t["start"]) for t in mine]
     assert [r[4] for r in rows] == [t["train"] for t in mine]
     assert "on duty day 1" in ws.cell(row=1, column=1).value
 
@@ -135,7 +139,7 @@ def test_an_idle_crew_gets_a_roster_saying_so(runner, tmp_path) -> None:
     result = _export(runner, out, instance=path)
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(out)["crew C9"]
-    assert ws.cell(row=ROSTER_HEADER_ROW + 1, column=1).value == "no tasks"
+    assert ws.cell(row=HEADER_ROW + 1, column=1).value == "no tasks"
 
 
 def test_sheet_names_are_valid_and_unique() -> None:

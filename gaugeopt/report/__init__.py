@@ -142,6 +142,7 @@ def report_files(
     path: str | os.PathLike[str],
     *,
     dwell_bounds: Sequence[int | None] | None = None,
+    notes: Sequence[str] = (),
 ) -> list[Path]:
     """Write the report and return every file written (see :func:`report`)."""
     target = Path(path)
@@ -153,6 +154,7 @@ def report_files(
         )
     tables = kpis(instance, solution, dwell_bounds)
     timeline = build_timeline(instance, solution)
+    timeline.notes = list(notes)
     if suffix == ".html":
         from gaugeopt.report.gantt_html import report_html
 
@@ -173,6 +175,7 @@ def report(
     path: str | os.PathLike[str],
     *,
     dwell_bounds: Sequence[int | None] | None = None,
+    notes: Sequence[str] = (),
 ) -> Path:
     """Write the report to ``path`` and return it.
 
@@ -185,7 +188,8 @@ def report(
       them all.
 
     ``dwell_bounds``: each train's search-free dwell bound, for the KPIs (see :func:`kpis`).
+    ``notes``: warnings every page carries (an unchecked plan, an overrun schedule).
     Every file is replaced atomically. A bad suffix raises :class:`InputError` naming the
     path; an infeasible/unknown solution raises :class:`NothingToDraw`.
     """
-    return report_files(instance, solution, path, dwell_bounds=dwell_bounds)[0]
+    return report_files(instance, solution, path, dwell_bounds=dwell_bounds, notes=notes)[0]

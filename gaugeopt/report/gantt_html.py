@@ -52,6 +52,7 @@ table.kpi th, table.kpi td { border: 1px solid #ccc; padding: 3px 8px; text-alig
 table.kpi th { background: #f0f0f0; } table.kpi tr:nth-child(even) td { background: #fafafa; }
 table.kpi td.num { text-align: right; } table.kpi td.time { white-space: nowrap; }
 ul.advice > li { margin-top: 6px; } ul.advice ul { color: #333; }
+p.warning { color: #c00000; font-weight: bold; border: 2px solid #c00000; padding: 6px 10px; }
 """
 
 
@@ -327,6 +328,7 @@ def report_html(tl: Timeline, k: Kpis) -> str:
             f"<title>{html.escape(title_text(tl))}</title>",
             f"<style>{_CSS}</style></head><body>",
             f"<h1>{html.escape(title_text(tl))}</h1>",
+            *(f'<p class="warning">{html.escape(n)}</p>' for n in tl.notes),
             f'<p class="meta">{html.escape(status_text(tl))}.</p>',
             "<h2>Trains: each dwell taken apart</h2>",
             "<p>Work on each train's critical chain plus its waits add up to its dwell."

@@ -363,6 +363,7 @@ def report_figure(tl: Timeline, k: Kpis) -> Figure:
     ax_util = fig.add_subplot(grid[3, 1])
     ax_adv = fig.add_subplot(grid[4, :])
     fig.suptitle(title_text(tl) + "\n" + status_text(tl), fontsize=11, fontweight="bold")
+    _notes(fig, tl, 0.002)
     draw_rows(ax_res, tl.resource_rows, tl.span, tl.clock)
     draw_rows(ax_tr, tl.train_rows, tl.span, tl.clock)
     _op_legend(ax_res, {b.kind for r in tl.resource_rows + tl.train_rows for b in r.bars})
@@ -461,6 +462,16 @@ def _page_header(fig: Figure, tl: Timeline, subtitle: str) -> None:
 def _footer(fig: Figure, tl: Timeline, page: int, total: int) -> None:
     fig.text(0.99, 0.005, f"{tl.instance.name} · page {page} of {total}", ha="right",
              va="bottom", fontsize=MIN_FONT, color="#555555")  # fmt: skip
+    _notes(fig, tl, 0.005)
+
+
+def _notes(fig: Figure, tl: Timeline, y: float) -> None:
+    """The plan's warnings (unchecked, overrun), in red at the bottom left of a page."""
+    if tl.notes:
+        width = int(fig.get_figwidth() * 72 / (MIN_FONT * 0.6)) - 40
+        text = "\n".join(textwrap.wrap(" ".join(tl.notes), max(width, 40)))
+        fig.text(0.01, y, text, ha="left", va="bottom", fontsize=MIN_FONT, color="#c00000",
+                 fontweight="bold")  # fmt: skip
 
 
 def _box(fig: Figure, x: float, y: float, w: float, h: float) -> Axes:

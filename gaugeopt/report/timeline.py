@@ -112,6 +112,8 @@ class Timeline:
     stock: dict[str, tuple[list[int], list[int]]]
     span: tuple[int, int]  # earliest arrival .. latest departure
     clock: Clock = field(default_factory=Clock)
+    #: Warnings every page carries (an unchecked plan, an overrun schedule).
+    notes: list[str] = field(default_factory=list)
 
 
 def op_words(op: str) -> str:
