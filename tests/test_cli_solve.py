@@ -107,8 +107,10 @@ def test_table_shows_clock_times_and_durations(runner, tmp_path) -> None:
         app, ["solve", str(_with_epoch(tmp_path, None)), "-o", str(tmp_path / "s.json"), "-q"]
     )
     assert result.exit_code == 0, result.output
-    row = next(line for line in result.stdout.splitlines() if "D1" in line)
-    assert "day 1 03:00" in row and "05:00" in row and "2 h" in row
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "D1" in line)
+    row = lines[at] + lines[at + 1]  # two lines a train: arrival above departure
+    assert "day 1 03:00" in row and "day 1 05:00" in row and "2 h" in row
     assert "180" not in row and "300" not in row
     assert "—" in row  # no blocks: a dash, never "None"
     assert "None" not in result.stdout

@@ -107,11 +107,19 @@ def _stale_pages(path: Path, pages: int) -> list[Path]:
     return out
 
 
+#: zlib level of PNG pages: 1 packs a report page within a third more bytes than the
+#: default 6 in a fifth of the time (the encoding was an eighth of a PNG report's time).
+PNG_COMPRESS_LEVEL = 1
+
+
 def _saver(fig: Figure, fmt: str) -> Callable[[str], None]:
     """Save ``fig`` as ``fmt`` to the path it is given."""
 
     def save(tmp: str) -> None:
-        fig.savefig(tmp, format=fmt)
+        if fmt == "png":
+            fig.savefig(tmp, format=fmt, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
+        else:
+            fig.savefig(tmp, format=fmt)
 
     return save
 

@@ -130,9 +130,19 @@ def _label(bar: Bar, room: float) -> str | None:
 
 
 def draw_rows(
-    ax: Axes, rows: list[Row], span: tuple[int, int], clock: Clock, *, pad: bool = True
+    ax: Axes,
+    rows: list[Row],
+    span: tuple[int, int],
+    clock: Clock,
+    *,
+    pad: bool = True,
+    tick_labels: bool = True,
 ) -> None:
-    """Draw Gantt rows top-down on ``ax`` (bars, lanes, jack steps, marks, row labels)."""
+    """Draw Gantt rows top-down on ``ax`` (bars, lanes, jack steps, marks, row labels).
+
+    ``tick_labels``: the row labels as the y axis' tick labels (an axes a caller may
+    inspect); else as plain texts beside the axes, several times cheaper to draw (pages).
+    """
     placed = row_heights(rows)
     lo, hi = span
     _time_axis(ax, span, clock, pad=pad)
@@ -190,6 +200,13 @@ def draw_rows(
         ax.add_collection(_bars(kind, verts), autolim=False)
     total = placed[-1][1] + placed[-1][2] if placed else 1
     ax.set_ylim(total, 0)
+    if not tick_labels:
+        ax.set_yticks([])
+        beside = ax.get_yaxis_transform()  # x in axes fractions, y in rows
+        for row, top, h in placed:
+            ax.text(-0.006, top + h / 2, row.label, transform=beside, ha="right",
+                    va="center", fontsize=_FONT, color=_GROUP_TEXT.get(row.group, "black"))  # fmt: skip
+        return
     ax.set_yticks([top + h / 2 for _, top, h in placed])
     ax.set_yticklabels([r.label for r in rows], fontsize=_FONT)
     for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
@@ -588,20 +605,48 @@ def _text_page(tl: Timeline, columns: list[list[str]]) -> Figure:
     return fig
 
 
+#: A Gantt page's layout, in inches: the title above, the footer below, the legend on the
+#: right, the time axis (two lines of ticks and its title) under an axes, the stock title.
+_TOP_IN = 0.55
+_BOTTOM_IN = 0.3
+_LEGEND_IN = 1.5
+_XAXIS_IN = 0.5
+_STOCK_TITLE_IN = 0.25
+
+
+def _labels_width(rows: list[Row]) -> float:
+    """Inches the longest row label takes at the tick font (at least 0.9, for the stock
+    panel's axis title)."""
+    longest = max((len(r.label) for r in rows), default=0)
+    return max(0.9, longest * _FONT * 0.56 / 72 + 0.2)
+
+
 def _gantt_page(tl: Timeline, page: GanttPage) -> Figure:
-    fig = _figure(PAGE_SIZE, PAGE_DPI)
+    """A Gantt page laid out by hand (no layout engine: a page is drawn once, not twice)."""
+    fig = Figure(figsize=PAGE_SIZE, dpi=PAGE_DPI)
+    FigureCanvasAgg(fig)
     a, b = page.window
     _page_header(fig, tl, tl.clock.span(a, b))
+    width, height = PAGE_SIZE
+    left = _labels_width(page.rows)
+    axes_w = width - left - _LEGEND_IN
     units = _gantt_height(page.rows) if page.rows else 0.0
-    ratios = ([units] if page.rows else []) + ([_STOCK_UNITS] if page.stock else [])
-    rest = max(_FULL_UNITS - sum(ratios), 0.01)  # few rows: no taller than 0.25 in each
-    grid = fig.add_gridspec(len(ratios) + 1, 1, height_ratios=[*ratios, rest])
-    axes = [fig.add_subplot(grid[i, 0]) for i in range(len(ratios))]
-    fig.add_subplot(grid[len(ratios), 0]).axis("off")
+    fixed = _XAXIS_IN * (bool(page.rows) + page.stock) + _STOCK_TITLE_IN * page.stock
+    room = height - _TOP_IN - _BOTTOM_IN - fixed
+    # Few rows: no taller than a full page's rows would be.
+    per_unit = room / max(_FULL_UNITS, units + _STOCK_UNITS * page.stock)
+    top = height - _TOP_IN
+    axes: list[Axes] = []
     if page.rows:
-        draw_rows(axes[0], page.rows, page.window, tl.clock, pad=False)
+        h = units * per_unit
+        axes.append(_box(fig, left, top - h, axes_w, h))
+        top -= h + _XAXIS_IN
+        draw_rows(axes[0], page.rows, page.window, tl.clock, pad=False, tick_labels=False)
         _op_legend(axes[0], {bar.kind for r in page.rows for bar in r.bars if _in(bar, page)})
     if page.stock:
+        top -= _STOCK_TITLE_IN
+        h = _STOCK_UNITS * per_unit
+        axes.append(_box(fig, left, top - h, axes_w, h))
         _stock_panel(axes[-1], tl, page.window, pad=False)
         axes[-1].set_title("Bogie stock", loc="left", fontsize=9, fontweight="bold")
     axes[-1].set_xlabel(time_axis_title(tl.clock), fontsize=_FONT)

@@ -20,6 +20,7 @@ from gaugeopt.clock import Clock, duration
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import OP_ORDER, Solution, Task
+from gaugeopt.wording import block_name, block_number, block_short
 
 #: One colour per operation; related steps share a hue family (coupling blues, shunting
 #: oranges, lifting greens, bogie reds, locomotive purples, border greys).
@@ -122,11 +123,11 @@ def op_words(op: str) -> str:
 
 
 def task_name(task: Task) -> str:
-    """A task in words: ``K1-03 lift``, ``K1 b0 shunt in``, ``K1 detach``."""
+    """A task in words: ``K1-03 lift``, ``K1 block 1 shunt in``, ``K1 detach``."""
     if task.carriage is not None:
         return f"{task.carriage} {op_words(task.op)}"
     if task.block is not None:
-        return f"{task.train} b{task.block} {op_words(task.op)}"
+        return f"{task.train} {block_name(task.block)} {op_words(task.op)}"
     return f"{task.train} {op_words(task.op)}"
 
 
@@ -182,7 +183,7 @@ def _hover(task: Task, clock: Clock) -> dict[str, str]:
         if value is not None:
             out[name] = str(value)
     if task.block is not None:
-        out["block"] = f"b{task.block}"
+        out["block"] = str(block_number(task.block))
     out["time"] = f"{clock.span(task.start, task.end)} ({duration(task.end - task.start)})"
     return out
 
@@ -255,10 +256,10 @@ def _track_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Ro
                     s_out.end,
                     "block",
                     plan.id,
-                    label=f"{plan.id} b{b_i}",
+                    label=f"{plan.id} {block_short(b_i)}",
                     lane=None,
                     hover={
-                        "block": f"{plan.id} b{b_i}",
+                        "block": f"{plan.id} {block_name(b_i)}",
                         "carriages": f"{len(ids)}: {ids[0]}…{ids[-1]}" if ids else "0",
                         "time": clock.span(s_in.start, s_out.end),
                     },
@@ -430,7 +431,7 @@ def _train_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Ro
         for task in mine:
             short = op_words(task.op) if task.carriage is None else task.carriage
             if task.block is not None:
-                short = f"b{task.block} {short}"
+                short = f"{block_short(task.block)} {short}"
             row.bars.append(_task_bar(task, clock, short))
         row.lanes = pack_lanes(row.bars)
         row.marks = [
