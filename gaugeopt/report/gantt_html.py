@@ -21,7 +21,17 @@ import plotly.graph_objects as go
 
 from gaugeopt.clock import Clock
 from gaugeopt.report.kpi import LABELS, WAITS, Kpis
-from gaugeopt.report.text import PART_COLORS, dwell_sentence, status_text, title_text
+from gaugeopt.report.text import (
+    BAR_HEIGHT,
+    BOUND_COLOR,
+    BOUND_OFFSET,
+    BOUND_WORDS,
+    PART_COLORS,
+    PART_WORDS,
+    dwell_sentence,
+    status_text,
+    title_text,
+)
 from gaugeopt.report.timeline import (
     OP_ORDER,
     Bar,
@@ -33,6 +43,7 @@ from gaugeopt.report.timeline import (
     time_axis_title,
     time_ticks,
 )
+from gaugeopt.utilisation import UTILISATION_HEADER
 
 _KIND_NAMES = {
     "block": "block on track",
@@ -251,33 +262,42 @@ def kpi_figure(k: Kpis) -> go.Figure:
         cols=2,
         subplot_titles=("Dwell of each train, taken apart (minutes)", "Utilisation"),
     )
+    ys = list(range(len(df)))
     for col in [c for c in PART_COLORS if (df[c] > 0).any()]:
-        name = "work on the critical chain" if col == "work" else WAITS[col]
+        name = PART_WORDS[col]
         fig.add_trace(
             go.Bar(
-                y=df["train"],
+                y=ys,
                 x=df[col],
+                width=BAR_HEIGHT,
                 orientation="h",
                 name=name,
+                customdata=df["train"],
                 marker={"color": PART_COLORS[col], "line": {"color": "#525252", "width": 0.5}},
-                hovertemplate=f"%{{y}}: %{{x}} min {html.escape(name)}<extra></extra>",
+                hovertemplate=f"%{{customdata}}: %{{x}} min {html.escape(name)}<extra></extra>",
             ),
             1,
             1,
         )
+    # The least possible dwell: a red line under each bar, outside it.
+    xs: list[float | None] = []
+    under: list[float | None] = []
+    for y, bound in zip(ys, df["lower_bound"], strict=True):
+        xs += [0, bound, None]
+        under += [y + BOUND_OFFSET, y + BOUND_OFFSET, None]
     fig.add_trace(
         go.Scatter(
-            y=df["train"],
-            x=df["lower_bound"],
-            mode="markers",
-            name="least possible dwell for this train alone",
-            marker={"symbol": "line-ns-open", "size": 18, "color": "#cb181d", "line": {"width": 3}},
-            hovertemplate="%{y}: least possible dwell %{x} min<extra></extra>",
+            x=xs,
+            y=under,
+            mode="lines",
+            name=BOUND_WORDS,
+            line={"color": BOUND_COLOR, "width": 2},
+            hovertemplate="least possible dwell in any plan: %{x} min<extra></extra>",
         ),
         1,
         1,
     )
-    labels = [f"{a} {b}" for a, b in zip(res["kind"], res["id"], strict=True)]
+    labels = [f"{a} {b}" for a, b in zip(res["kind"], res["resource"], strict=True)]
     fig.add_trace(go.Bar(y=labels, x=res["utilisation"], orientation="h", name="utilisation",
                          marker_color="#08519c", text=[f"{u:.0%}" for u in res["utilisation"]],
                          textposition="outside", showlegend=False), 1, 2)  # fmt: skip
@@ -290,7 +310,9 @@ def kpi_figure(k: Kpis) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="minutes from arrival to departure", row=1, col=1, gridcolor="#e5e5e5")
-    fig.update_xaxes(range=[0, 1.15], tickformat=".0%", row=1, col=2, gridcolor="#e5e5e5")
+    fig.update_yaxes(tickvals=ys, ticktext=list(df["train"]), row=1, col=1)
+    fig.update_xaxes(range=[0, 1.15], tickformat=".0%", row=1, col=2, gridcolor="#e5e5e5",
+                     title={"text": UTILISATION_HEADER, "font": {"size": 10}})  # fmt: skip
     return fig
 
 
@@ -363,8 +385,11 @@ def report_html(tl: Timeline, k: Kpis) -> str:
             *(f'<p class="warning">{html.escape(n)}</p>' for n in tl.notes),
             f'<p class="meta">{html.escape(status_text(tl))}.</p>',
             "<h2>Trains: each dwell taken apart</h2>",
-            "<p>Work on each train's critical chain plus its waits add up to its dwell."
-            " The least possible dwell holds for any schedule of this train alone.</p>",
+            "<p>The work on each train's critical chain in this plan plus its waits add up"
+            " to its dwell. The least possible dwell holds for any plan of the day, whatever"
+            " its blocks; the work of this plan's chain may exceed it, since a block of many"
+            " carriages makes a longer chain than the one-carriage blocks the bound allows."
+            " The departure was held most by the longest wait on the chain.</p>",
             table(trains, clock, "trains", drop_zero=tuple(WAITS)),
             "<h2>What would make each train leave sooner</h2>",
             f'<ul class="advice">{advice}</ul>',

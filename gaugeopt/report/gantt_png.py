@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, TypedDict, cast
 
 import matplotlib
+import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -35,7 +36,12 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from gaugeopt.clock import Clock
 from gaugeopt.report.kpi import LABELS, WAITS, Kpis
 from gaugeopt.report.text import (
+    BAR_HEIGHT,
+    BOUND_COLOR,
+    BOUND_OFFSET,
+    BOUND_WORDS,
     PART_COLORS,
+    PART_WORDS,
     advice_block,
     advice_lines,
     status_text,
@@ -53,6 +59,7 @@ from gaugeopt.report.timeline import (
     time_axis_title,
     time_ticks,
 )
+from gaugeopt.utilisation import UTILISATION_HEADER
 
 #: Panel titles of :func:`report_figure`, in drawing order (tests and callers may look them up).
 PANELS: tuple[str, ...] = (
@@ -296,22 +303,24 @@ def _stock_panel(ax: Axes, tl: Timeline, span: tuple[int, int], *, pad: bool = T
 
 
 def _dwell_panel(ax: Axes, k: Kpis) -> None:
-    """Each train's dwell as stacked parts (work, waits) with its least possible dwell."""
+    """Each train's dwell as stacked parts (work, waits); its least possible dwell in any
+    plan as a red line just under its bar, outside it (the plan's own work may pass it)."""
     df = k.trains
     ys = list(range(len(df)))
     left = [0] * len(df)
     used = [c for c in PART_COLORS if c in df and (df[c] > 0).any()]
     for col in used:
-        label = "work on the critical chain" if col == "work" else WAITS[col]
         ax.barh(
-            ys, df[col], left=left, color=PART_COLORS[col], label=label,
+            ys, df[col], left=left, color=PART_COLORS[col], label=PART_WORDS[col],
             edgecolor="#525252" if col == "slack" else "white", linewidth=0.4,
+            height=BAR_HEIGHT,
         )  # fmt: skip
         left = [a + b for a, b in zip(left, df[col], strict=True)]
-    ax.scatter(
-        df["lower_bound"], ys, marker="|", s=260, linewidths=2.2, color="#cb181d", zorder=4,
-        label="least possible dwell for this train alone",
-    )  # fmt: skip
+    under = [y + BOUND_OFFSET for y in ys]
+    ax.hlines(under, 0, df["lower_bound"], color=BOUND_COLOR, linewidth=1.6, zorder=4,
+              label=BOUND_WORDS)  # fmt: skip
+    ax.scatter(df["lower_bound"], under, marker="|", s=40, linewidths=1.6, color=BOUND_COLOR,
+               zorder=4)  # fmt: skip
     for y, (dwell, bound) in enumerate(zip(df["dwell"], df["lower_bound"], strict=True)):
         ax.text(
             max(dwell, bound), y, f"  {dwell} min (least possible {bound})", va="center",
@@ -332,13 +341,14 @@ def _dwell_panel(ax: Axes, k: Kpis) -> None:
 
 def _util_panel(ax: Axes, k: Kpis) -> None:
     df = k.resources
-    labels = [f"{kind} {rid}" for kind, rid in zip(df["kind"], df["id"], strict=True)]
+    labels = [f"{kind} {rid}" for kind, rid in zip(df["kind"], df["resource"], strict=True)]
     colors = {
         "crew": "#08519c",
         "track": "#737373",
-        "jacks": "#31a354",
+        "jack sets": "#31a354",
         "shunter": "#a63603",
         "changer": "#bcbd22",
+        "locomotive": "#54278f",
     }
     ys = range(len(df))
     ax.barh(ys, df["utilisation"], color=[colors.get(x, "#999999") for x in df["kind"]])
@@ -350,7 +360,14 @@ def _util_panel(ax: Axes, k: Kpis) -> None:
     ax.set_xlim(0, 1.18)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}"))
     ax.tick_params(labelsize=MIN_FONT)
-    ax.set_xlabel("crews: of their shift time; others: of the plan span", fontsize=_FONT)
+    ax.set_xlabel("\n".join(textwrap.wrap(UTILISATION_HEADER, 46)), fontsize=MIN_FONT)
+
+
+def _page_resources(k: Kpis) -> pd.DataFrame:
+    """The resources the summary page charts: all but the locomotives (hauling a train
+    out fills little of a day; the HTML report and ``Result.resources`` list them)."""
+    res = k.resources
+    return res[res["kind"] != "locomotive"].reset_index(drop=True)
 
 
 def _text_panel(ax: Axes, lines: list[str]) -> None:
@@ -498,7 +515,7 @@ def _box(fig: Figure, x: float, y: float, w: float, h: float) -> Axes:
 
 
 #: Table headers on the summary page: the words of :data:`LABELS`, wrapped to fit a column.
-_SHORT = {"lower_bound": "least possible dwell, this train alone"}
+_SHORT = {"lower_bound": "least possible dwell in any plan"}
 
 
 def _wrap_header(column: str) -> str:
@@ -536,7 +553,7 @@ def _train_table(ax: Axes, k: Kpis, clock: Clock) -> None:
         if cols[c] in ("train", "set_by", "arrival", "departure"):
             cell.set_text_props(ha="left")
             cell.PAD = 0.03
-    widths = {"arrival": 1.6, "departure": 1.6, "set_by": 1.3, "train": 0.8}
+    widths = {"arrival": 1.3, "departure": 1.3, "set_by": 2.5, "train": 0.7}
     total = sum(widths.get(c, 1.0) for c in cols)
     header_in, table_in = _table_heights(k)
     for (r, c), cell in table.get_celld().items():
@@ -586,10 +603,10 @@ def _summary_page(tl: Timeline, k: Kpis, lines: list[str]) -> Figure:
     if lines:
         ax_text = _box(fig, 0.35, 0.35, left_w, max(top - 0.35, 0.1))
         _text_panel(ax_text, [f"{PANELS[5]}:", *lines])
-    n_res = len(k.resources)
-    util_h = min(max(0.6, 0.2 * n_res), page_h - 1.6)
+    shown = _page_resources(k)
+    util_h = min(max(0.6, 0.2 * len(shown)), page_h - 2.1)
     ax_util = _box(fig, 9.25, page_h - 1.05 - util_h, 2.0, util_h)
-    _util_panel(ax_util, k)
+    _util_panel(ax_util, Kpis(k.trains, shown, k.chains))
     ax_util.set_title("Utilisation", loc="left", fontsize=9, fontweight="bold", pad=3)
     return fig
 

@@ -131,6 +131,18 @@ def task_name(task: Task) -> str:
     return f"{task.train} {op_words(task.op)}"
 
 
+def task_words(task: Task) -> str:
+    """A task named with its train and carriage, for advice: ``the lift of carriage
+    E02-03 (train E02)``, ``the shunt in of train E02's block 1``, ``the detach of train
+    E02``."""
+    op = op_words(task.op)
+    if task.carriage is not None:
+        return f"the {op} of carriage {task.carriage} (train {task.train})"
+    if task.block is not None:
+        return f"the {op} of train {task.train}'s {block_name(task.block)}"
+    return f"the {op} of train {task.train}"
+
+
 #: Tick steps in minutes, finest first: quarter and half hours when zoomed in, whole hours,
 #: then several hours and days.
 TICK_STEPS = (15, 30, 60, 120, 180, 240, 360, 720, 1440)
