@@ -242,3 +242,143 @@ def test_the_wrong_instance_exits_2_in_one_line(runner, tmp_path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
     assert "is for instance 'checker-rich', not 'khasan-armoured'" in result.stderr
     assert not out.exists()
+
+
+def test_ics_events_update_when_the_day_is_replanned(tmp_path) -> None:
+    """Same task, same UID; a later export has a higher SEQUENCE (and DTSTAMP,
+    LAST-MODIFIED), so a calendar app replaces the event it shows."""
+    from gaugeopt.export.to_ics import ics_bytes
+
+    inst = read_instance(_dated_instance(tmp_path))
+    sol = read_solution(SOLUTION)
+    first = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
+    moved = sol.model_copy(deep=True)
+    for task in moved.tasks:  # a replan shifts every task by 5 minutes
+        task.start += 5
+        task.end += 5
+    before = Calendar.from_ical(ics_bytes(inst, sol, Clock.of(inst), now=first))
+    after = Calendar.from_ical(
+        ics_bytes(inst, moved, Clock.of(inst), now=first + timedelta(minutes=30))
+    )
+    old = {str(e["UID"]): e for e in before.walk("VEVENT")}
+    new = {str(e["UID"]): e for e in after.walk("VEVENT")}
+    assert old.keys() == new.keys() and len(old) == len(sol.tasks)
+    for uid, event in new.items():
+        assert int(event["SEQUENCE"]) == int(old[uid]["SEQUENCE"]) + 30
+        assert event.decoded("LAST-MODIFIED") > old[uid].decoded("LAST-MODIFIED")
+        assert event.decoded("DTSTART") - old[uid].decoded("DTSTART") == timedelta(minutes=5)
+
+
+def test_ics_for_one_crew(runner, tmp_path, tasks) -> None:
+    out = tmp_path / "c1.ics"
+    result = _export(runner, out, "--crew", "C1", instance=_dated_instance(tmp_path))
+    assert result.exit_code == 0, result.output
+    cal = Calendar.from_ical(out.read_bytes())
+    assert "crew C1" in str(cal["X-WR-CALNAME"])
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == sum(1 for t in tasks if t["crew"] == "C1") > 0
+    assert all("crew C1" in str(e["SUMMARY"]) for e in events)
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [("c9.ics", "--crew: no crew 'C9' at the station (crews: C1, C2, C3)"),
+     ("c1.csv", "--crew: one crew's tasks are written as a calendar (.ics)")],
+)  # fmt: skip
+def test_ics_crew_refused_in_one_line(runner, tmp_path, out, message) -> None:
+    crew = "C9" if out.startswith("c9") else "C1"
+    result = _export(runner, tmp_path / out, "--crew", crew, instance=_dated_instance(tmp_path))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {message}")
+    assert not (tmp_path / out).exists()
+
+
+# --- Excel: real times, print setup, headers -----------------------------------------------
+
+
+def test_xlsx_times_are_durations_from_t0_without_an_epoch(runner, tmp_path, tasks) -> None:
+    out = tmp_path / "plan.xlsx"
+    assert _export(runner, out).exit_code == 0
+    ws = openpyxl.load_workbook(out)["tasks"]
+    header = [c.value for c in ws[HEADER_ROW]]
+    assert header[:4] == [
+        "day",
+        "start (h:mm from t = 0)",
+        "end (h:mm from t = 0)",
+        "length (h:mm)",
+    ]
+    first = sorted(tasks, key=lambda t: (t["start"], t["end"]))[0]
+    start, end, length = (ws.cell(row=HEADER_ROW + 1, column=c) for c in (2, 3, 4))
+    assert start.value == timedelta(minutes=first["start"]) and start.number_format == "[h]:mm"
+    assert end.value == timedelta(minutes=first["end"]) and end.number_format == "[h]:mm"
+    assert length.value == timedelta(minutes=first["end"] - first["start"])
+    assert "start_min" not in header  # no raw minutes beside real times
+    assert "33:30 is day 2 09:30" in ws.cell(row=2, column=1).value
+
+
+def test_xlsx_times_are_local_date_times_with_an_epoch(runner, tmp_path, tasks) -> None:
+    out = tmp_path / "plan.xlsx"
+    assert _export(runner, out, instance=_dated_instance(tmp_path)).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["tasks"]
+    assert [c.value for c in ws[HEADER_ROW]][:2] == ["start (UTC+08:00)", "end (UTC+08:00)"]
+    first = sorted(tasks, key=lambda t: (t["start"], t["end"]))[0]
+    cell = ws.cell(row=HEADER_ROW + 1, column=1)
+    local = datetime.fromisoformat(EPOCH) + timedelta(minutes=first["start"])
+    assert cell.value == local.replace(tzinfo=None)
+    assert cell.number_format == "yyyy-mm-dd hh:mm"
+    trains = wb["trains"]
+    head = [c.value for c in trains[HEADER_ROW]]
+    arrival = trains.cell(row=HEADER_ROW + 1, column=head.index("arrival (UTC+08:00)") + 1)
+    assert isinstance(arrival.value, datetime) and arrival.number_format == "yyyy-mm-dd hh:mm"
+    dwell = trains.cell(row=HEADER_ROW + 1, column=head.index("dwell (h:mm)") + 1)
+    assert isinstance(dwell.value, timedelta) and dwell.number_format == "[h]:mm"
+
+
+def test_every_sheet_prints_landscape_with_header_rows_and_page_numbers(runner, tmp_path) -> None:
+    out = tmp_path / "plan.xlsx"
+    assert _export(runner, out).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+        assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
+        assert ws.oddHeader.left.text  # the sheet's title on every printed page
+        header = [c for c in ws[HEADER_ROW] if c.value is not None]
+        assert header and all(c.font.bold for c in header)
+        # The title is wrapped across the table's width, never cut at the page edge.
+        title = ws.cell(row=1, column=1)
+        assert title.alignment.wrap_text
+        width = len(header)
+        if width > 1:
+            assert f"A1:{openpyxl.utils.get_column_letter(width)}1" in {
+                str(r) for r in ws.merged_cells.ranges
+            }
+        chars = sum(ws.column_dimensions[c.column_letter].width for c in header)
+        lines = -(-len(title.value) * 13 // 11 // int(chars))
+        assert ws.row_dimensions[1].height >= lines * 13
+
+
+def test_xlsx_blocks_count_from_1_in_the_one_wording(runner, tmp_path) -> None:
+    out = tmp_path / "plan.xlsx"
+    assert _export(runner, out).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    sol = read_solution(SOLUTION)
+    from gaugeopt.wording import track_split
+
+    trains = wb["trains"]
+    head = [c.value for c in trains[HEADER_ROW]]
+    col = head.index("blocks (block: carriages → track)") + 1
+    shown = [
+        trains.cell(row=r, column=col).value for r in range(HEADER_ROW + 1, trains.max_row + 1)
+    ]
+    assert shown == [track_split(p) or None for p in sol.trains]
+    tasks = wb["tasks"]
+    block = [c.value for c in tasks[HEADER_ROW]].index("block") + 1
+    values = {
+        tasks.cell(row=r, column=block).value for r in range(HEADER_ROW + 1, tasks.max_row + 1)
+    }
+    assert 0 not in values and 1 in values
