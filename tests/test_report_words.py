@@ -98,3 +98,14 @@ def test_the_erenhot_html_report_is_at_most_1_5_mb(tmp_path) -> None:
     assert size <= 1_500_000, size
     page = path.read_text(encoding="utf-8")
     assert "cdn" not in page.lower().split("</head>")[1]  # offline: nothing fetched
+
+
+def test_every_operation_gets_a_colour_and_a_new_one_too() -> None:
+    from gaugeopt.model.solution import OP_ORDER
+    from gaugeopt.report.timeline import OP_COLORS, op_colors
+
+    assert set(OP_COLORS) == set(OP_ORDER)
+    grown = op_colors((*OP_ORDER, "wheel_check", "axle_count"))
+    assert grown["wheel_check"] != grown["axle_count"]
+    assert {grown["wheel_check"], grown["axle_count"]}.isdisjoint(OP_COLORS.values())
+    assert all(grown[op] == OP_COLORS[op] for op in OP_ORDER)  # stable

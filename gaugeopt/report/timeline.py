@@ -12,6 +12,7 @@ Times in hover texts and ticks are clock times (:mod:`gaugeopt.clock`). Bogie st
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,9 +23,9 @@ from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import OP_ORDER, Solution, Task
 from gaugeopt.wording import block_name, block_number, block_short
 
-#: One colour per operation; related steps share a hue family (coupling blues, shunting
-#: oranges, lifting greens, bogie reds, locomotive purples, border greys).
-OP_COLORS: dict[str, str] = {
+#: Hand-picked colours of the operations; related steps share a hue family (coupling
+#: blues, shunting oranges, lifting greens, bogie reds, locomotive purples, border greys).
+_PICKED: dict[str, str] = {
     "detach": "#9467bd",
     "border_check": "#7f7f7f",
     "shunt_in": "#ff7f0e",
@@ -41,6 +42,21 @@ OP_COLORS: dict[str, str] = {
     "ground_brake_test": "#6a51a3",
     "brake_test": "#393b79",
 }
+#: Colours for operations without a picked one, handed out in the rulebook's order.
+_SPARE = ("#e7969c", "#9edae5", "#c49c94", "#dbdb8d", "#ad494a", "#637939", "#7b4173",
+          "#f7b6d2", "#843c39", "#5254a3")  # fmt: skip
+
+
+def op_colors(ops: tuple[str, ...] = OP_ORDER) -> dict[str, str]:
+    """A colour for every operation of ``ops`` (the rulebook's, in its order): the picked
+    one where there is one, else the next spare one, so that an operation the rulebook
+    gains gets a stable colour and a legend entry without a change here."""
+    spare = itertools.cycle(_SPARE)
+    return {op: _PICKED.get(op) or next(spare) for op in ops}
+
+
+#: One colour per operation of the rulebook (:func:`op_colors`).
+OP_COLORS: dict[str, str] = op_colors()
 #: Colours of the non-task bars.
 BLOCK_COLOR = "#d9d9d9"
 LIFTED_COLOR = "#31a354"
