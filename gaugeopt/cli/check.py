@@ -43,12 +43,14 @@ def check_command(
     # A solution named for another instance: say so first, then the rest.
     violations = sorted(check(inst, sol), key=lambda v: v.rule != "instance")
     if as_json:
+        # An overrun file adds its note (the schedule is checked on the lifted instance).
+        overrun = {"overrun": plan.notes[0]} if plan.overrun is not None else {}
         print_json(
             {
                 "instance": inst.name,
                 "solution": solution,
                 "status": sol.status,
-                "overrun": plan.overrun is not None,
+                **overrun,
                 "valid": not violations,
                 "count": len(violations),
                 "violations": [asdict(v) for v in violations],
