@@ -159,7 +159,7 @@ def _width(column: Column) -> float:
         return max(column.width, len(column.header) * 0.9 + 2)
     cells = [str(v) for v in column.values if v is not None]
     longest = max([len(column.header) * 0.9, *(len(c) for c in cells)])
-    return min(48.0, max(6.0, longest + 2))
+    return min(64.0, max(6.0, longest + 2))
 
 
 def _header_text(text: str) -> str:
@@ -188,15 +188,22 @@ def _write_sheet(ws: Worksheet, title: str, notes: list[str], columns: list[Colu
         size = 13 if row == 1 else 11
         lines = max(1, math.ceil(len(text) * (size / 11) * 1.1 / max(chars, 1)))
         ws.row_dimensions[row].height = lines * size * 1.35 + 2 if text else 6
-    for i, col in enumerate(columns, start=1):
+    for i, (col, width) in enumerate(zip(columns, widths, strict=False), start=1):
         head = ws.cell(row=HEADER_ROW, column=i, value=col.header)
         head.font = Font(bold=True)
         head.fill = _HEADER_FILL
         head.alignment = Alignment(wrap_text=True, vertical="bottom")
+        # Text longer than its column wraps inside it (never spills past the printed page).
+        wrap = Alignment(wrap_text=True, vertical="top")
         for r, value in enumerate(col.values, start=HEADER_ROW + 1):
             cell = ws.cell(row=r, column=i, value=value)
             if col.number_format is not None and value is not None:
                 cell.number_format = col.number_format
+            elif isinstance(value, str) and len(value) > width:
+                cell.alignment = wrap
+                lines = math.ceil(len(value) * 0.9 / width)
+                height = ws.row_dimensions[r].height or 15.0
+                ws.row_dimensions[r].height = max(height, lines * 14.5)
     _printable(ws, title, notes, warning)
 
 
