@@ -60,3 +60,13 @@ def test_the_table_shows_weight_and_the_day_of_both_times() -> None:
     at = next(i for i, line in enumerate(lines) if line.startswith(last.id))
     assert "day 2 17:00" in lines[at + 1]  # the next day, named as on arrival
     assert "1: E01-01..12 → R1" in lines[4] or "1: E01-01..06 → R1" in lines[4]
+
+
+def test_with_an_epoch_the_table_still_packs_two_blocks_a_line() -> None:
+    result = _result()
+    dated = result.instance.model_copy(update={"epoch": "2025-09-02T00:00:00+08:00"})
+    lines = _lines(Result(dated, result.solution))
+    assert "times +08:00, 2025" in lines[0]
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    assert len(lines[4:]) == 2 * len(dated.trains)
+    assert "09-02 00:30" in lines[4] and "09-02 03:50" in lines[5]

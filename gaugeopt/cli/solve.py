@@ -93,12 +93,19 @@ def train_table(result: Result, width: int | None = None) -> Table:
     the one wording of :func:`gaugeopt.wording.track_split`, packed into the room left
     of ``width`` columns (default: the terminal's width, 80 when piped).
 
-    Times are clock times (``day 1 09:00``, or the date with the instance's ``epoch``,
-    its offset in the title).
+    Times are clock times: ``day 1 09:00``, or with the instance's ``epoch`` the month,
+    day and time (``09-02 09:00``), the year and offset in the title.
     """
     clock = Clock.of(result.instance)
     width = width or (out.width if out.is_terminal else TABLE_WIDTH)
-    zone = f", times {clock.offset}" if clock.offset else ""
+    first = min((t.arrival for t in result.instance.trains), default=0)
+    moment = clock.moment(first)
+    zone = f", times {clock.offset}, {moment:%Y}" if moment is not None else ""
+
+    def when(t: int) -> str:
+        at = clock.moment(t)
+        return clock.at(t, offset=False) if at is None else f"{at:%m-%d %H:%M}"
+
     table = Table(
         title=f"{result.instance.name}: trains{zone}",
         title_justify="left",
@@ -112,14 +119,13 @@ def train_table(result: Result, width: int | None = None) -> Table:
         train = result.instance.train(p.id)
         cells = [
             f"{p.id} {p.mode}\n{p.locomotive or MISSING}",
-            f"{clock.at(train.arrival, offset=False)}\n{clock.at(p.departure, offset=False)}",
+            f"{when(train.arrival)}\n{when(p.departure)}",
             f"{duration(p.dwell)}\nweight {train.weight:g}",
         ]
         rows.append((cells, split_parts(p)))
     heads = ["train mode\nlocomotive", "arrival\ndeparture", "dwell\nweight"]
     used = sum(
-        max(len(line) for cell in [h, *(r[0][i] for r in rows)] for line in cell.split("\n"))
-        + _PAD
+        max(len(line) for cell in [h, *(r[0][i] for r in rows)] for line in cell.split("\n")) + _PAD
         for i, h in enumerate(heads)
     )
     room = max(18, width - used - 1)
