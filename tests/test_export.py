@@ -382,3 +382,30 @@ def test_xlsx_blocks_count_from_1_in_the_one_wording(runner, tmp_path) -> None:
         tasks.cell(row=r, column=block).value for r in range(HEADER_ROW + 1, tasks.max_row + 1)
     }
     assert 0 not in values and 1 in values
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_each_small_sheet_on_one_landscape_page(runner, tmp_path) -> None:
+    """The workbook printed to PDF by LibreOffice: landscape pages, each sheet one page wide
+    (the tasks sheet a few pages tall); before the print setup the sheets printed portrait,
+    the tasks sheet several pages wide."""
+    import re
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = tmp_path / "plan.xlsx"
+    assert _export(runner, out).exit_code == 0
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(out)],
+        capture_output=True, timeout=300, check=False,
+    )  # fmt: skip
+    pdf = (tmp_path / "plan.pdf").read_bytes()
+    pages = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    sheets = len(openpyxl.load_workbook(out).sheetnames)
+    assert sheets <= len(pages) <= sheets + 2
+    assert all(float(w) > float(h) for w, h in pages)  # landscape

@@ -109,3 +109,19 @@ def test_every_operation_gets_a_colour_and_a_new_one_too() -> None:
     assert grown["wheel_check"] != grown["axle_count"]
     assert {grown["wheel_check"], grown["axle_count"]}.isdisjoint(OP_COLORS.values())
     assert all(grown[op] == OP_COLORS[op] for op in OP_ORDER)  # stable
+
+
+def test_gantt_pages_are_drawn_once_without_layout_engine_or_legend_boxes(rich) -> None:
+    """What made the PNG/PDF report slow (profiled): a layout engine drew each Gantt page
+    twice, every row label was an axis tick, every legend an offset-box layout."""
+    from gaugeopt.report.gantt_png import report_pages
+
+    inst, sol = rich
+    figs = report_pages(build_timeline(inst, sol), kpis(inst, sol))
+    assert len(figs) >= 2
+    for fig in figs:
+        assert fig.get_layout_engine() is None
+    for fig in figs[1:]:  # the Gantt pages: rows labelled by plain texts, a plain legend
+        rows = fig.axes[0]
+        assert rows.get_legend() is None and not rows.get_yticklabels()
+        assert "operations" in [t.get_text() for t in fig.texts]
