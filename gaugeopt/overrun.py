@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from gaugeopt.clock import Clock, duration
+from gaugeopt.errors import InputError
 from gaugeopt.model.instance import MAX_TIME, Instance
-from gaugeopt.model.io import atomic_write_text, parse_instance
+from gaugeopt.model.io import atomic_write_text, parse_instance, parse_solution
 from gaugeopt.model.solution import Solution
 
 log = logging.getLogger("gaugeopt")
@@ -176,6 +177,60 @@ def write_overrun(overrun: Overrun, path: str | Path) -> None:
     """Write the overrun file atomically."""
     text = json.dumps(overrun.as_dict(), indent=2, ensure_ascii=False) + "\n"
     atomic_write_text(path, text)
+
+
+@dataclass(frozen=True)
+class OverrunFile:
+    """An overrun file read back: ``solution`` is a schedule of ``instance``, the lifted
+    instance the file records (horizon ``factor ×`` the day's ``horizon``)."""
+
+    instance: Instance
+    solution: Solution
+    horizon: int
+    factor: int
+    summary: str
+    notes: list[str]
+
+    def note(self) -> str:
+        """What every output of this schedule says about it, as one sentence."""
+        clock = Clock.of(self.instance)
+        return (
+            f"Overrun schedule: no schedule fits the day, which ends at "
+            f"{clock.at(self.horizon)}, so this one lifts the horizon {self.factor}-fold, "
+            f"every crew's shifts repeating every {duration(self.horizon)}; "
+            f"{self.summary}."
+        )
+
+
+def is_overrun_data(data: object) -> bool:
+    """Whether parsed JSON is an overrun file (it records a lifted instance)."""
+    return isinstance(data, dict) and "lifted_instance" in data and "solution" in data
+
+
+def parse_overrun(data: dict[str, Any], source: str = "<input>") -> OverrunFile:
+    """The overrun file's schedule against the lifted instance it records; a bad file
+    raises :class:`InputError` naming the field."""
+
+    def part(key: str, kind: type) -> Any:
+        value = data.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise InputError(f"must be a {kind.__name__}, got {value!r}", path=f"{source}: {key}")
+        return value
+
+    try:
+        instance = parse_instance(part("lifted_instance", dict))
+        solution = parse_solution(part("solution", dict))
+    except InputError as exc:
+        raise InputError(str(exc), path=f"{source}: overrun file") from None
+    notes = data.get("notes", [])
+    return OverrunFile(
+        instance=instance,
+        solution=solution,
+        horizon=part("horizon", int),
+        factor=part("factor", int),
+        summary=str(data.get("summary", "")),
+        notes=[str(n) for n in notes] if isinstance(notes, list) else [],
+    )
 
 
 def _valid(inst: Instance, sol: Solution | None) -> bool:

@@ -143,7 +143,11 @@ class Result:
 
     @property
     def trains(self) -> pd.DataFrame:
-        """One row per train: mode, arrival, departure, dwell, locomotive, blocks."""
+        """One row per train: mode, arrival, departure, dwell, weight, locomotive and
+        ``blocks``, the track split in the wording of :func:`gaugeopt.wording.track_split`
+        (blocks counted from 1: ``1: E02-01..04 → H1; 2: E02-05..08 → R2``)."""
+        from gaugeopt.wording import track_split
+
         arrival = {t.id: t.arrival for t in self.instance.trains}
         weight = {t.id: t.weight for t in self.instance.trains}
         rows = [
@@ -155,7 +159,7 @@ class Result:
                 "dwell": p.dwell,
                 "weight": weight[p.id],
                 "locomotive": p.locomotive,
-                "blocks": " | ".join(f"{b.track}:{len(b.carriages)}" for b in p.blocks),
+                "blocks": track_split(p),
             }
             for p in self.solution.trains
         ]
@@ -164,11 +168,14 @@ class Result:
 
     @property
     def tasks(self) -> pd.DataFrame:
-        """One row per task, as in the solution file; ``block`` is a nullable integer
-        (pandas ``Int64``: ``<NA>`` on train tasks), ``start`` and ``end`` integers."""
+        """One row per task, with the solution file's fields; ``block`` is counted from 1
+        as people count blocks (the file's 0-based index + 1), a nullable integer (pandas
+        ``Int64``: ``<NA>`` on train tasks); ``start`` and ``end`` are integers."""
         cols = list(Task.model_fields)
         df = pd.DataFrame([t.model_dump() for t in self.solution.tasks], columns=cols)
-        return df.astype({"block": "Int64", "start": "int64", "end": "int64"})
+        df = df.astype({"block": "Int64", "start": "int64", "end": "int64"})
+        df["block"] = df["block"] + 1
+        return df
 
     @property
     def resources(self) -> pd.DataFrame:

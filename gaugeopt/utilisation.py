@@ -1,6 +1,9 @@
-"""How busy each resource of the station is in a schedule (``Result.resources``).
+"""How busy each resource of the station is in a schedule (``Result.resources``, and the
+report's utilisation, which shows this same table).
 
-One row per crew, shunter, track, track's jack sets (``individual`` tracks), changer and
+Utilisation has one definition: **busy minutes ÷ available minutes within the planning
+window [0, horizon)**, the minutes a resource could not work (off shift, closed for
+maintenance, not yet free) left out of the available ones. One row per crew, shunter, track, track's jack sets (``individual`` tracks), changer and
 mainline locomotive, with the minutes it is busy, the minutes it could work inside the
 planning window [0, horizon), their ratio and how many uses make up the busy minutes:
 
@@ -25,6 +28,11 @@ from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution, Task
 
 COLUMNS = ["kind", "resource", "busy", "available", "utilisation", "uses"]
+#: The utilisation column's header wherever a person reads it (report, pages, charts).
+UTILISATION_HEADER = (
+    "utilisation = busy ÷ available minutes from t = 0 to the horizon "
+    "(crews: on shift; tracks: open, maintenance removed)"
+)
 
 
 def _clipped(intervals: list[tuple[int, int]], horizon: int) -> int:

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from gaugeopt.cli import app
 from gaugeopt.clock import Clock
 from gaugeopt.export import export_bytes
-from gaugeopt.export.to_xlsx import ROSTER_HEADER_ROW, sheet_name
+from gaugeopt.export.to_xlsx import HEADER_ROW, sheet_name
 from gaugeopt.model.io import read_instance, read_solution
 
 DATA = Path(__file__).resolve().parent / "data" / "checker"
@@ -74,7 +74,9 @@ def test_csv_block_is_an_integer_column(tasks) -> None:
     inst, sol = read_instance(INSTANCE), read_solution(SOLUTION)
     rows = list(csv.DictReader(io.StringIO(export_bytes(inst, sol, ".csv").decode())))
     blocks = {r["block"] for r in rows}
-    assert "" in blocks and "0" in blocks and not any("." in b for b in blocks)
+    # Counted from 1, as people count blocks: the file's block 0 is "1".
+    assert "" in blocks and "1" in blocks and "0" not in blocks
+    assert not any("." in b for b in blocks)
 
 
 def test_csv_with_an_epoch_has_dates(runner, tmp_path) -> None:
@@ -98,31 +100,33 @@ def test_xlsx_has_trains_tasks_and_a_roster_per_crew_and_track(runner, tmp_path,
     crews = ["crew C1", "crew C2", "crew C3"]
     tracks = ["track T1", "track T2", "track T3"]
     assert wb.sheetnames == ["trains", "tasks", *crews, *tracks]
-    assert wb["tasks"].max_row == len(tasks) + 1
-    assert wb["trains"].max_row == 1 + len(json.loads(SOLUTION.read_text())["trains"])
+    assert wb["tasks"].max_row == HEADER_ROW + len(tasks)
+    assert wb["trains"].max_row == HEADER_ROW + len(json.loads(SOLUTION.read_text())["trains"])
     for name in crews + tracks:
         kind, ident = name.split()
         ws = wb[name]
         assert ident in ws.cell(row=1, column=1).value  # the title names the crew / track
-        header = [c.value for c in ws[ROSTER_HEADER_ROW]]
-        assert header[:6] == ["date", "start", "end", "duration", "train", "op"]
+        header = [c.value for c in ws[HEADER_ROW]]
+        assert header[:6] == [
+            "day", "start (h:mm from t = 0)", "end (h:mm from t = 0)", "length (h:mm)",
+            "train", "op",
+        ]  # fmt: skip
         mine = [t for t in tasks if t[kind] == ident]
-        assert ws.max_row - ROSTER_HEADER_ROW == max(1, len(mine))
+        assert ws.max_row - HEADER_ROW == max(1, len(mine))
         # Printable: landscape, one page wide, the header row on every page.
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows == f"${ROSTER_HEADER_ROW}:${ROSTER_HEADER_ROW}"
+        assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
 
 
 def test_a_roster_shows_the_crew_tasks_in_time_order(runner, tmp_path, tasks) -> None:
     out = tmp_path / "plan.xlsx"
     assert _export(runner, out).exit_code == 0
     ws = openpyxl.load_workbook(out)["crew C3"]
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=ROSTER_HEADER_ROW + 1)]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=HEADER_ROW + 1)]
     mine = sorted((t for t in tasks if t["crew"] == "C3"), key=lambda t: t["start"])
-    clock = Clock()
-    assert [r[1] for r in rows] == [clock.time(t["start"]) for t in mine]
+    assert [r[1] for r in rows] == [timedelta(minutes=t["start"]) for t in mine]
     assert [r[4] for r in rows] == [t["train"] for t in mine]
     assert "on duty day 1" in ws.cell(row=1, column=1).value
 
@@ -136,7 +140,7 @@ def test_an_idle_crew_gets_a_roster_saying_so(runner, tmp_path) -> None:
     result = _export(runner, out, instance=path)
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(out)["crew C9"]
-    assert ws.cell(row=ROSTER_HEADER_ROW + 1, column=1).value == "no tasks"
+    assert ws.cell(row=HEADER_ROW + 1, column=1).value == "no tasks"
 
 
 def test_sheet_names_are_valid_and_unique() -> None:
@@ -239,3 +243,170 @@ def test_the_wrong_instance_exits_2_in_one_line(runner, tmp_path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
     assert "is for instance 'checker-rich', not 'khasan-armoured'" in result.stderr
     assert not out.exists()
+
+
+def test_ics_events_update_when_the_day_is_replanned(tmp_path) -> None:
+    """Same task, same UID; a later export has a higher SEQUENCE (and DTSTAMP,
+    LAST-MODIFIED), so a calendar app replaces the event it shows."""
+    from gaugeopt.export.to_ics import ics_bytes
+
+    inst = read_instance(_dated_instance(tmp_path))
+    sol = read_solution(SOLUTION)
+    first = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
+    moved = sol.model_copy(deep=True)
+    for task in moved.tasks:  # a replan shifts every task by 5 minutes
+        task.start += 5
+        task.end += 5
+    before = Calendar.from_ical(ics_bytes(inst, sol, Clock.of(inst), now=first))
+    after = Calendar.from_ical(
+        ics_bytes(inst, moved, Clock.of(inst), now=first + timedelta(minutes=30))
+    )
+    old = {str(e["UID"]): e for e in before.walk("VEVENT")}
+    new = {str(e["UID"]): e for e in after.walk("VEVENT")}
+    assert old.keys() == new.keys() and len(old) == len(sol.tasks)
+    for uid, event in new.items():
+        assert int(event["SEQUENCE"]) == int(old[uid]["SEQUENCE"]) + 30
+        assert event.decoded("LAST-MODIFIED") > old[uid].decoded("LAST-MODIFIED")
+        assert event.decoded("DTSTART") - old[uid].decoded("DTSTART") == timedelta(minutes=5)
+
+
+def test_ics_for_one_crew(runner, tmp_path, tasks) -> None:
+    out = tmp_path / "c1.ics"
+    result = _export(runner, out, "--crew", "C1", instance=_dated_instance(tmp_path))
+    assert result.exit_code == 0, result.output
+    cal = Calendar.from_ical(out.read_bytes())
+    assert "crew C1" in str(cal["X-WR-CALNAME"])
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == sum(1 for t in tasks if t["crew"] == "C1") > 0
+    assert all("crew C1" in str(e["SUMMARY"]) for e in events)
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [("c9.ics", "--crew: no crew 'C9' at the station (crews: C1, C2, C3)"),
+     ("c1.csv", "--crew: one crew's tasks are written as a calendar (.ics)")],
+)  # fmt: skip
+def test_ics_crew_refused_in_one_line(runner, tmp_path, out, message) -> None:
+    crew = "C9" if out.startswith("c9") else "C1"
+    result = _export(runner, tmp_path / out, "--crew", crew, instance=_dated_instance(tmp_path))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {message}")
+    assert not (tmp_path / out).exists()
+
+
+# --- Excel: real times, print setup, headers -----------------------------------------------
+
+
+def test_xlsx_times_are_durations_from_t0_without_an_epoch(runner, tmp_path, tasks) -> None:
+    out = tmp_path / "plan.xlsx"
+    assert _export(runner, out).exit_code == 0
+    ws = openpyxl.load_workbook(out)["tasks"]
+    header = [c.value for c in ws[HEADER_ROW]]
+    assert header[:4] == [
+        "day",
+        "start (h:mm from t = 0)",
+        "end (h:mm from t = 0)",
+        "length (h:mm)",
+    ]
+    first = sorted(tasks, key=lambda t: (t["start"], t["end"]))[0]
+    start, end, length = (ws.cell(row=HEADER_ROW + 1, column=c) for c in (2, 3, 4))
+    assert start.value == timedelta(minutes=first["start"]) and start.number_format == "[h]:mm"
+    assert end.value == timedelta(minutes=first["end"]) and end.number_format == "[h]:mm"
+    assert length.value == timedelta(minutes=first["end"] - first["start"])
+    assert "start_min" not in header  # no raw minutes beside real times
+    assert "33:30 is day 2 09:30" in ws.cell(row=2, column=1).value
+
+
+def test_xlsx_times_are_local_date_times_with_an_epoch(runner, tmp_path, tasks) -> None:
+    out = tmp_path / "plan.xlsx"
+    assert _export(runner, out, instance=_dated_instance(tmp_path)).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["tasks"]
+    assert [c.value for c in ws[HEADER_ROW]][:2] == ["start (UTC+08:00)", "end (UTC+08:00)"]
+    first = sorted(tasks, key=lambda t: (t["start"], t["end"]))[0]
+    cell = ws.cell(row=HEADER_ROW + 1, column=1)
+    local = datetime.fromisoformat(EPOCH) + timedelta(minutes=first["start"])
+    assert cell.value == local.replace(tzinfo=None)
+    assert cell.number_format == "yyyy-mm-dd hh:mm"
+    trains = wb["trains"]
+    head = [c.value for c in trains[HEADER_ROW]]
+    arrival = trains.cell(row=HEADER_ROW + 1, column=head.index("arrival (UTC+08:00)") + 1)
+    assert isinstance(arrival.value, datetime) and arrival.number_format == "yyyy-mm-dd hh:mm"
+    dwell = trains.cell(row=HEADER_ROW + 1, column=head.index("dwell (h:mm)") + 1)
+    assert isinstance(dwell.value, timedelta) and dwell.number_format == "[h]:mm"
+
+
+def test_every_sheet_prints_landscape_with_header_rows_and_page_numbers(runner, tmp_path) -> None:
+    out = tmp_path / "plan.xlsx"
+    assert _export(runner, out).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+        assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
+        assert ws.oddHeader.left.text  # the sheet's title on every printed page
+        header = [c for c in ws[HEADER_ROW] if c.value is not None]
+        assert header and all(c.font.bold for c in header)
+        # The title is wrapped across the table's width, never cut at the page edge.
+        title = ws.cell(row=1, column=1)
+        assert title.alignment.wrap_text
+        width = len(header)
+        if width > 1:
+            assert f"A1:{openpyxl.utils.get_column_letter(width)}1" in {
+                str(r) for r in ws.merged_cells.ranges
+            }
+        chars = sum(ws.column_dimensions[c.column_letter].width for c in header)
+        lines = -(-len(title.value) * 13 // 11 // int(chars))
+        assert ws.row_dimensions[1].height >= lines * 13
+
+
+def test_xlsx_blocks_count_from_1_in_the_one_wording(runner, tmp_path) -> None:
+    out = tmp_path / "plan.xlsx"
+    assert _export(runner, out).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    sol = read_solution(SOLUTION)
+    from gaugeopt.wording import track_split
+
+    trains = wb["trains"]
+    head = [c.value for c in trains[HEADER_ROW]]
+    col = head.index("blocks (block: carriages → track)") + 1
+    shown = [
+        trains.cell(row=r, column=col).value for r in range(HEADER_ROW + 1, trains.max_row + 1)
+    ]
+    assert shown == [track_split(p) or None for p in sol.trains]
+    tasks = wb["tasks"]
+    block = [c.value for c in tasks[HEADER_ROW]].index("block") + 1
+    values = {
+        tasks.cell(row=r, column=block).value for r in range(HEADER_ROW + 1, tasks.max_row + 1)
+    }
+    assert 0 not in values and 1 in values
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_each_small_sheet_on_one_landscape_page(runner, tmp_path) -> None:
+    """The workbook printed to PDF by LibreOffice: landscape pages, each sheet one page wide
+    (the tasks sheet a few pages tall); before the print setup the sheets printed portrait,
+    the tasks sheet several pages wide."""
+    import re
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = tmp_path / "plan.xlsx"
+    assert _export(runner, out).exit_code == 0
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(out)],
+        capture_output=True, timeout=300, check=False,
+    )  # fmt: skip
+    pdf = (tmp_path / "plan.pdf").read_bytes()
+    pages = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    sheets = len(openpyxl.load_workbook(out).sheetnames)
+    assert sheets <= len(pages) <= sheets + 2
+    assert all(float(w) > float(h) for w, h in pages)  # landscape

@@ -43,9 +43,10 @@ from gaugeopt.report.gantt_png import (
     windows,
 )
 from gaugeopt.report.graph import any_blocks_dwell, critical_path_dwell
-from gaugeopt.report.kpi import LABELS, WAITS
+from gaugeopt.report.kpi import LABELS, WAITS, WORK_ONLY
 from gaugeopt.report.text import advice_lines
 from gaugeopt.report.timeline import time_ticks
+from gaugeopt.utilisation import UTILISATION_HEADER, resource_table
 
 DATA = Path(__file__).resolve().parent / "data" / "checker"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -162,24 +163,24 @@ def test_kpi_frames_rows_and_values(rich: tuple[Instance, Solution]) -> None:
         assert row.lower_bound == any_blocks_dwell(inst, train)  # no search-free bound given
         assert row.above_bound == row.dwell - row.lower_bound
         assert sum(getattr(row, c) for c in parts) == row.dwell
-        assert row.advice and row.set_by in ("brake test", "border check", "earliest departure")
+        assert row.advice and row.set_by  # the binding wait, or its own work
+        waits = {c: getattr(row, c) for c in WAITS if getattr(row, c)}
+        assert (row.set_by == WORK_ONLY) == (not waits)
     st = inst.station
-    expected = (
-        [("crew", c.id) for c in st.crews]
-        + [
-            pair
-            for t in st.tracks
-            for pair in [("track", t.id)] + ([("jacks", t.id)] if t.method == "individual" else [])
-        ]
-        + [("shunter", s.id) for s in st.shunters]
-        + ([("changer", st.changer.id)] if st.changer else [])
-    )
-    assert list(zip(k.resources["kind"], k.resources["id"], strict=True)) == expected
+    expected = [("crew", c.id) for c in st.crews] + [
+        pair
+        for t in st.tracks
+        for pair in [("track", t.id)] + ([("jack sets", t.id)] if t.method == "individual" else [])
+    ]
+    # The report's utilisation is Result.resources': one definition.
+    pairs = list(zip(k.resources["kind"], k.resources["resource"], strict=True))
+    assert [p for p in pairs if p[0] in ("crew", "track", "jack sets")] == expected
+    assert k.resources.equals(resource_table(inst, sol))
     assert k.resources["utilisation"].between(0, 1).all()
     # Crew busy time is the sum of its task durations (a crew does one task at a time).
     for crew in st.crews:
         busy = sum(t.end - t.start for t in sol.tasks if t.crew == crew.id)
-        row = k.resources[(k.resources["kind"] == "crew") & (k.resources["id"] == crew.id)]
+        row = k.resources[(k.resources["kind"] == "crew") & (k.resources["resource"] == crew.id)]
         assert int(row["busy"].iloc[0]) == busy
     assert (k.resources["busy"] > 0).any()
 
@@ -189,7 +190,7 @@ def test_no_code_names_in_any_column_label() -> None:
     for name in ("dwell_lb", "dwell_lb_any", "util_horizon", "binding", "excess", "waited"):
         assert name not in LABELS.values()
     assert all(" " in LABELS[c] for c in ("lower_bound", "above_bound", "work", *WAITS))
-    assert LABELS["lower_bound"] == "least possible dwell for this train alone (min)"
+    assert LABELS["lower_bound"] == "least possible dwell in any plan (min)"
 
 
 def test_search_free_bound_is_the_one_bound(tiny: tuple[Instance, Solution]) -> None:
@@ -204,8 +205,8 @@ def test_search_free_bound_is_the_one_bound(tiny: tuple[Instance, Solution]) -> 
     k = kpis(inst, sol, [55, 60])
     text = " ".join(advice_lines(k, tl.clock, width=1000))
     assert "X (arrives day 1 00:00, departs day 1 00:55" in text
-    assert "at its least possible dwell (55 min)" in text
-    assert "30 min above its least possible dwell (60 min)" in text
+    assert "at the least possible dwell in any plan (55 min)" in text
+    assert "30 min above the least possible dwell in any plan (60 min)" in text
     assert not re.search(r"\b0 min above", text)
 
 
@@ -241,7 +242,8 @@ def test_chain_names_the_busy_crew(tiny: tuple[Instance, Solution]) -> None:
     assert list(y["minutes"]) == [10, 10, 35, 10, 25]
     trains = k.trains.set_index("train")
     assert trains.loc["Y", "work"] == 45 and trains.loc["Y", "wait_crew"] == 45
-    assert trains.loc["Y", "dwell"] == 90 and trains.loc["Y", "set_by"] == "brake test"
+    assert trains.loc["Y", "dwell"] == 90
+    assert trains.loc["Y", "set_by"] == "waiting for a crew, 35 min"  # the binding wait
     assert trains.loc["Y", "advice"].startswith(
         "add another crew with skill coupling, day 1 00:20–00:55"
     )
@@ -257,7 +259,7 @@ def test_idle_crew_and_late_locomotive_are_named(tiny: tuple[Instance, Solution]
     assert wait["what"] == (
         "Y attach: crew C1 (busy with X brake test until 00:55); locomotive L2 (available from then)"
     )
-    assert "give it to crew C2 (free at 00:20)" in wait["advice"]
+    assert "give the attach of train Y to crew C2, free at 00:20" in wait["advice"]
     assert "add a 1520 locomotive available from 00:20" in wait["advice"]
 
 
@@ -276,7 +278,7 @@ def test_border_check_and_earliest_departure_waits(tiny: tuple[Instance, Solutio
     assert k.loc["X", "wait_crew"] == 10  # X attach waited for C1 doing Y detach
     assert k.loc["X", "wait_border_check"] == 15
     assert k.loc["X", "wait_earliest_departure"] == 10
-    assert k.loc["X", "set_by"] == "earliest departure"
+    assert k.loc["X", "set_by"] == "waiting for the border check, 15 min"
     assert sum(k.loc["X", c] for c in ["work", *WAITS]) == 80
 
 
@@ -527,17 +529,22 @@ def test_html_is_self_contained(rich: tuple[Instance, Solution], html_page: Path
     assert "<script src" not in page and 'src="//' not in page
     scripts = re.findall(r"<script\b([^>]*)>", page)
     assert scripts and all("src" not in attrs for attrs in scripts)
-    # The plotly bundle itself is inline (several MB), once.
-    assert page.count("* plotly.js v") == 1 and len(page) > 1_000_000
+    # plotly.js's basic bundle is inline (1.1 MB), once; not the full 4.8 MB one.
+    assert page.count("* plotly.js (basic - minified) v") == 1 and len(page) > 1_000_000
+    assert len(page) < 1_600_000
     for train in inst.trains:
         assert f"{train.id} (" in page  # row labels of the trains Gantt
     # Hover texts live in the figures' JSON, where plotly escapes "<", ">" and "/".
     data = page.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u002f", "/")
+    # Each bar's hover is plain data under one template per trace: what, then when.
+    assert "%{customdata[0]}<br>%{customdata[1]}<extra></extra>" in data
     for crew in inst.station.crews:
-        assert f"<b>crew</b>: {crew.id}<br>" in data
-    assert "<b>carriage</b>: " in data and "<b>time</b>: " in data
+        assert f" · crew {crew.id}" in data
+    car = inst.trains[0].carriages[0].id
+    assert re.search(rf'\["lift · {inst.trains[0].id} · {car} · [^"]*","day 1 \d\d:\d\d', data)
     assert '<table class="kpi" id="trains">' in tags
-    assert "least possible dwell for this train alone (min)</th>" in tags
+    assert "least possible dwell in any plan (min)</th>" in tags
+    assert f"{UTILISATION_HEADER}</th>" in tags.replace("&#x27;", "'")
 
 
 def test_html_renders_in_headless_chromium(html_page: Path, tmp_path: Path) -> None:
@@ -604,7 +611,11 @@ def test_cli_report_bad_input_exits_2(
     broken["tasks"][0]["crew"] = "nobody"
     bad_sol = tmp_path / "bad.json"
     bad_sol.write_text(json.dumps(broken))
-    cases.append(([inst, str(bad_sol), "--out", str(tmp_path / "a.png")], "unknown crew"))
+    # The plan breaks a rule: with --unchecked it is drawn, but a crew it cannot draw is
+    # bad input (without, the checker refuses it first: tests/test_plan_input.py).
+    cases.append(
+        ([inst, str(bad_sol), "--out", str(tmp_path / "a.png"), "--unchecked"], "unknown crew")
+    )
     for args, message in cases:
         result = runner.invoke(app, ["report", *args])
         assert result.exit_code == 2, result.output

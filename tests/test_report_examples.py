@@ -134,9 +134,9 @@ def check_report_agrees(inst: Instance, sol: Solution, tmp: Path, bounds: list[i
         assert shown["arrival"] == row["arrival"] and shown["departure"] == row["departure"]
         assert shown["dwell"] == row["dwell"]
         waits = [h for h in header if h.startswith("waiting") or h.startswith("idle")]
-        assert int(shown["work on the critical chain"]) + sum(int(shown[h]) for h in waits) == int(
-            row["dwell"]
-        )
+        assert int(shown["work on this plan's critical chain"]) + sum(
+            int(shown[h]) for h in waits
+        ) == int(row["dwell"])
     assert LABELS["lower_bound"].startswith("least possible dwell")
 
 

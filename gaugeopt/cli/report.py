@@ -13,13 +13,12 @@ from gaugeopt.cli.common import (
     bad_input_exits,
     fail,
     load,
-    mismatch,
     out,
     quiet_option,
     set_verbosity,
     verbose_option,
 )
-from gaugeopt.model.io import read_instance, read_solution
+from gaugeopt.cli.plan_input import read_plan, refuse_broken, unchecked_option
 from gaugeopt.model.solution import Solution
 
 #: Report files by suffix: matplotlib draws the static ones, plotly the HTML page.
@@ -41,7 +40,10 @@ def empty_exit(solution: Solution) -> int:
 def report(
     instance: str = typer.Argument(..., metavar="INSTANCE", help="Instance file (JSON)."),
     solution: str = typer.Argument(
-        ..., metavar="SOLUTION", help="Solution file (JSON) for that instance."
+        ...,
+        metavar="SOLUTION",
+        help="Solution file (JSON) for that instance, or the *.overrun.json that solve "
+        "writes beside a day that does not fit its horizon.",
     ),
     out_path: Path = typer.Option(
         ...,
@@ -52,12 +54,13 @@ def report(
     simulation: str | None = typer.Option(
         None, "--simulation", help="Also draw each train's dwell under delays (simulate --json)."
     ),
+    unchecked: bool = unchecked_option(),
     verbose: bool = verbose_option(),
     quiet: bool = quiet_option(),
 ) -> None:
     """Draw the schedule (resources, trains, bogie stock) and its KPIs; never solves.
 
-    A solution without a schedule draws nothing: exit 1 if it is proven infeasible, 3 if none was found in time.
+    The plan is checked first: one that breaks a rule is refused (exit 1, its first violations on stderr) unless --unchecked is given, and then every page says it is unchecked. A solution without a schedule draws nothing: exit 1 if it is proven infeasible, 3 if none was found in time.
     """
     set_verbosity(verbose, quiet)
     check_suffix("--out", out_path)
@@ -66,18 +69,22 @@ def report(
     from gaugeopt.report import NothingToDraw, report_files
     from gaugeopt.report.simulation import read_simulation, simulation_page
 
-    inst = load(read_instance, instance)
-    sol = load(read_solution, solution)
-    wrong = mismatch(inst, sol)
-    if wrong is not None:
-        raise fail(f"{solution}: {wrong}")
+    plan = read_plan(instance, solution)
+    refuse_broken(plan, solution, unchecked=unchecked, doing="drawing")
+    inst = plan.instance
     sim = None if simulation is None else load(lambda p: read_simulation(p, inst.name), simulation)
     with bad_input_exits():
         try:
-            paths = report_files(inst, sol, out_path, dwell_bounds=train_dwell_bounds(inst))
+            paths = report_files(
+                inst,
+                plan.solution,
+                out_path,
+                dwell_bounds=train_dwell_bounds(inst),
+                notes=plan.notes,
+            )
             paths += [simulation_page(sim, out_path)] if sim is not None else []
         except NothingToDraw as exc:
-            raise fail(str(exc), empty_exit(sol)) from None
+            raise fail(str(exc), empty_exit(plan.solution)) from None
         except OSError as exc:
             raise fail(f"{out_path}: cannot write ({exc.strerror or exc})") from None
     for path in paths:

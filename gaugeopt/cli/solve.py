@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich import box
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
@@ -34,6 +35,7 @@ from gaugeopt.clock import Clock, duration
 from gaugeopt.model.io import read_instance, write_solution
 from gaugeopt.params import SolveParams
 from gaugeopt.result import Result
+from gaugeopt.wording import split_parts
 
 
 @contextmanager
@@ -67,36 +69,71 @@ def interrupt_sets(stop: threading.Event) -> Iterator[None]:
         receiver.close()
 
 
-def train_table(result: Result) -> Table:
-    """The per-train table: mode, arrival, departure, dwell, locomotive, blocks.
+#: The width the trains table fits: the terminal's, or 80 columns when piped.
+TABLE_WIDTH = 80
+#: Columns between two columns of the table (its padding and its divider).
+_PAD = 2
 
-    Times are clock times (``day 1 09:00``, or the date with the instance's ``epoch``); a
-    departure on its arrival's day shows the time alone.
+
+def _packed(parts: list[str], width: int) -> str:
+    """``parts`` joined by ``; ``, a new line before a part that would pass ``width``
+    (a part longer than ``width`` gets its own line and folds)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += "; " + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+def train_table(result: Result, width: int | None = None) -> Table:
+    """The per-train table, two lines a train where it can: train, mode and locomotive;
+    arrival and departure (each with its day); dwell and weight; then the track split in
+    the one wording of :func:`gaugeopt.wording.track_split`, packed into the room left
+    of ``width`` columns (default: the terminal's width, 80 when piped).
+
+    Times are clock times: ``day 1 09:00``, or with the instance's ``epoch`` the month,
+    day and time (``09-02 09:00``), the year and offset in the title.
     """
     clock = Clock.of(result.instance)
-    zone = f", times {clock.offset}" if clock.offset else ""
-    table = Table(title=f"{result.instance.name}: trains{zone}", title_justify="left")
-    for col in ("train", "mode", "arrival", "departure", "dwell", "locomotive", "blocks → tracks"):
-        table.add_column(
-            col, justify="right" if col in ("arrival", "departure", "dwell") else "left"
-        )
+    width = width or (out.width if out.is_terminal else TABLE_WIDTH)
+    first = min((t.arrival for t in result.instance.trains), default=0)
+    moment = clock.moment(first)
+    zone = f", times {clock.offset}, {moment:%Y}" if moment is not None else ""
+
+    def when(t: int) -> str:
+        at = clock.moment(t)
+        return clock.at(t, offset=False) if at is None else f"{at:%m-%d %H:%M}"
+
+    table = Table(
+        title=f"{result.instance.name}: trains{zone}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    rows: list[tuple[list[str], list[str]]] = []
     for p in result.solution.trains:
-        arrival = result.instance.train(p.id).arrival
-        blocks = ", ".join(
-            f"{b.carriages[0]}..{b.carriages[-1]} → {b.track}"
-            if len(b.carriages) > 1
-            else f"{b.carriages[0]} → {b.track}"
-            for b in p.blocks
-        )
-        table.add_row(
-            p.id,
-            p.mode,
-            clock.at(arrival, offset=False),
-            clock.short(p.departure, arrival),
-            duration(p.dwell),
-            p.locomotive or MISSING,
-            blocks or MISSING,
-        )
+        train = result.instance.train(p.id)
+        cells = [
+            f"{p.id} {p.mode}\n{p.locomotive or MISSING}",
+            f"{when(train.arrival)}\n{when(p.departure)}",
+            f"{duration(p.dwell)}\nweight {train.weight:g}",
+        ]
+        rows.append((cells, split_parts(p)))
+    heads = ["train mode\nlocomotive", "arrival\ndeparture", "dwell\nweight"]
+    used = sum(
+        max(len(line) for cell in [h, *(r[0][i] for r in rows)] for line in cell.split("\n")) + _PAD
+        for i, h in enumerate(heads)
+    )
+    room = max(18, width - used - 1)
+    for head in heads:
+        table.add_column(head, no_wrap=True)
+    table.add_column("blocks → tracks", overflow="fold", max_width=room)
+    for cells, parts in rows:
+        table.add_row(*cells, _packed(parts, room) if parts else MISSING)
     return table
 
 

@@ -84,9 +84,11 @@ class Load:
             after = "after arrivals" if self.start is not None else ""
         else:
             after = f"by the trains arriving from {clock.at(self.start)}"
-        pct = "no capacity" if math.isinf(self.ratio) else f"{100 * self.ratio:.0f} %"
         unit = self.unit[:-1] if self.needed == 1 and self.unit.endswith("s") else self.unit
         needed = f"{self.needed:,} {unit} needed" + (f" {after}" if after else "")
+        if math.isinf(self.ratio):  # nothing available: say so in words, not as a ratio
+            return f"{self.resource}: {needed}, but none {self.where}"
+        pct = f"{100 * self.ratio:.0f} %"
         return f"{self.resource}: {needed}, {self.available:,} {self.where} ({pct})"
 
 
@@ -373,8 +375,10 @@ def _machine_loads(inst: Instance, per_train: list[list[Demand]], clock: Clock) 
             else:
                 assert isinstance(what, int)
                 have, count = what * (horizon - a), what
-            span = clock.span(a, horizon) if a < horizon else f"none after {clock.at(horizon)}"
-            where = f"open in {span} ({count} in all)"
+            if a < horizon:
+                where = f"open in {clock.span(a, horizon)} ({count} in all)"
+            else:  # they arrive after the horizon: nothing of the day is left for them
+                where = f"open after the horizon ends at {clock.at(horizon)} ({count} in all)"
             load = Load(key, need, have, unit, where, a, first)
             if best is None or load.ratio > best.ratio:
                 best = load

@@ -1,7 +1,9 @@
 """The tables every export is made of: trains, tasks and one roster per crew and per track.
 
 Times are clock times (:mod:`gaugeopt.clock`); the raw minutes stay beside them
-(``start_min``, ``end_min``) for programs. Missing values are empty (``<NA>`` in pandas).
+(``start_min``, ``end_min``, ``arrival_min``, ``departure_min``) for programs and for the
+workbook's real date-times. Blocks are counted from 1 and a train's track split is worded
+as everywhere else (:mod:`gaugeopt.wording`). Missing values are empty (``<NA>`` in pandas).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pandas as pd
 from gaugeopt.clock import Clock, duration
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import OP_ORDER, Solution, Task
+from gaugeopt.wording import block_number, track_split
 
 #: Columns of :func:`tasks_table`, in order.
 TASK_COLUMNS = [
@@ -44,6 +47,8 @@ ROSTER_COLUMNS = [
     "crew",
     "track",
     "shunter",
+    "start_min",
+    "end_min",
 ]
 
 
@@ -54,6 +59,10 @@ def sorted_tasks(solution: Solution) -> list[Task]:
         solution.tasks,
         key=lambda t: (t.start, t.end, t.train, rank[t.op], t.block or 0, t.carriage or ""),
     )
+
+
+def _block(task: Task) -> int | None:
+    return None if task.block is None else block_number(task.block)
 
 
 def tasks_table(instance: Instance, solution: Solution, clock: Clock) -> pd.DataFrame:
@@ -67,7 +76,7 @@ def tasks_table(instance: Instance, solution: Solution, clock: Clock) -> pd.Data
             "train": t.train,
             "op": t.op,
             "carriage": t.carriage,
-            "block": t.block,
+            "block": _block(t),
             "track": t.track,
             "crew": t.crew,
             "shunter": t.shunter,
@@ -82,7 +91,8 @@ def tasks_table(instance: Instance, solution: Solution, clock: Clock) -> pd.Data
 
 
 def trains_table(instance: Instance, solution: Solution, clock: Clock) -> pd.DataFrame:
-    """One row per train: mode, arrival, departure, dwell (as text and in minutes)."""
+    """One row per train: mode, arrival, departure, dwell (as text and in minutes), the
+    locomotive and the track split."""
     known = {t.id: t for t in instance.trains}
     rows = []
     for p in solution.trains:
@@ -99,12 +109,9 @@ def trains_table(instance: Instance, solution: Solution, clock: Clock) -> pd.Dat
                 "dwell": duration(p.dwell),
                 "dwell_min": p.dwell,
                 "locomotive": p.locomotive,
-                "blocks": " | ".join(
-                    f"{b.track}: {b.carriages[0]}..{b.carriages[-1]}"
-                    if len(b.carriages) > 1
-                    else f"{b.track}: {b.carriages[0]}"
-                    for b in p.blocks
-                ),
+                "blocks": track_split(p),
+                "arrival_min": arrival,
+                "departure_min": p.departure,
             }
         )
     df = pd.DataFrame(
@@ -120,9 +127,13 @@ def trains_table(instance: Instance, solution: Solution, clock: Clock) -> pd.Dat
             "dwell_min",
             "locomotive",
             "blocks",
+            "arrival_min",
+            "departure_min",
         ],
     )
-    return df.astype({"weight": "Int64", "carriages": "Int64", "dwell_min": "int64"})
+    return df.astype(
+        {"weight": "Int64", "carriages": "Int64", "dwell_min": "int64", "arrival_min": "Int64"}
+    )
 
 
 @dataclass(frozen=True)
@@ -145,10 +156,12 @@ def _roster_rows(tasks: list[Task], clock: Clock) -> pd.DataFrame:
             "train": t.train,
             "op": t.op,
             "carriage": t.carriage,
-            "block": t.block,
+            "block": _block(t),
             "crew": t.crew,
             "track": t.track,
             "shunter": t.shunter,
+            "start_min": t.start,
+            "end_min": t.end,
         }
         for t in tasks
     ]

@@ -114,11 +114,19 @@ def _stale_pages(path: Path, pages: int) -> list[Path]:
     return out
 
 
+#: zlib level of PNG pages: 1 packs a report page within a third more bytes than the
+#: default 6 in a fifth of the time (the encoding was an eighth of a PNG report's time).
+PNG_COMPRESS_LEVEL = 1
+
+
 def _saver(fig: Figure, fmt: str) -> Callable[[str], None]:
     """Save ``fig`` as ``fmt`` to the path it is given."""
 
     def save(tmp: str) -> None:
-        fig.savefig(tmp, format=fmt)
+        if fmt == "png":
+            fig.savefig(tmp, format=fmt, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
+        else:
+            fig.savefig(tmp, format=fmt)
 
     return save
 
@@ -149,6 +157,7 @@ def report_files(
     path: str | os.PathLike[str],
     *,
     dwell_bounds: Sequence[int | None] | None = None,
+    notes: Sequence[str] = (),
 ) -> list[Path]:
     """Write the report and return every file written (see :func:`report`)."""
     target = Path(path)
@@ -160,6 +169,7 @@ def report_files(
         )
     tables = kpis(instance, solution, dwell_bounds)
     timeline = build_timeline(instance, solution)
+    timeline.notes = list(notes)
     if suffix == ".html":
         from gaugeopt.report.gantt_html import report_html
 
@@ -180,6 +190,7 @@ def report(
     path: str | os.PathLike[str],
     *,
     dwell_bounds: Sequence[int | None] | None = None,
+    notes: Sequence[str] = (),
 ) -> Path:
     """Write the report of a schedule (KPIs and Gantt charts) to ``path`` and return it.
 
@@ -205,6 +216,8 @@ def report(
     dwell_bounds : sequence of int or None, optional
         Each train's search-free dwell bound, in the instance's train order, for the KPIs
         (see :func:`kpis`; e.g. ``Result.dwell_bounds()``).
+    notes : sequence of str
+        Warnings every page carries (an unchecked plan, an overrun schedule).
 
     Returns
     -------
@@ -218,7 +231,7 @@ def report(
     NothingToDraw
         The solution holds no schedule (status ``infeasible`` or ``unknown``).
     """
-    return report_files(instance, solution, path, dwell_bounds=dwell_bounds)[0]
+    return report_files(instance, solution, path, dwell_bounds=dwell_bounds, notes=notes)[0]
 
 
 class _CallableModule(types.ModuleType):
@@ -229,8 +242,9 @@ class _CallableModule(types.ModuleType):
         path: str | os.PathLike[str],
         *,
         dwell_bounds: Sequence[int | None] | None = None,
+        notes: Sequence[str] = (),
     ) -> Path:
-        return report(instance, solution, path, dwell_bounds=dwell_bounds)
+        return report(instance, solution, path, dwell_bounds=dwell_bounds, notes=notes)
 
 
 sys.modules[__name__].__class__ = _CallableModule

@@ -2,19 +2,36 @@
 
 Figures: resources Gantt, trains Gantt, bogie stock, dwell and utilisation; then the KPI
 tables. Hovering a bar shows its task, train, carriage, crew, resources and times.
+
+Size: the page inlines plotly.js's *basic* partial bundle (bar and scatter traces, the only
+ones drawn; ``vendor/plotly-basic.min.js``, 1.1 MB) instead of the full 4.8 MB bundle, and
+each Gantt trace carries its hover text as plain data (``customdata``) under one template,
+with coordinates rounded to what a screen shows: the Erenhot day is about 1.3 MB.
 """
 
 from __future__ import annotations
 
 import html
 from collections import defaultdict
+from functools import cache
+from importlib import resources
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from gaugeopt.clock import Clock
 from gaugeopt.report.kpi import LABELS, WAITS, Kpis
-from gaugeopt.report.text import PART_COLORS, dwell_sentence, status_text, title_text
+from gaugeopt.report.text import (
+    BAR_HEIGHT,
+    BOUND_COLOR,
+    BOUND_OFFSET,
+    BOUND_WORDS,
+    PART_COLORS,
+    PART_WORDS,
+    dwell_sentence,
+    status_text,
+    title_text,
+)
 from gaugeopt.report.timeline import (
     OP_ORDER,
     Bar,
@@ -26,6 +43,7 @@ from gaugeopt.report.timeline import (
     time_axis_title,
     time_ticks,
 )
+from gaugeopt.utilisation import UTILISATION_HEADER
 
 _KIND_NAMES = {
     "block": "block on track",
@@ -52,6 +70,7 @@ table.kpi th, table.kpi td { border: 1px solid #ccc; padding: 3px 8px; text-alig
 table.kpi th { background: #f0f0f0; } table.kpi tr:nth-child(even) td { background: #fafafa; }
 table.kpi td.num { text-align: right; } table.kpi td.time { white-space: nowrap; }
 ul.advice > li { margin-top: 6px; } ul.advice ul { color: #333; }
+p.warning { color: #c00000; font-weight: bold; border: 2px solid #c00000; padding: 6px 10px; }
 """
 
 
@@ -60,10 +79,35 @@ def _ticks(span: tuple[int, int], clock: Clock) -> tuple[list[int], list[str]]:
     return [t for t, _ in ticks], [text.replace("\n", "<br>") for _, text in ticks]
 
 
-def _hover_text(bar: Bar) -> str:
+#: Every Gantt bar's hover: what it is, then its time (both plain text, in customdata).
+_HOVER = "%{customdata[0]}<br>%{customdata[1]}<extra></extra>"
+
+
+#: Hover fields shown by their value alone (the value says what it is).
+_BARE = ("task", "train", "carriage")
+
+
+def _hover_lines(bar: Bar) -> list[str]:
+    """[what the bar is: ``lift · E01 · E01-03 · crew AX1 · track R1``, its time]."""
     if not bar.hover:
-        return bar.label
-    return "<br>".join(f"<b>{html.escape(k)}</b>: {html.escape(v)}" for k, v in bar.hover.items())
+        return [html.escape(bar.label), ""]
+    what = " · ".join(v if k in _BARE else f"{k} {v}" for k, v in bar.hover.items() if k != "time")
+    return [html.escape(what), html.escape(bar.hover.get("time", ""))]
+
+
+def _r(value: float) -> float:
+    """A coordinate rounded to what a screen shows (the page stays small)."""
+    return round(value, 3)
+
+
+@cache
+def plotly_bundle() -> str:
+    """plotly.js's basic partial bundle, shipped with the package (``vendor/``)."""
+    return (
+        resources.files("gaugeopt.report")
+        .joinpath("vendor/plotly-basic.min.js")
+        .read_text(encoding="utf-8")
+    )
 
 
 def gantt_figure(rows: list[Row], span: tuple[int, int], title: str, clock: Clock) -> go.Figure:
@@ -90,8 +134,8 @@ def gantt_figure(rows: list[Row], span: tuple[int, int], title: str, clock: Cloc
                 name=_KIND_NAMES.get(kind, op_words(kind)),
                 base=[b.start for b, _, _ in items],
                 x=[max(b.end - b.start, 0.6) for b, _, _ in items],
-                y=[c for _, c, _ in items],
-                width=[h for _, _, h in items],
+                y=[_r(c) for _, c, _ in items],
+                width=[_r(h) for _, _, h in items],
                 marker={
                     "color": items[0][0].color,
                     "line": {"color": "#525252" if kind == "block" else "white", "width": 0.5},
@@ -102,8 +146,8 @@ def gantt_figure(rows: list[Row], span: tuple[int, int], title: str, clock: Cloc
                 textposition="inside",
                 insidetextanchor="start" if kind == "block" else "middle",
                 textfont={"size": 10},
-                hovertext=[_hover_text(b) for b, _, _ in items],
-                hoverinfo="text",
+                customdata=[_hover_lines(b) for b, _, _ in items],
+                hovertemplate=_HOVER,
                 legendgroup=kind,
             )
         )
@@ -218,33 +262,42 @@ def kpi_figure(k: Kpis) -> go.Figure:
         cols=2,
         subplot_titles=("Dwell of each train, taken apart (minutes)", "Utilisation"),
     )
+    ys = list(range(len(df)))
     for col in [c for c in PART_COLORS if (df[c] > 0).any()]:
-        name = "work on the critical chain" if col == "work" else WAITS[col]
+        name = PART_WORDS[col]
         fig.add_trace(
             go.Bar(
-                y=df["train"],
+                y=ys,
                 x=df[col],
+                width=BAR_HEIGHT,
                 orientation="h",
                 name=name,
+                customdata=df["train"],
                 marker={"color": PART_COLORS[col], "line": {"color": "#525252", "width": 0.5}},
-                hovertemplate=f"%{{y}}: %{{x}} min {html.escape(name)}<extra></extra>",
+                hovertemplate=f"%{{customdata}}: %{{x}} min {html.escape(name)}<extra></extra>",
             ),
             1,
             1,
         )
+    # The least possible dwell: a red line under each bar, outside it.
+    xs: list[float | None] = []
+    under: list[float | None] = []
+    for y, bound in zip(ys, df["lower_bound"], strict=True):
+        xs += [0, bound, None]
+        under += [y + BOUND_OFFSET, y + BOUND_OFFSET, None]
     fig.add_trace(
         go.Scatter(
-            y=df["train"],
-            x=df["lower_bound"],
-            mode="markers",
-            name="least possible dwell for this train alone",
-            marker={"symbol": "line-ns-open", "size": 18, "color": "#cb181d", "line": {"width": 3}},
-            hovertemplate="%{y}: least possible dwell %{x} min<extra></extra>",
+            x=xs,
+            y=under,
+            mode="lines",
+            name=BOUND_WORDS,
+            line={"color": BOUND_COLOR, "width": 2},
+            hovertemplate="least possible dwell in any plan: %{x} min<extra></extra>",
         ),
         1,
         1,
     )
-    labels = [f"{a} {b}" for a, b in zip(res["kind"], res["id"], strict=True)]
+    labels = [f"{a} {b}" for a, b in zip(res["kind"], res["resource"], strict=True)]
     fig.add_trace(go.Bar(y=labels, x=res["utilisation"], orientation="h", name="utilisation",
                          marker_color="#08519c", text=[f"{u:.0%}" for u in res["utilisation"]],
                          textposition="outside", showlegend=False), 1, 2)  # fmt: skip
@@ -257,7 +310,9 @@ def kpi_figure(k: Kpis) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="minutes from arrival to departure", row=1, col=1, gridcolor="#e5e5e5")
-    fig.update_xaxes(range=[0, 1.15], tickformat=".0%", row=1, col=2, gridcolor="#e5e5e5")
+    fig.update_yaxes(tickvals=ys, ticktext=list(df["train"]), row=1, col=1)
+    fig.update_xaxes(range=[0, 1.15], tickformat=".0%", row=1, col=2, gridcolor="#e5e5e5",
+                     title={"text": UTILISATION_HEADER, "font": {"size": 10}})  # fmt: skip
     return fig
 
 
@@ -301,7 +356,7 @@ def table(df: pd.DataFrame, clock: Clock, table_id: str, drop_zero: tuple[str, .
 
 
 def report_html(tl: Timeline, k: Kpis) -> str:
-    """The whole page as one string; the plotly bundle is inlined once."""
+    """The whole page as one string; the plotly bundle is inlined once, in its head."""
     clock = tl.clock
     figures = [
         kpi_figure(k),
@@ -310,8 +365,7 @@ def report_html(tl: Timeline, k: Kpis) -> str:
         stock_figure(tl),
     ]
     parts = [
-        fig.to_html(full_html=False, include_plotlyjs=(i == 0), config=_CONFIG)
-        for i, fig in enumerate(figures)
+        fig.to_html(full_html=False, include_plotlyjs=False, config=_CONFIG) for fig in figures
     ]
     trains = k.trains.drop(columns=["advice"])
     advice = "".join(
@@ -325,12 +379,17 @@ def report_html(tl: Timeline, k: Kpis) -> str:
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
             f"<title>{html.escape(title_text(tl))}</title>",
-            f"<style>{_CSS}</style></head><body>",
+            f"<style>{_CSS}</style>",
+            f'<script type="text/javascript">{plotly_bundle()}</script></head><body>',
             f"<h1>{html.escape(title_text(tl))}</h1>",
+            *(f'<p class="warning">{html.escape(n)}</p>' for n in tl.notes),
             f'<p class="meta">{html.escape(status_text(tl))}.</p>',
             "<h2>Trains: each dwell taken apart</h2>",
-            "<p>Work on each train's critical chain plus its waits add up to its dwell."
-            " The least possible dwell holds for any schedule of this train alone.</p>",
+            "<p>The work on each train's critical chain in this plan plus its waits add up"
+            " to its dwell. The least possible dwell holds for any plan of the day, whatever"
+            " its blocks; the work of this plan's chain may exceed it, since a block of many"
+            " carriages makes a longer chain than the one-carriage blocks the bound allows."
+            " The departure was held most by the longest wait on the chain.</p>",
             table(trains, clock, "trains", drop_zero=tuple(WAITS)),
             "<h2>What would make each train leave sooner</h2>",
             f'<ul class="advice">{advice}</ul>',

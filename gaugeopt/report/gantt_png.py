@@ -23,19 +23,25 @@ from dataclasses import dataclass
 from typing import Any, TypedDict, cast
 
 import matplotlib
+import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from gaugeopt.clock import Clock
 from gaugeopt.report.kpi import LABELS, WAITS, Kpis
 from gaugeopt.report.text import (
+    BAR_HEIGHT,
+    BOUND_COLOR,
+    BOUND_OFFSET,
+    BOUND_WORDS,
     PART_COLORS,
+    PART_WORDS,
     advice_block,
     advice_lines,
     status_text,
@@ -53,6 +59,7 @@ from gaugeopt.report.timeline import (
     time_axis_title,
     time_ticks,
 )
+from gaugeopt.utilisation import UTILISATION_HEADER
 
 #: Panel titles of :func:`report_figure`, in drawing order (tests and callers may look them up).
 PANELS: tuple[str, ...] = (
@@ -130,9 +137,19 @@ def _label(bar: Bar, room: float) -> str | None:
 
 
 def draw_rows(
-    ax: Axes, rows: list[Row], span: tuple[int, int], clock: Clock, *, pad: bool = True
+    ax: Axes,
+    rows: list[Row],
+    span: tuple[int, int],
+    clock: Clock,
+    *,
+    pad: bool = True,
+    tick_labels: bool = True,
 ) -> None:
-    """Draw Gantt rows top-down on ``ax`` (bars, lanes, jack steps, marks, row labels)."""
+    """Draw Gantt rows top-down on ``ax`` (bars, lanes, jack steps, marks, row labels).
+
+    ``tick_labels``: the row labels as the y axis' tick labels (an axes a caller may
+    inspect); else as plain texts beside the axes, several times cheaper to draw (pages).
+    """
     placed = row_heights(rows)
     lo, hi = span
     _time_axis(ax, span, clock, pad=pad)
@@ -190,6 +207,13 @@ def draw_rows(
         ax.add_collection(_bars(kind, verts), autolim=False)
     total = placed[-1][1] + placed[-1][2] if placed else 1
     ax.set_ylim(total, 0)
+    if not tick_labels:
+        ax.set_yticks([])
+        beside = ax.get_yaxis_transform()  # x in axes fractions, y in rows
+        for row, top, h in placed:
+            ax.text(-0.006, top + h / 2, row.label, transform=beside, ha="right",
+                    va="center", fontsize=_FONT, color=_GROUP_TEXT.get(row.group, "black"))  # fmt: skip
+        return
     ax.set_yticks([top + h / 2 for _, top, h in placed])
     ax.set_yticklabels([r.label for r in rows], fontsize=_FONT)
     for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
@@ -226,8 +250,8 @@ def _bars(kind: str, verts: list[list[tuple[float, float]]]) -> PolyCollection:
     return PolyCollection(verts, **style)
 
 
-def _op_legend(ax: Axes, kinds: set[str]) -> None:
-    """A legend of the operations and marks drawn on ``ax`` (``kinds``: bar kinds drawn)."""
+def _legend_handles(kinds: set[str]) -> list[Artist]:
+    """The legend's entries for the bar ``kinds`` drawn: operations, other bars, marks."""
     handles: list[Artist] = [
         Patch(color=OP_COLORS[op], label=op_words(op)) for op in OP_ORDER if op in kinds
     ]
@@ -245,8 +269,13 @@ def _op_legend(ax: Axes, kinds: set[str]) -> None:
         Line2D([], [], linestyle="none", label=k, marker=s["marker"], color=s["color"])
         for k, s in _MARK_STYLE.items()
     ]
+    return handles
+
+
+def _op_legend(ax: Axes, kinds: set[str]) -> None:
+    """A legend of the operations and marks drawn on ``ax`` (``kinds``: bar kinds drawn)."""
     ax.legend(
-        handles=handles,
+        handles=_legend_handles(kinds),
         loc="upper left",
         bbox_to_anchor=(1.005, 1.0),
         fontsize=MIN_FONT,
@@ -255,6 +284,35 @@ def _op_legend(ax: Axes, kinds: set[str]) -> None:
         title="operations",
         title_fontsize=_FONT,
     )
+
+
+#: A page legend's row height and its handle's size, in inches.
+_LEGEND_ROW_IN = 0.135
+_HANDLE_IN = (0.17, 0.09)
+
+
+def _page_legend(fig: Figure, x: float, top: float, kinds: set[str]) -> None:
+    """The legend of :func:`_op_legend` drawn as plain patches and texts from ``(x, top)``
+    down (inches): the same entries, several times cheaper to draw than a Legend."""
+    inches = fig.dpi_scale_trans
+    w, h = _HANDLE_IN
+    fig.text(x, top, "operations", transform=inches, fontsize=_FONT, va="top")
+    y = top - 0.2
+    for handle in _legend_handles(kinds):
+        label = str(handle.get_label())
+        if isinstance(handle, Patch):
+            box = Rectangle((x, y - h / 2), w, h, transform=inches,
+                            facecolor=handle.get_facecolor(), edgecolor=handle.get_edgecolor(),
+                            hatch=handle.get_hatch(), linewidth=0.5)  # fmt: skip
+            fig.add_artist(box)
+        elif isinstance(handle, Line2D):
+            mark = handle.get_marker()
+            xs = [x + w / 2] if mark not in (None, "None", "") else [x, x + w]
+            fig.add_artist(Line2D(xs, [y] * len(xs), transform=inches, color=handle.get_color(),
+                                  marker=mark, linestyle=handle.get_linestyle(),
+                                  markersize=5))  # fmt: skip
+        fig.text(x + w + 0.06, y, label, transform=inches, fontsize=MIN_FONT, va="center")
+        y -= _LEGEND_ROW_IN
 
 
 def _stock_panel(ax: Axes, tl: Timeline, span: tuple[int, int], *, pad: bool = True) -> None:
@@ -279,22 +337,24 @@ def _stock_panel(ax: Axes, tl: Timeline, span: tuple[int, int], *, pad: bool = T
 
 
 def _dwell_panel(ax: Axes, k: Kpis) -> None:
-    """Each train's dwell as stacked parts (work, waits) with its least possible dwell."""
+    """Each train's dwell as stacked parts (work, waits); its least possible dwell in any
+    plan as a red line just under its bar, outside it (the plan's own work may pass it)."""
     df = k.trains
     ys = list(range(len(df)))
     left = [0] * len(df)
     used = [c for c in PART_COLORS if c in df and (df[c] > 0).any()]
     for col in used:
-        label = "work on the critical chain" if col == "work" else WAITS[col]
         ax.barh(
-            ys, df[col], left=left, color=PART_COLORS[col], label=label,
+            ys, df[col], left=left, color=PART_COLORS[col], label=PART_WORDS[col],
             edgecolor="#525252" if col == "slack" else "white", linewidth=0.4,
+            height=BAR_HEIGHT,
         )  # fmt: skip
         left = [a + b for a, b in zip(left, df[col], strict=True)]
-    ax.scatter(
-        df["lower_bound"], ys, marker="|", s=260, linewidths=2.2, color="#cb181d", zorder=4,
-        label="least possible dwell for this train alone",
-    )  # fmt: skip
+    under = [y + BOUND_OFFSET for y in ys]
+    ax.hlines(under, 0, df["lower_bound"], color=BOUND_COLOR, linewidth=1.6, zorder=4,
+              label=BOUND_WORDS)  # fmt: skip
+    ax.scatter(df["lower_bound"], under, marker="|", s=40, linewidths=1.6, color=BOUND_COLOR,
+               zorder=4)  # fmt: skip
     for y, (dwell, bound) in enumerate(zip(df["dwell"], df["lower_bound"], strict=True)):
         ax.text(
             max(dwell, bound), y, f"  {dwell} min (least possible {bound})", va="center",
@@ -315,13 +375,14 @@ def _dwell_panel(ax: Axes, k: Kpis) -> None:
 
 def _util_panel(ax: Axes, k: Kpis) -> None:
     df = k.resources
-    labels = [f"{kind} {rid}" for kind, rid in zip(df["kind"], df["id"], strict=True)]
+    labels = [f"{kind} {rid}" for kind, rid in zip(df["kind"], df["resource"], strict=True)]
     colors = {
         "crew": "#08519c",
         "track": "#737373",
-        "jacks": "#31a354",
+        "jack sets": "#31a354",
         "shunter": "#a63603",
         "changer": "#bcbd22",
+        "locomotive": "#54278f",
     }
     ys = range(len(df))
     ax.barh(ys, df["utilisation"], color=[colors.get(x, "#999999") for x in df["kind"]])
@@ -333,7 +394,14 @@ def _util_panel(ax: Axes, k: Kpis) -> None:
     ax.set_xlim(0, 1.18)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0%}"))
     ax.tick_params(labelsize=MIN_FONT)
-    ax.set_xlabel("crews: of their shift time; others: of the plan span", fontsize=_FONT)
+    ax.set_xlabel("\n".join(textwrap.wrap(UTILISATION_HEADER, 46)), fontsize=MIN_FONT)
+
+
+def _page_resources(k: Kpis) -> pd.DataFrame:
+    """The resources the summary page charts: all but the locomotives (hauling a train
+    out fills little of a day; the HTML report and ``Result.resources`` list them)."""
+    res = k.resources
+    return res[res["kind"] != "locomotive"].reset_index(drop=True)
 
 
 def _text_panel(ax: Axes, lines: list[str]) -> None:
@@ -363,6 +431,7 @@ def report_figure(tl: Timeline, k: Kpis) -> Figure:
     ax_util = fig.add_subplot(grid[3, 1])
     ax_adv = fig.add_subplot(grid[4, :])
     fig.suptitle(title_text(tl) + "\n" + status_text(tl), fontsize=11, fontweight="bold")
+    _notes(fig, tl, 0.002)
     draw_rows(ax_res, tl.resource_rows, tl.span, tl.clock)
     draw_rows(ax_tr, tl.train_rows, tl.span, tl.clock)
     _op_legend(ax_res, {b.kind for r in tl.resource_rows + tl.train_rows for b in r.bars})
@@ -461,6 +530,16 @@ def _page_header(fig: Figure, tl: Timeline, subtitle: str) -> None:
 def _footer(fig: Figure, tl: Timeline, page: int, total: int) -> None:
     fig.text(0.99, 0.005, f"{tl.instance.name} · page {page} of {total}", ha="right",
              va="bottom", fontsize=MIN_FONT, color="#555555")  # fmt: skip
+    _notes(fig, tl, 0.005)
+
+
+def _notes(fig: Figure, tl: Timeline, y: float) -> None:
+    """The plan's warnings (unchecked, overrun), in red at the bottom left of a page."""
+    if tl.notes:
+        width = int(fig.get_figwidth() * 72 / (MIN_FONT * 0.6)) - 40
+        text = "\n".join(textwrap.wrap(" ".join(tl.notes), max(width, 40)))
+        fig.text(0.01, y, text, ha="left", va="bottom", fontsize=MIN_FONT, color="#c00000",
+                 fontweight="bold")  # fmt: skip
 
 
 def _box(fig: Figure, x: float, y: float, w: float, h: float) -> Axes:
@@ -470,7 +549,7 @@ def _box(fig: Figure, x: float, y: float, w: float, h: float) -> Axes:
 
 
 #: Table headers on the summary page: the words of :data:`LABELS`, wrapped to fit a column.
-_SHORT = {"lower_bound": "least possible dwell, this train alone"}
+_SHORT = {"lower_bound": "least possible dwell in any plan"}
 
 
 def _wrap_header(column: str) -> str:
@@ -508,7 +587,7 @@ def _train_table(ax: Axes, k: Kpis, clock: Clock) -> None:
         if cols[c] in ("train", "set_by", "arrival", "departure"):
             cell.set_text_props(ha="left")
             cell.PAD = 0.03
-    widths = {"arrival": 1.6, "departure": 1.6, "set_by": 1.3, "train": 0.8}
+    widths = {"arrival": 1.3, "departure": 1.3, "set_by": 2.5, "train": 0.7}
     total = sum(widths.get(c, 1.0) for c in cols)
     header_in, table_in = _table_heights(k)
     for (r, c), cell in table.get_celld().items():
@@ -558,10 +637,10 @@ def _summary_page(tl: Timeline, k: Kpis, lines: list[str]) -> Figure:
     if lines:
         ax_text = _box(fig, 0.35, 0.35, left_w, max(top - 0.35, 0.1))
         _text_panel(ax_text, [f"{PANELS[5]}:", *lines])
-    n_res = len(k.resources)
-    util_h = min(max(0.6, 0.2 * n_res), page_h - 1.6)
+    shown = _page_resources(k)
+    util_h = min(max(0.6, 0.2 * len(shown)), page_h - 2.1)
     ax_util = _box(fig, 9.25, page_h - 1.05 - util_h, 2.0, util_h)
-    _util_panel(ax_util, k)
+    _util_panel(ax_util, Kpis(k.trains, shown, k.chains))
     ax_util.set_title("Utilisation", loc="left", fontsize=9, fontweight="bold", pad=3)
     return fig
 
@@ -577,20 +656,49 @@ def _text_page(tl: Timeline, columns: list[list[str]]) -> Figure:
     return fig
 
 
+#: A Gantt page's layout, in inches: the title above, the footer below, the legend on the
+#: right, the time axis (two lines of ticks and its title) under an axes, the stock title.
+_TOP_IN = 0.55
+_BOTTOM_IN = 0.3
+_LEGEND_IN = 1.5
+_XAXIS_IN = 0.5
+_STOCK_TITLE_IN = 0.25
+
+
+def _labels_width(rows: list[Row]) -> float:
+    """Inches the longest row label takes at the tick font (at least 0.9, for the stock
+    panel's axis title)."""
+    longest = max((len(r.label) for r in rows), default=0)
+    return max(0.9, longest * _FONT * 0.56 / 72 + 0.2)
+
+
 def _gantt_page(tl: Timeline, page: GanttPage) -> Figure:
-    fig = _figure(PAGE_SIZE, PAGE_DPI)
+    """A Gantt page laid out by hand (no layout engine: a page is drawn once, not twice)."""
+    fig = Figure(figsize=PAGE_SIZE, dpi=PAGE_DPI)
+    FigureCanvasAgg(fig)
     a, b = page.window
     _page_header(fig, tl, tl.clock.span(a, b))
+    width, height = PAGE_SIZE
+    left = _labels_width(page.rows)
+    axes_w = width - left - _LEGEND_IN
     units = _gantt_height(page.rows) if page.rows else 0.0
-    ratios = ([units] if page.rows else []) + ([_STOCK_UNITS] if page.stock else [])
-    rest = max(_FULL_UNITS - sum(ratios), 0.01)  # few rows: no taller than 0.25 in each
-    grid = fig.add_gridspec(len(ratios) + 1, 1, height_ratios=[*ratios, rest])
-    axes = [fig.add_subplot(grid[i, 0]) for i in range(len(ratios))]
-    fig.add_subplot(grid[len(ratios), 0]).axis("off")
+    fixed = _XAXIS_IN * (bool(page.rows) + page.stock) + _STOCK_TITLE_IN * page.stock
+    room = height - _TOP_IN - _BOTTOM_IN - fixed
+    # Few rows: no taller than a full page's rows would be.
+    per_unit = room / max(_FULL_UNITS, units + _STOCK_UNITS * page.stock)
+    top = height - _TOP_IN
+    axes: list[Axes] = []
     if page.rows:
-        draw_rows(axes[0], page.rows, page.window, tl.clock, pad=False)
-        _op_legend(axes[0], {bar.kind for r in page.rows for bar in r.bars if _in(bar, page)})
+        h = units * per_unit
+        axes.append(_box(fig, left, top - h, axes_w, h))
+        top -= h + _XAXIS_IN
+        draw_rows(axes[0], page.rows, page.window, tl.clock, pad=False, tick_labels=False)
+        kinds = {bar.kind for r in page.rows for bar in r.bars if _in(bar, page)}
+        _page_legend(fig, left + axes_w + 0.08, height - _TOP_IN, kinds)
     if page.stock:
+        top -= _STOCK_TITLE_IN
+        h = _STOCK_UNITS * per_unit
+        axes.append(_box(fig, left, top - h, axes_w, h))
         _stock_panel(axes[-1], tl, page.window, pad=False)
         axes[-1].set_title("Bogie stock", loc="left", fontsize=9, fontweight="bold")
     axes[-1].set_xlabel(time_axis_title(tl.clock), fontsize=_FONT)

@@ -18,6 +18,7 @@ from gaugeopt.rules import (
     possible_modes,
     task_graph,
 )
+from gaugeopt.wording import block_name
 
 TaskKey = tuple[str, str, str | int | None]
 
@@ -32,12 +33,12 @@ def task_key(task: Task) -> TaskKey:
 
 
 def describe(key: TaskKey) -> str:
-    """``K1 lift K1-03``, ``K1 shunt_in b0``, ``K1 attach``."""
+    """``K1 lift K1-03``, ``K1 shunt_in block 1`` (blocks counted from 1), ``K1 attach``."""
     train, op, ref = key
     if ref is None:
         return f"{train} {op}"
     if isinstance(ref, int):
-        return f"{train} {op} b{ref}"
+        return f"{train} {op} {block_name(ref)}"
     return f"{train} {op} {ref}"
 
 

@@ -4,21 +4,24 @@
 Their columns are short identifiers; :data:`LABELS` gives the words the report prints.
 
 * ``trains`` — one row per train: arrival, departure, dwell, one lower bound and the dwell
-  taken apart. ``lower_bound`` ("least possible dwell for this train alone") holds for
-  every schedule whatever its mode and blocks: the larger of the train's critical path with
+  taken apart. ``lower_bound`` ("least possible dwell in any plan") holds for every
+  schedule whatever its mode and blocks: the larger of the train's critical path with
   one-carriage blocks on the fastest track method and the search-free bound the caller
   passes as ``dwell_bounds`` (``gaugeopt.bounds.train_dwell_bounds``: crews on duty, crew
   and shunter work, the earliest locomotive; the report never runs solver code itself).
   ``above_bound`` = dwell − lower_bound (0 for a train at its bound). ``work`` plus the
-  ``wait_*`` columns add up to the dwell exactly (see ``chains``). ``set_by`` names what
-  the departure waited for last; ``advice`` what would make the train leave sooner.
+  ``wait_*`` columns add up to the dwell exactly (see ``chains``). ``work`` is this plan's
+  chain, with its blocks: it may exceed ``lower_bound`` (a block of many carriages makes a
+  longer chain than the one-carriage blocks the bound assumes); the report says so.
+  ``set_by`` names the binding wait, the longest one on the chain with its minutes;
+  ``advice`` what would make the train leave sooner, naming the task, train and carriage.
 * ``chains`` — each train's critical chain as consecutive parts from its arrival to its
   departure: the work of its own tasks on the chain, and the waits between them, each with
   its cause (:data:`WAITS`). The minutes of a train's parts sum to its dwell.
-* ``resources`` — busy minutes and utilisation of each crew (busy / shift minutes inside the
-  horizon), track (occupied / plan span), jack sets (jack-minutes / (jack sets × span)),
-  shunter and changer (busy / span). The plan span runs from the first arrival to the last
-  departure.
+* ``resources`` — busy minutes and utilisation of each resource, the table of
+  ``Result.resources`` (:func:`gaugeopt.utilisation.resource_table`): one definition of
+  utilisation, busy ÷ available minutes in the planning window (t = 0 to the horizon), a
+  crew available on shift, a track when open (maintenance removed).
 
 A wait is charged to the resource whose previous task ended exactly when the waiting task
 started (crew, shift start, shunter, track or its maintenance window, jack sets, bogies,
@@ -39,7 +42,8 @@ from gaugeopt.clock import Clock
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import OP_SKILL, Solution, Task
 from gaugeopt.report.graph import TaskKey, any_blocks_dwell, task_key, train_graph
-from gaugeopt.report.timeline import check_references, task_name
+from gaugeopt.report.timeline import check_references, task_name, task_words
+from gaugeopt.utilisation import UTILISATION_HEADER, resource_table
 
 #: Wait columns of ``Kpis.trains`` and the words the report prints for them, in order.
 WAITS: dict[str, str] = {
@@ -62,11 +66,11 @@ LABELS: dict[str, str] = {
     "arrival": "arrival",
     "departure": "departure",
     "dwell": "dwell (min)",
-    "lower_bound": "least possible dwell for this train alone (min)",
-    "above_bound": "above it (min)",
-    "work": "work on the critical chain (min)",
+    "lower_bound": "least possible dwell in any plan (min)",
+    "above_bound": "dwell above it (min)",
+    "work": "work on this plan's critical chain (min)",
     **{k: f"{v} (min)" for k, v in WAITS.items()},
-    "set_by": "departure set by",
+    "set_by": "departure held most by",
     "advice": "what would make it leave sooner",
     "step": "step",
     "part": "part",
@@ -74,13 +78,12 @@ LABELS: dict[str, str] = {
     "start": "from",
     "end": "to",
     "minutes": "minutes",
-    "kind": "resource",
-    "id": "id",
-    "tasks": "tasks",
+    "kind": "kind",
+    "resource": "resource",
+    "uses": "uses",
     "busy": "busy (min)",
     "available": "available (min)",
-    "utilisation": "utilisation",
-    "basis": "utilisation of",
+    "utilisation": UTILISATION_HEADER,
 }
 _TRAIN_COLUMNS = [
     "train",
@@ -241,7 +244,10 @@ class _Walker:
             if q.crew == crew_id:
                 advice = f"add another crew with skill {skill}, {self._span(ready, s)}"
                 if idle is not None:  # the crew was not the bottleneck: the assignment was
-                    advice = f"give it to crew {idle[0]} (free at {self.clock.time(idle[1])})"
+                    advice = (
+                        f"give {task_words(task)} to crew {idle[0]}, free at "
+                        f"{self.clock.time(idle[1])}"
+                    )
                 out.append(Cause("wait_crew", self._busy_with(f"crew {crew_id}", q), advice, q))
         crew = self.crews.get(crew_id)
         if crew is not None and any(a == s for a, _ in crew.shifts):
@@ -353,16 +359,6 @@ class _Walker:
         return out
 
     # -- the walk -----------------------------------------------------------------------
-    def set_by(self, train_id: str) -> str:
-        """What the departure waited for last, in words."""
-        train, plan = self.trains[train_id], self.plans[train_id]
-        brake = self.tasks.get((train_id, "brake_test", None))
-        border = self.tasks.get((train_id, "border_check", None))
-        brake_end = brake.end if brake is not None else train.arrival
-        border_end = border.end if border is not None else train.arrival
-        if (train.earliest_departure or 0) >= plan.departure > max(brake_end, border_end):
-            return "earliest departure"
-        return "border check" if border_end > brake_end else "brake test"
 
     def parts(self, train_id: str) -> list[Part]:
         """The train's dwell as consecutive parts, from its departure back to its arrival.
@@ -431,76 +427,18 @@ class _Walker:
         return Part(causes[0].column, ready, start, f"{name}: {text}", advice)
 
 
-def _busy(intervals: list[tuple[int, int]], lo: int, hi: int) -> int:
-    """Minutes of [lo, hi) covered by the union of intervals."""
-    total, cur_a, cur_b = 0, 0, None
-    for a, b in sorted((max(a, lo), min(b, hi)) for a, b in intervals):
-        if b <= a:
-            continue
-        if cur_b is None or a > cur_b:
-            if cur_b is not None:
-                total += cur_b - cur_a
-            cur_a, cur_b = a, b
-        else:
-            cur_b = max(cur_b, b)
-    if cur_b is not None:
-        total += cur_b - cur_a
-    return total
+#: ``set_by`` of a train whose critical chain has no wait: its own work set its departure.
+WORK_ONLY = "its own work (no wait on its critical chain)"
 
 
-def _resources(instance: Instance, solution: Solution, span: tuple[int, int]) -> pd.DataFrame:
-    st, horizon = instance.station, instance.horizon
-    lo, hi = span
-    width = max(hi - lo, 1)
-    plan_span = f"plan span {Clock.of(instance).span(lo, hi)}"
-    rows: list[dict[str, object]] = []
-    tasks = solution.tasks
-
-    def add(kind: str, rid: str, busy: int, available: int, basis: str, n: int) -> None:
-        rows.append(
-            {
-                "kind": kind,
-                "id": rid,
-                "tasks": n,
-                "busy": busy,
-                "available": available,
-                "utilisation": busy / available if available > 0 else 0.0,
-                "basis": basis,
-            }
-        )
-
-    for crew in st.crews:
-        mine = [(t.start, t.end) for t in tasks if t.crew == crew.id]
-        shift = _busy([(a, b) for a, b in crew.shifts], 0, horizon)
-        add("crew", crew.id, _busy(mine, 0, horizon), shift, "shift minutes", len(mine))
-    by_key = {(t.train, t.op, t.block): t for t in tasks if t.op in ("shunt_in", "shunt_out")}
-    lifts = {(t.train, t.carriage): t for t in tasks if t.op == "lift"}
-    for track in st.tracks:
-        occ = []
-        for plan in solution.trains:
-            for b_i, block in enumerate(plan.blocks):
-                s_in = by_key.get((plan.id, "shunt_in", b_i))
-                s_out = by_key.get((plan.id, "shunt_out", b_i))
-                if block.track == track.id and s_in and s_out:
-                    occ.append((s_in.start, s_out.end))
-        add("track", track.id, _busy(occ, lo, hi), width, plan_span, len(occ))
-        if track.method == "individual":
-            holds = [
-                (lifts[(t.train, t.carriage)].start, t.end)
-                for t in tasks
-                if t.op == "lower" and t.track == track.id and (t.train, t.carriage) in lifts
-            ]
-            jack_min = sum(max(0, min(b, hi) - max(a, lo)) for a, b in holds)
-            basis = f"jack-minutes, {track.jack_sets} sets × plan span"
-            add("jacks", track.id, jack_min, track.jack_sets * width, basis, len(holds))
-    for sh in st.shunters:
-        mine = [(t.start, t.end) for t in tasks if t.shunter == sh.id]
-        add("shunter", sh.id, _busy(mine, lo, hi), width, plan_span, len(mine))
-    if st.changer is not None:
-        mine = [(t.start, t.end) for t in tasks if t.op == "changer_pass" and t.end > t.start]
-        add("changer", st.changer.id, _busy(mine, lo, hi), width, plan_span, len(mine))
-    columns = ["kind", "id", "tasks", "busy", "available", "utilisation", "basis"]
-    return pd.DataFrame(rows, columns=columns)
+def set_by(parts: list[Part]) -> str:
+    """The binding wait of a train's departure: the longest wait on its critical chain, in
+    words with its minutes (``waiting for a crew, 44 min``), or :data:`WORK_ONLY`."""
+    waits = [p for p in parts if p.column != "work" and p.minutes > 0]
+    if not waits:
+        return WORK_ONLY
+    top = max(waits, key=lambda p: p.minutes)
+    return f"{WAITS[top.column]}, {top.minutes} min"
 
 
 def _advice(parts: list[Part]) -> str:
@@ -525,8 +463,6 @@ def kpis(
     """
     check_references(instance, solution)
     walker = _Walker(instance, solution)
-    arrivals = [instance.train(p.id).arrival for p in solution.trains]
-    span = (min(arrivals, default=0), max((p.departure for p in solution.trains), default=1))
     own: Sequence[int | None] = dwell_bounds or [None] * len(instance.trains)
     search_free = dict(zip((t.id for t in instance.trains), own, strict=True))
     train_rows: list[dict[str, object]] = []
@@ -552,7 +488,7 @@ def kpis(
                 "lower_bound": bound,
                 "above_bound": dwell - bound,
                 **minutes,
-                "set_by": walker.set_by(train.id),
+                "set_by": set_by(parts),
                 "advice": _advice(parts),
             }
         )
@@ -571,6 +507,6 @@ def kpis(
         )
     return Kpis(
         trains=pd.DataFrame(train_rows, columns=_TRAIN_COLUMNS),
-        resources=_resources(instance, solution, span),
+        resources=resource_table(instance, solution),
         chains=pd.DataFrame(chain_rows, columns=_CHAIN_COLUMNS),
     )

@@ -12,6 +12,7 @@ Times in hover texts and ticks are clock times (:mod:`gaugeopt.clock`). Bogie st
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,10 +21,11 @@ from gaugeopt.clock import Clock, duration
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import OP_ORDER, Solution, Task
+from gaugeopt.wording import block_name, block_number, block_short
 
-#: One colour per operation; related steps share a hue family (coupling blues, shunting
-#: oranges, lifting greens, bogie reds, locomotive purples, border greys).
-OP_COLORS: dict[str, str] = {
+#: Hand-picked colours of the operations; related steps share a hue family (coupling
+#: blues, shunting oranges, lifting greens, bogie reds, locomotive purples, border greys).
+_PICKED: dict[str, str] = {
     "detach": "#9467bd",
     "border_check": "#7f7f7f",
     "shunt_in": "#ff7f0e",
@@ -40,11 +42,22 @@ OP_COLORS: dict[str, str] = {
     "ground_brake_test": "#6a51a3",
     "brake_test": "#393b79",
 }
-#: An operation the table above does not name (one added to the contract later) gets the
-#: next spare colour in the order of the solution format, so every operation has one.
-_SPARE_COLORS = ("#e7ba52", "#7b4173", "#637939", "#ad494a", "#9c9ede", "#e6550d")
-for _k, _op in enumerate(op for op in OP_ORDER if op not in OP_COLORS):
-    OP_COLORS[_op] = _SPARE_COLORS[_k % len(_SPARE_COLORS)]
+#: Colours for operations without a picked one, handed out in the rulebook's order.
+#: The first ones lie outside the hue families of the picked colours (inspect gold, coupler
+#: plum), so a new step stands apart from its neighbours.
+_SPARE = ("#e7ba52", "#7b4173", "#637939", "#ad494a", "#9c9ede", "#e6550d")
+
+
+def op_colors(ops: tuple[str, ...] = OP_ORDER) -> dict[str, str]:
+    """A colour for every operation of ``ops`` (the rulebook's, in its order): the picked
+    one where there is one, else the next spare one, so that an operation the rulebook
+    gains gets a stable colour and a legend entry without a change here."""
+    spare = itertools.cycle(_SPARE)
+    return {op: _PICKED.get(op) or next(spare) for op in ops}
+
+
+#: One colour per operation of the rulebook (:func:`op_colors`).
+OP_COLORS: dict[str, str] = op_colors()
 #: Colours of the non-task bars.
 BLOCK_COLOR = "#d9d9d9"
 LIFTED_COLOR = "#31a354"
@@ -117,6 +130,8 @@ class Timeline:
     stock: dict[str, tuple[list[int], list[int]]]
     span: tuple[int, int]  # earliest arrival .. latest departure
     clock: Clock = field(default_factory=Clock)
+    #: Warnings every page carries (an unchecked plan, an overrun schedule).
+    notes: list[str] = field(default_factory=list)
 
 
 def op_words(op: str) -> str:
@@ -125,12 +140,24 @@ def op_words(op: str) -> str:
 
 
 def task_name(task: Task) -> str:
-    """A task in words: ``K1-03 lift``, ``K1 b0 shunt in``, ``K1 detach``."""
+    """A task in words: ``K1-03 lift``, ``K1 block 1 shunt in``, ``K1 detach``."""
     if task.carriage is not None:
         return f"{task.carriage} {op_words(task.op)}"
     if task.block is not None:
-        return f"{task.train} b{task.block} {op_words(task.op)}"
+        return f"{task.train} {block_name(task.block)} {op_words(task.op)}"
     return f"{task.train} {op_words(task.op)}"
+
+
+def task_words(task: Task) -> str:
+    """A task named with its train and carriage, for advice: ``the lift of carriage
+    E02-03 (train E02)``, ``the shunt in of train E02's block 1``, ``the detach of train
+    E02``."""
+    op = op_words(task.op)
+    if task.carriage is not None:
+        return f"the {op} of carriage {task.carriage} (train {task.train})"
+    if task.block is not None:
+        return f"the {op} of train {task.train}'s {block_name(task.block)}"
+    return f"the {op} of train {task.train}"
 
 
 #: Tick steps in minutes, finest first: quarter and half hours when zoomed in, whole hours,
@@ -185,7 +212,7 @@ def _hover(task: Task, clock: Clock) -> dict[str, str]:
         if value is not None:
             out[name] = str(value)
     if task.block is not None:
-        out["block"] = f"b{task.block}"
+        out["block"] = str(block_number(task.block))
     out["time"] = f"{clock.span(task.start, task.end)} ({duration(task.end - task.start)})"
     return out
 
@@ -258,10 +285,10 @@ def _track_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Ro
                     s_out.end,
                     "block",
                     plan.id,
-                    label=f"{plan.id} b{b_i}",
+                    label=f"{plan.id} {block_short(b_i)}",
                     lane=None,
                     hover={
-                        "block": f"{plan.id} b{b_i}",
+                        "block": f"{plan.id} {block_name(b_i)}",
                         "carriages": f"{len(ids)}: {ids[0]}…{ids[-1]}" if ids else "0",
                         "time": clock.span(s_in.start, s_out.end),
                     },
@@ -433,7 +460,7 @@ def _train_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Ro
         for task in mine:
             short = op_words(task.op) if task.carriage is None else task.carriage
             if task.block is not None:
-                short = f"b{task.block} {short}"
+                short = f"{block_short(task.block)} {short}"
             row.bars.append(_task_bar(task, clock, short))
         row.lanes = pack_lanes(row.bars)
         row.marks = [
