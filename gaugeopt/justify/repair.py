@@ -88,7 +88,7 @@ class _Repair:
         locos: dict[str, str],
         order: str,
         estimate: list[int],
-        flexible: bool = False,
+        flexible: bool | Set[TaskKey] = False,
     ) -> None:
         self.inst, self.sol, self.jobs = inst, sol, jobs
         self.order = order
@@ -152,7 +152,10 @@ class _Repair:
                 s = p.earliest(k, low, choice)
             except NoStart:
                 continue
-            if i == 0 and choice.crew == self.jobs.jobs[k].crew and not self.flexible:
+            flexible = (
+                self.keys[k] in self.flexible if isinstance(self.flexible, Set) else self.flexible
+            )
+            if i == 0 and choice.crew == self.jobs.jobs[k].crew and not flexible:
                 best = (s, choice)
                 break  # the kept assignment still works: keep it
             if best is None or s < best[0]:
@@ -267,7 +270,7 @@ def shift_to_feasible(
     frozen: Set[TaskKey] = frozenset(),
     orders: Sequence[str] = ORDERS,
     *,
-    flexible: bool = False,
+    flexible: bool | Set[TaskKey] = False,
 ) -> Solution | None:
     """``solution`` (made for an earlier version of ``instance``) with its tasks moved, as
     little as the rules allow, onto ``instance``; None when its structure does not fit.
@@ -276,7 +279,8 @@ def shift_to_feasible(
     task_key`; for a replan, max(now, its previous start)); the tasks in ``frozen`` stay
     exactly where they are. Each of ``orders`` (:data:`ORDERS`) is tried and the least
     objective kept. ``flexible``: a task takes whichever capable crew and shunter start it
-    soonest (the kept ones on a tie), not the kept ones whenever they still fit. The result
+    soonest (the kept ones on a tie), not the kept ones whenever they still fit (a set of
+    task keys: those tasks only). The result
     is not checked here: the caller runs the checker.
     """
     if solution.status not in ("optimal", "feasible") or not solution.tasks:
@@ -313,7 +317,7 @@ def _attempt(
     frozen: Set[TaskKey],
     locos: dict[str, str],
     order: str,
-    flexible: bool,
+    flexible: bool | Set[TaskKey],
 ) -> Solution | None:
     """One repair in one order of placement, restarted while a hold turns out longer than
     estimated (at first: as long as in ``solution``) and collides."""
