@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ from gaugeopt.construct import construct
 from gaugeopt.errors import InputError
 from gaugeopt.generate import generate
 from gaugeopt.model.instance import Instance
+from gaugeopt.model.io import read_instance
 from gaugeopt.model.solution import Solution
 from gaugeopt.replan import diff
 from gaugeopt.replan.disrupt import KINDS, Disruption, random_disruption
@@ -167,3 +170,25 @@ def test_changes_of_the_replan_and_the_repair_are_reported_side_by_side() -> Non
     late = d.edits[0].split()[0]
     row = deps[deps["train"] == late].iloc[0]
     assert row["difference"] == row["new_departure"] - row["old_departure"] > 0
+
+
+def test_erenhot_a_late_train_and_a_lost_crew_rewrite_at_most_a_fifth_of_the_roster() -> None:
+    """E05 90 min late, and the crew on shift with the most work left goes home at 06:00."""
+    inst = read_instance(Path("instances/examples/erenhot-day.json"))
+    plan = construct(inst, time_limit=math.inf, seed=0)
+    assert plan is not None
+    now = 360
+    edited = inst.model_copy(deep=True)
+    edited.train("E05").arrival += 90
+    on = {c.id: c for c in edited.station.crews if any(a <= now < b for a, b in c.shifts)}
+    left = Counter(t.crew for t in plan.tasks if t.start >= now and t.crew in on)
+    crew = on[left.most_common(1)[0][0]]
+    done = max((t.end for t in plan.tasks if t.crew == crew.id and t.start < now), default=now)
+    crew.shifts = [(a, min(b, max(now, done))) if a <= now < b else (a, b) for a, b in crew.shifts]
+    edited = Instance.model_validate(edited.model_dump(), strict=False)
+    d = Disruption(edited, now, ["late", "short-shift"])
+    result = replan_checked(plan, d, time_limit=0.5)
+    assert result is not None
+    not_started = len(plan.tasks) - result.frozen
+    assert result.reassigned <= not_started / 5, (result.reassigned, not_started)
+    assert (result.objective or 0) <= (result.repaired.objective or 0)  # type: ignore[union-attr]

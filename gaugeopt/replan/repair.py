@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from gaugeopt.checker import check
@@ -66,12 +67,19 @@ def _kept_trains(inst: Instance, previous: Solution) -> Solution:
 #: The repairs tried, in this order, while the budget allows: (earliest start: "previous"
 #: for max(now, previous start), "now" for now; order of placement; which tasks take
 #: whichever capable crew and shunter starts them soonest instead of keeping theirs: "none",
-#: "all", or the "disturbed" ones, see :func:`disturbed`). The first ones keep the most.
-TRIES: tuple[tuple[str, str, str], ...] = (
-    ("previous", "shifted", "disturbed"),
+#: "all", the "disturbed" ones (:func:`disturbed`), or a number of minutes: every task keeps
+#: its own unless another starts it more than that much sooner). The first keeps the most;
+#: the next ones were the best on the Erenhot day with a late train and a crew gone.
+TRIES: tuple[tuple[str, str, str | int], ...] = (
     ("previous", "previous", "none"),
+    ("now", "previous", 30),
+    ("now", "previous", 20),
+    ("previous", "previous", 20),
+    ("previous", "shifted", "disturbed"),
     ("now", "shifted", "disturbed"),
     ("previous", "previous", "disturbed"),
+    ("now", "previous", 10),
+    ("now", "shifted", 20),
     ("now", "shifted", "all"),
     ("now", "previous", "all"),
     ("previous", "previous", "all"),
@@ -126,45 +134,38 @@ def disturbed(inst: Instance, base: Solution) -> set[TaskKey]:
 
 @dataclass
 class Budget:
-    """How many of :data:`TRIES` to make at most, and for how long: a further try starts
-    only while both allow (the first always runs; with ``seconds`` infinite the result does
-    not depend on the clock)."""
+    """How many of :data:`TRIES` to make, and for how long: a further try starts only
+    while both allow, or while none has given a whole plan (with ``seconds`` infinite the
+    result does not depend on the clock)."""
 
     tries: int = len(TRIES)
     seconds: float = math.inf
 
 
-def _candidates(inst: Instance, base: Solution, now: int, budget: Budget) -> list[Solution]:
-    """Repairs of ``base`` that ``inst`` (cut down to ``base``'s trains) accepts, from
-    :data:`TRIES` while ``budget`` allows (and until one is found)."""
-    t0 = time.perf_counter()
+def _repairs(inst: Instance, base: Solution, now: int) -> Iterator[Solution | None]:
+    """Per try of :data:`TRIES`, in turn: the repair of ``base`` it gives, if ``inst`` (cut
+    down to ``base``'s trains) accepts it, else None."""
     ids = {p.id for p in base.trains}
     sub = inst.model_copy(update={"trains": [t for t in inst.trains if t.id in ids]})
     frozen = {task_key(t) for t in base.tasks if t.start < now}
-    flexible: dict[str, bool | set[TaskKey]] = {
+    flexible: dict[str | int, bool | int | set[TaskKey]] = {
         "none": False,
         "all": True,
         "disturbed": disturbed(sub, base),
     }
+    flexible |= {flex: flex for _, _, flex in TRIES if isinstance(flex, int)}
     bounds = {
         "previous": {task_key(t): max(now, t.start) for t in base.tasks},
         "now": {task_key(t): now for t in base.tasks},
     }
-    out: list[Solution] = []
-    for k, (bound, order, flex) in enumerate(TRIES):
-        if out and (k >= budget.tries or time.perf_counter() - t0 > budget.seconds):
-            break
+    for bound, order, flex in TRIES:
         sol = shift_to_feasible(
             sub, base, bounds[bound], frozen, orders=(order,), flexible=flexible[flex]
         )
-        if sol is None:
-            continue
-        bad = check(sub, sol)
+        bad = check(sub, sol) if sol is not None else []
         if bad:
             log.debug("replan: a repair breaks %s", bad[0])
-            continue
-        out.append(sol)
-    return out
+        yield None if bad else sol
 
 
 def _started(base: Solution, now: int) -> Solution:
@@ -174,21 +175,28 @@ def _started(base: Solution, now: int) -> Solution:
         update={
             "trains": [p for p in base.trains if p.id in ids],
             "tasks": [t for t in base.tasks if t.train in ids],
+            "objective": 0 if not ids else base.objective,
         }
     )
 
 
-def _partials(inst: Instance, base: Solution, now: int, budget: Budget) -> list[Solution]:
-    """Repairs of the previous plan's trains; when none fits, repairs of the trains that
-    have started alone (the others are then placed again like extra trains)."""
-    found = _candidates(inst, base, now, budget)
-    if found:
-        return found
-    core = _started(base, now)
-    if not core.trains:
-        return [core.model_copy(update={"objective": 0})]
-    log.info("replan: the previous plan does not repair whole; re-placing the trains not started")
-    return _candidates(inst, core, now, budget)
+def _whole(inst: Instance, previous: Solution, partial: Solution, now: int) -> Solution | None:
+    """``partial`` with the trains it lacks placed around it, if the result passes the
+    checker and the frozen rule."""
+    sol = partial
+    if {p.id for p in partial.trains} != {t.id for t in inst.trains}:
+        placed = place_new_trains(inst, partial, now)
+        if placed is None:
+            return None
+        sol = placed
+        bad = check(inst, sol)  # a partial one has passed the checker already
+    else:
+        bad = []
+    bad += check_frozen(previous, sol, now)
+    if bad:
+        log.warning("replan: a repair breaks %s", bad[0])
+        return None
+    return sol
 
 
 def repair(
@@ -201,29 +209,34 @@ def repair(
     """The best repair of ``previous`` for ``inst`` at ``now`` (by :func:`score`), or None
     when none fits.
 
-    Repairs are tried while ``budget`` allows (default: all of :data:`TRIES`); the trains the repair lacks (extra trains, or
-    the trains not started when the previous plan does not repair whole) are placed around
-    each by the constructive scheduler (:func:`~gaugeopt.replan.extra.place_new_trains`).
-    Every candidate must pass :func:`gaugeopt.check` and the frozen rule.
+    The tries of :data:`TRIES` run while ``budget`` allows (default: all), and on, one by
+    one, while none has given a whole plan. The trains a repair lacks (extra trains) are
+    placed around it by the constructive scheduler
+    (:func:`~gaugeopt.replan.extra.place_new_trains`). When no try gives a whole plan, the
+    trains that have not started are dropped from the previous plan and placed again, like
+    extra trains, around the repairs of the started ones. Every candidate must pass
+    :func:`gaugeopt.check` and the frozen rule.
     """
+    budget = budget or Budget()
+    t0 = time.perf_counter()
     base = _kept_trains(inst, previous)
-    wanted = {t.id for t in inst.trains}
+    core = _started(base, now)
+    sources: list[Iterable[Solution | None]] = [_repairs(inst, base, now)]
+    if len(core.trains) < len(base.trains):
+        sources.append(_repairs(inst, core, now) if core.trains else [core])
     best: Repaired | None = None
-    for partial in _partials(inst, base, now, budget or Budget()):
-        sol = partial
-        if {p.id for p in partial.trains} != wanted:
-            whole = place_new_trains(inst, partial, now)
-            if whole is None:
-                continue
-            sol = whole
-            bad = check(inst, sol)  # a partial one has passed the checker already
-        else:
-            bad = []
-        bad += check_frozen(previous, sol, now)
-        if bad:
-            log.warning("replan: a repair breaks %s", bad[0])
-            continue
-        value = score(previous, sol, weights)
-        if best is None or value < best.score:
-            best = Repaired(sol, value)
+    for k, source in enumerate(sources):
+        if k:
+            log.info("replan: the previous plan does not repair whole; re-placing trains")
+        for tried, partial in enumerate(source, start=1):
+            sol = _whole(inst, previous, partial, now) if partial is not None else None
+            if sol is not None:
+                value = score(previous, sol, weights)
+                if best is None or value < best.score:
+                    best = Repaired(sol, value)
+            spent = time.perf_counter() - t0
+            if best is not None and (tried >= budget.tries or spent > budget.seconds):
+                return best
+        if best is not None:
+            return best
     return best
