@@ -34,6 +34,8 @@ KINDS = (
 #: Carriages of an extra train at most: a short train announced at short notice (a whole
 #: day's train more can leave no room before the horizon on a busy day).
 EXTRA_CARRIAGES = 12
+#: Minutes the plan must leave free before the horizon for an extra train to be drawn.
+EXTRA_ROOM = 360
 
 
 @dataclass
@@ -211,9 +213,13 @@ class _Editor:
 
     def extra_train(self) -> bool:
         """A short copy of a train of the day (4 to :data:`EXTRA_CARRIAGES` of its
-        carriages), announced to arrive after ``now``, with a
+        carriages), announced to arrive after ``now`` on a day whose plan leaves
+        :data:`EXTRA_ROOM` minutes before the horizon, with a
         locomotive of its gauge and the bogies it takes sent along for it (the day's stock
         may have none to spare: bogies of a gauge come back only from trains the other way)."""
+        last = max((p.departure for p in self.previous.trains), default=0)
+        if last > self.inst.horizon - EXTRA_ROOM:
+            return False  # the day runs to its horizon: no room for one more train
         base = self.rng.choice(self.inst.trains).model_copy(deep=True)
         n = sum(1 for t in self.inst.trains if t.id.startswith("X")) + 1
         base.id = f"X{n}"
