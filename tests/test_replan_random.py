@@ -22,6 +22,7 @@ from gaugeopt.model.io import read_instance
 from gaugeopt.model.solution import Solution
 from gaugeopt.replan import diff
 from gaugeopt.replan.disrupt import KINDS, Disruption, random_disruption
+from gaugeopt.replan.extra import place_new_trains
 from gaugeopt.replan.repair import score
 from gaugeopt.replan.run import ReplanResult
 
@@ -87,14 +88,19 @@ def test_the_search_never_returns_more_dwell_or_a_worse_score_than_the_repair(se
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_an_extra_train_is_placed_and_the_rest_of_the_plan_stays(seed: int) -> None:
+def test_an_extra_train_is_placed_around_the_plan_which_stays(seed: int) -> None:
     inst, plan = day(seed, 4 + seed % 3)
     d = random_disruption(inst, plan, random.Random(seed), kinds=["extra-train"])
+    assert d.kinds == ["extra-train"]
+    around = place_new_trains(d.instance, plan, d.now)  # the old plan, the new train after it
+    assert around is not None
+    assert check(d.instance, around) == [] and check_frozen(plan, around, d.now) == []
+    assert diff.changed_count(diff.compare(plan, around)) == 0
     result = replan_checked(plan, d, time_limit=0.1)
-    assert result is not None
+    assert result is not None and result.weights is not None
     extra = {t.id for t in d.instance.trains} - {p.id for p in plan.trains}
     assert extra and extra <= {p.id for p in result.solution.trains}
-    assert result.changed == 0  # the old trains' tasks are the old plan's
+    assert score(plan, result.solution, result.weights) <= score(plan, around, result.weights)
 
 
 def _free_track(inst: Instance, plan: Solution, now: int) -> str | None:

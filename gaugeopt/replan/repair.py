@@ -212,9 +212,10 @@ def repair(
     The tries of :data:`TRIES` run while ``budget`` allows (default: all), and on, one by
     one, while none has given a whole plan. The trains a repair lacks (extra trains) are
     placed around it by the constructive scheduler
-    (:func:`~gaugeopt.replan.extra.place_new_trains`). When no try gives a whole plan, the
-    trains that have not started are dropped from the previous plan and placed again, like
-    extra trains, around the repairs of the started ones. Every candidate must pass
+    (:func:`~gaugeopt.replan.extra.place_new_trains`). When no try gives a whole plan, or
+    when there are extra trains (then one try more), the trains that have not started are
+    dropped from the previous plan and placed again with the extra ones, in order of
+    arrival, around the repairs of the started ones. Every candidate must pass
     :func:`gaugeopt.check` and the frozen rule.
     """
     budget = budget or Budget()
@@ -224,10 +225,14 @@ def repair(
     sources: list[Iterable[Solution | None]] = [_repairs(inst, base, now)]
     if len(core.trains) < len(base.trains):
         sources.append(_repairs(inst, core, now) if core.trains else [core])
+    extra = len(inst.trains) > len(base.trains)
     best: Repaired | None = None
     for k, source in enumerate(sources):
+        if k and best is not None and not extra:
+            break
+        tries = budget.tries if best is None else 1  # with extra trains: one try more
         if k:
-            log.info("replan: the previous plan does not repair whole; re-placing trains")
+            log.info("replan: re-placing the trains not started with the new ones")
         for tried, partial in enumerate(source, start=1):
             sol = _whole(inst, previous, partial, now) if partial is not None else None
             if sol is not None:
@@ -235,8 +240,6 @@ def repair(
                 if best is None or value < best.score:
                     best = Repaired(sol, value)
             spent = time.perf_counter() - t0
-            if best is not None and (tried >= budget.tries or spent > budget.seconds):
-                return best
-        if best is not None:
-            return best
+            if best is not None and (tried >= tries or spent > budget.seconds):
+                break
     return best
