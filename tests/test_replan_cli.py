@@ -93,7 +93,8 @@ def test_now_as_a_clock_time_with_an_epoch(tmp_path) -> None:
     ipath, ppath, _, now = _files(tmp_path, epoch=EPOCH)
     iso = Clock.of(EPOCH).moment(now)
     assert iso is not None
-    done = _run(str(ipath), str(ppath), "--now", iso.strftime("%Y-%m-%dT%H:%M"), "--json")
+    args = [str(ipath), str(ppath), "--now", iso.strftime("%Y-%m-%dT%H:%M"), "--json"]
+    done = _run(*args, "-o", str(tmp_path / "o.json"))
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["now"] == now
 
@@ -122,7 +123,7 @@ def test_a_refusal_names_times_as_clock_times(tmp_path) -> None:
     ipath, ppath = tmp_path / "bad.json", tmp_path / "plan.json"
     write_instance(edited, ipath)
     write_solution(plan, ppath)
-    done = _run(str(ipath), str(ppath), "--now", str(now))
+    done = _run(str(ipath), str(ppath), "--now", str(now), "-o", str(tmp_path / "o.json"))
     assert done.exit_code == 2
     clock = Clock()
     assert f"started at {clock.at(task.start)}, before now {clock.at(now)}" in done.stderr
