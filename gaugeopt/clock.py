@@ -9,18 +9,30 @@ of t = 0. With it, a minute reads as ``2025-09-02 09:00 +08:00``; without it, as
 ('2025-09-02 09:00 +08:00', '09:00', '2025-09-02 09:00–10:25 +08:00')
 >>> Clock().at(1500), duration(85)
 ('day 2 01:00', '1 h 25 min')
+
+:meth:`Clock.parse` reads such a time back: minutes (``360``), a time of day 1
+(``06:00``), of another day (``day 2 06:00``) or, with an epoch, a date and time
+(``2025-09-02T06:00``, ``2025-09-02 06:00 +08:00``).
+
+>>> Clock().parse("day 2 06:00"), clock.parse("2025-09-02 06:00")
+(1800, 360)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Protocol
 
 MINUTES_PER_DAY = 1440
 #: Shown between the two ends of a span.
 DASH = "–"
+
+
+#: ``06:00`` or ``day 2 06:00``.
+_DAY_TIME = re.compile(r"^(?:day\s+(\d+)\s+)?(\d{1,2}):(\d{2})$")
 
 
 class _HasEpoch(Protocol):
@@ -125,7 +137,53 @@ class Clock:
         text = f"{self.at(start, offset=False)}{DASH}{self._end(start, end)}"
         return f"{text} {self.offset}" if self.epoch is not None else text
 
+    def parse(self, text: str) -> int:
+        """Minutes from t = 0 of ``text`` (see the module doc); ValueError, with what would
+        be read, when it is none of those or lies before t = 0."""
+        raw = text.strip()
+        if re.fullmatch(r"-?\d+", raw):
+            minutes = int(raw)
+        elif (m := _DAY_TIME.match(raw)) is not None:
+            minutes = self._day_time(int(m.group(1) or 1), int(m.group(2)), int(m.group(3)))
+        else:
+            minutes = self._date_time(raw)
+        if minutes < 0:
+            raise ValueError(f"{text!r} lies before t = 0 ({self.at(0)})")
+        return minutes
+
+    def _day_time(self, day: int, hour: int, minute: int) -> int:
+        if day < 1 or hour > 23 or minute > 59:
+            raise ValueError(f"day {day} {hour:02d}:{minute:02d} is no time of day")
+        if self.epoch is None:
+            return (day - 1) * MINUTES_PER_DAY + hour * 60 + minute
+        date = self.epoch.date() + timedelta(days=day - 1)
+        moment = datetime.combine(date, time(hour, minute), tzinfo=self.epoch.tzinfo)
+        return _minutes_between(self.epoch, moment)
+
+    def _date_time(self, text: str) -> int:
+        formats = "minutes (360), a time (06:00) or a day and time (day 2 06:00)"
+        if self.epoch is None:
+            raise ValueError(f"{text!r} is not {formats}; dates need the instance's epoch")
+        parts = text.split()
+        if len(parts) == 3 and re.fullmatch(r"[+-]\d{2}:\d{2}", parts[2]):
+            text = f"{parts[0]}T{parts[1]}{parts[2]}"  # as the clock writes it
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not {formats} or an ISO date and time") from None
+        if moment.utcoffset() is None:
+            moment = moment.replace(tzinfo=self.epoch.tzinfo)
+        return _minutes_between(self.epoch, moment)
+
     def spans(self, windows: Iterable[Sequence[int]]) -> str:
         """Several spans in time order, comma-separated (``none`` for an empty list)."""
         pairs = sorted((w[0], w[1]) for w in windows)
         return ", ".join(self.span(a, b) for a, b in pairs) or "none"
+
+
+def _minutes_between(start: datetime, end: datetime) -> int:
+    """Whole minutes from ``start`` to ``end``; ValueError for seconds."""
+    seconds = (end - start).total_seconds()
+    if seconds % 60:
+        raise ValueError(f"{end.isoformat()} is not on a whole minute")
+    return int(seconds // 60)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import math
 from collections.abc import Mapping, Sequence, Set
 
 from gaugeopt.justify.jobs import Jobs, TaskKey, build_jobs, task_key
@@ -88,7 +89,7 @@ class _Repair:
         locos: dict[str, str],
         order: str,
         estimate: list[int],
-        flexible: bool = False,
+        flexible: bool | int | Set[TaskKey] = False,
     ) -> None:
         self.inst, self.sol, self.jobs = inst, sol, jobs
         self.order = order
@@ -144,19 +145,35 @@ class _Repair:
         ]
         return out
 
+    def _patience(self, k: int) -> float:
+        """Minutes later than another choice that the kept assignment may start (see
+        ``flexible`` of :func:`shift_to_feasible`)."""
+        flex = self.flexible
+        if isinstance(flex, Set):
+            return 0 if self.keys[k] in flex else math.inf
+        if isinstance(flex, bool):
+            return 0 if flex else math.inf
+        return flex
+
     def _place(self, p: Placer, k: int) -> None:
         low = self._low(p, k)
+        patience = self._patience(k)
         best: tuple[int, Choice] | None = None
+        kept: tuple[int, Choice] | None = None
         for i, choice in enumerate(self._options(k)):
             try:
                 s = p.earliest(k, low, choice)
             except NoStart:
                 continue
-            if i == 0 and choice.crew == self.jobs.jobs[k].crew and not self.flexible:
-                best = (s, choice)
-                break  # the kept assignment still works: keep it
+            if i == 0 and choice.crew == self.jobs.jobs[k].crew:
+                kept = (s, choice)
+                if patience == math.inf or s == low:
+                    best = kept
+                    break  # the kept assignment works (and nothing starts sooner): keep it
             if best is None or s < best[0]:
                 best = (s, choice)
+        if kept is not None and best is not None and kept[0] <= best[0] + patience:
+            best = kept
         if best is None:
             raise NoStart(k)
         p.put(k, *best)
@@ -267,7 +284,7 @@ def shift_to_feasible(
     frozen: Set[TaskKey] = frozenset(),
     orders: Sequence[str] = ORDERS,
     *,
-    flexible: bool = False,
+    flexible: bool | int | Set[TaskKey] = False,
 ) -> Solution | None:
     """``solution`` (made for an earlier version of ``instance``) with its tasks moved, as
     little as the rules allow, onto ``instance``; None when its structure does not fit.
@@ -276,7 +293,9 @@ def shift_to_feasible(
     task_key`; for a replan, max(now, its previous start)); the tasks in ``frozen`` stay
     exactly where they are. Each of ``orders`` (:data:`ORDERS`) is tried and the least
     objective kept. ``flexible``: a task takes whichever capable crew and shunter start it
-    soonest (the kept ones on a tie), not the kept ones whenever they still fit. The result
+    soonest (the kept ones on a tie), not the kept ones whenever they still fit (a set of
+    task keys: those tasks only; a number of minutes: the kept ones unless another choice
+    starts the task more than that much sooner). The result
     is not checked here: the caller runs the checker.
     """
     if solution.status not in ("optimal", "feasible") or not solution.tasks:
@@ -313,7 +332,7 @@ def _attempt(
     frozen: Set[TaskKey],
     locos: dict[str, str],
     order: str,
-    flexible: bool,
+    flexible: bool | int | Set[TaskKey],
 ) -> Solution | None:
     """One repair in one order of placement, restarted while a hold turns out longer than
     estimated (at first: as long as in ``solution``) and collides."""

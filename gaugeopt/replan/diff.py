@@ -97,6 +97,27 @@ def changed_count(changes: pd.DataFrame) -> int:
     return int((changes["change"] != "added").sum()) if len(changes) else 0
 
 
+#: Kinds of change that hand a task to another crew, track or shunter (or drop it).
+REASSIGNED = ("re-crewed", "re-tracked", "re-shunted", "removed")
+
+
+def _any_of(changes: pd.DataFrame, kinds: tuple[str, ...]) -> int:
+    if not len(changes):
+        return 0
+    split = changes["change"].str.split(", ")
+    return int(split.map(lambda ks: any(k in kinds for k in ks)).sum())
+
+
+def reassigned_count(changes: pd.DataFrame) -> int:
+    """Tasks of the old solution with another crew, track or shunter, or dropped."""
+    return _any_of(changes, REASSIGNED)
+
+
+def moved_count(changes: pd.DataFrame) -> int:
+    """Tasks of the old solution that start at another time."""
+    return _any_of(changes, ("moved",))
+
+
 def _has(changes: pd.DataFrame, kind: str) -> pd.Series:
     return changes["change"].str.split(", ").map(lambda kinds: kind in kinds).astype(bool)
 
@@ -128,3 +149,30 @@ def by_crew(changes: pd.DataFrame) -> pd.DataFrame:
         bump(row.old_crew, "lost")
         bump(row.new_crew, "gained")
     return pd.DataFrame([{"crew": c, **v} for c, v in sorted(counts.items())], columns=cols)
+
+
+#: Columns of :func:`departures`.
+DEPARTURE_COLUMNS = ["train", "old_departure", "new_departure", "difference"]
+
+
+def departures(old: Solution, new: Solution) -> pd.DataFrame:
+    """Per train of either solution: its old and new departure (minutes from t = 0, empty
+    for a train only one has) and new − old, in the new solution's order of departure."""
+    before = {p.id: p.departure for p in old.trains}
+    after = {p.id: p.departure for p in new.trains}
+    ids = sorted(
+        {*before, *after}, key=lambda t: (after.get(t, before.get(t, 0)), t not in after, t)
+    )
+    rows = [
+        {
+            "train": t,
+            "old_departure": before.get(t),
+            "new_departure": after.get(t),
+            "difference": after[t] - before[t] if t in before and t in after else None,
+        }
+        for t in ids
+    ]
+    frame = pd.DataFrame(rows, columns=DEPARTURE_COLUMNS)
+    for col in DEPARTURE_COLUMNS[1:]:
+        frame[col] = frame[col].astype("Int64")
+    return frame

@@ -1,58 +1,124 @@
-"""Trains the previous plan does not have: CP-SAT places them around the repaired plan.
+"""Trains a repaired plan does not have: the constructive scheduler places them around it.
 
-The repaired plan of the other trains is pinned in a model of the instance as if it were
-all frozen work (every task keeps its start, end, crew group and shunter; every train its
-mode, blocks, tracks and locomotive), so only the new trains are free: a small search that
-completes the warm start. Their tasks start at ``now`` or later.
+The constructive scheduler's calendars (:class:`gaugeopt.construct.state.Calendar`) are
+loaded with everything the repaired plan holds — each task's crew, shunter and the changer,
+each block's track from shunt_in to shunt_out, every bogie that leaves and comes back, and
+the locomotives it takes or brings in — and the missing trains are then placed one by one
+(:func:`gaugeopt.construct.sgs.schedule_train`: every mode, cut and ground-air choice, the
+earliest departure kept) into the gaps the plan leaves, or after it. Their tasks start at
+``now`` or later: each such train is placed as if it arrived at ``now`` at the earliest
+(every task of a train follows its detach or border check, which wait for the arrival).
+The repaired plan itself does not move, so an extra train never changes it.
 """
 
 from __future__ import annotations
 
 import logging
 
-from gaugeopt.core.cpsat.model import solve_problem
-from gaugeopt.errors import InputError
-from gaugeopt.gauge.build import build
-from gaugeopt.gauge.decode import decode_core
+from gaugeopt.construct.placer import TrainPlacer, TrainResult
+from gaugeopt.construct.sgs import schedule_train, to_solution
+from gaugeopt.construct.state import Calendar
+from gaugeopt.justify.jobs import Jobs, build_jobs
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution
-from gaugeopt.replan.crews import reassign_crews
-from gaugeopt.replan.frozen import Frozen
-from gaugeopt.replan.mapping import hint, place
-from gaugeopt.replan.pin import pin_frozen
+from gaugeopt.rules import LOCO_FREED_BY, objective
 
 log = logging.getLogger("gaugeopt")
 
+#: Block counts tried per train in exchange mode (as the constructive scheduler's passes).
+MAX_CUTS = 3
 
-def place_new_trains(
-    inst: Instance, partial: Solution, now: int, *, time_limit: float, workers: int, seed: int
-) -> Solution | None:
-    """``partial`` (a valid plan of some of the trains) with the others of ``inst`` placed
-    around it, or None when the search finds no way within ``time_limit``."""
-    model = build(inst)
-    placed = place(model, partial)
-    if placed.unplaced:
-        return None
-    all_work = Frozen(
-        now,
-        list(partial.tasks),
-        {p.id: p for p in partial.trains},
-        {t.train: t.locomotive for t in partial.tasks if t.op == "attach"},
+
+def _load(cal: Calendar, inst: Instance, plan: Solution, jobs: Jobs) -> None:
+    """Reserve on ``cal`` what ``plan`` holds (see the module doc)."""
+    crews = {u.id: u for units in cal.crews_by_skill.values() for u in units}
+    shunters = {u.id: u for u in cal.shunters}
+    turnaround = inst.station.bogie_turnaround
+    for job in jobs.jobs:
+        task = plan.tasks[job.task]
+        if job.duration > 0:
+            if job.crew is not None and job.crew in crews:
+                crews[job.crew].reserve(task.start, task.end, cal.ledger)
+            if task.shunter is not None and f"shunter {task.shunter}" in job.units:
+                shunters[task.shunter].reserve(task.start, task.end, cal.ledger)
+            if "changer" in job.units and cal.changer is not None:
+                cal.changer.reserve(task.start, task.end, cal.ledger)
+        for key, n in job.takes.items():
+            cal.stock_of(*key).add(task.start, -n, cal.ledger)
+        for key, n in job.gives.items():
+            cal.stock_of(*key).add(task.end + turnaround, n, cal.ledger)
+    for hold in jobs.holds:
+        if hold.resource == "track":
+            a = plan.tasks[jobs.jobs[hold.first].task].start
+            b = plan.tasks[jobs.jobs[hold.last].task].end
+            cal.tracks[hold.track].reserve(a, max(b, a + 1), cal.ledger)
+    taken = {t.locomotive for t in plan.tasks if t.op == "attach" and t.locomotive}
+    for loco in taken:
+        cal.locos.pop(loco, None)
+    for p in plan.trains:
+        train = inst.train(p.id)
+        freed = jobs.train_jobs.get(p.id, {}).get(LOCO_FREED_BY)
+        lo = train.inbound_loco
+        if lo is not None and freed is not None and lo.id not in taken:
+            end = plan.tasks[jobs.jobs[freed].task].end
+            cal.locos[lo.id] = (lo.gauge, end + inst.station.loco_turnaround)
+
+
+def _placed(inst: Instance, partial: Solution, now: int) -> dict[str, TrainResult] | None:
+    """The missing trains of ``inst`` placed around ``partial`` (None: one does not fit)."""
+    planned = {p.id for p in partial.trains}
+    missing = sorted(
+        (t for t in inst.trains if t.id not in planned), key=lambda t: (t.arrival, t.id)
     )
-    try:
-        pin_frozen(model, placed, all_work)
-    except InputError as e:
-        log.debug("replan: the repaired plan cannot be pinned: %s", e)
-        return None
-    core = solve_problem(
-        model.problem,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        hint=hint(model, placed, partial),
+    # The missing trains arrive at now at the earliest: nothing of theirs has started.
+    floored = inst.model_copy(
+        update={
+            "trains": [
+                t if t.id in planned else t.model_copy(update={"arrival": max(t.arrival, now)})
+                for t in inst.trains
+            ]
+        }
     )
-    if not core.has_solution:
-        log.debug("replan: no place for the new trains (%s)", core.status)
+    jobs = build_jobs(floored, partial)
+    if jobs is None:
         return None
-    sol = decode_core(model, core, status="feasible", lower_bound=None)
-    return reassign_crews(model, sol, partial, list(partial.tasks))
+    cal = Calendar(floored)
+    _load(cal, floored, partial, jobs)
+    placer = TrainPlacer(floored, cal)
+    results: dict[str, TrainResult] = {}
+    pending = [floored.train(t.id) for t in missing]
+    while pending:
+        failed = []
+        for train in pending:
+            res = schedule_train(placer, train, max_cuts=MAX_CUTS, rng=None)
+            if res is None:
+                failed.append(train)
+            else:
+                results[train.id] = res
+        if len(failed) == len(pending):
+            log.debug("replan: no place for %s", ", ".join(t.id for t in failed))
+            return None
+        pending = failed  # a train's locomotive may come in with one placed after it
+    return results
+
+
+def place_new_trains(inst: Instance, partial: Solution, now: int) -> Solution | None:
+    """``partial`` (a valid plan of some of the trains of ``inst``) with the others placed
+    around it, or None when one of them finds no place before the horizon."""
+    results = _placed(inst, partial, now)
+    if results is None:
+        return None
+    new = to_solution(
+        inst.model_copy(update={"trains": [t for t in inst.trains if t.id in results]}), results
+    )
+    plans = {p.id: p for p in [*partial.trains, *new.trains]}
+    ordered = [plans[t.id] for t in inst.trains]
+    value = objective(inst.trains, [p.departure for p in ordered])
+    return partial.model_copy(
+        update={
+            "trains": ordered,
+            "tasks": [*partial.tasks, *new.tasks],
+            "objective": value,
+            "lower_bound": None,
+        }
+    )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gaugeopt.checker.expected import expected_tasks, key_of
+from gaugeopt.clock import Clock
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance, Train
 from gaugeopt.model.solution import OP_SKILL, Solution, Task, TrainPlan
@@ -54,9 +55,11 @@ def task_name(task: Task) -> str:
     return f"{task.train} {task.op}{where}"
 
 
-def _refuse(task: Task, now: int, rule: str) -> InputError:
+def refusal(clock: Clock, task: Task, now: int, rule: str) -> InputError:
+    """The one-line refusal: the frozen task, when it started, and the rule it breaks."""
     return InputError(
-        f"frozen task {task_name(task)} (started at {task.start}, before now {now}) {rule}",
+        f"frozen task {task_name(task)} (started at {clock.at(task.start)}, before now "
+        f"{clock.at(now)}) {rule}",
         path="previous",
     )
 
@@ -67,32 +70,35 @@ def validate_frozen(instance: Instance, previous: Solution, frozen: Frozen) -> N
     if previous.status not in ("optimal", "feasible"):
         raise InputError(f"holds no schedule (status {previous.status})", path="previous")
     trains = {t.id: t for t in instance.trains}
+    clock = Clock.of(instance)
     for task in frozen.tasks:
         train = trains.get(task.train)
         if train is None:
-            raise _refuse(task, frozen.now, f"belongs to train {task.train}, which is cancelled")
-        why = _task_rule(instance, train, task, frozen)
+            raise refusal(
+                clock, task, frozen.now, f"belongs to train {task.train}, which is cancelled"
+            )
+        why = _task_rule(instance, train, task, clock)
         if why is not None:
-            raise _refuse(task, frozen.now, why)
+            raise refusal(clock, task, frozen.now, why)
     short = _bogie_rule(instance, previous, frozen)
     if short is not None:
-        raise _refuse(short[0], frozen.now, short[1])
+        raise refusal(clock, short[0], frozen.now, short[1])
     for tid, plan in frozen.structure.items():
-        culprit, why = _structure_rule(instance, trains[tid], plan, frozen)
+        culprit, why = _structure_rule(instance, trains[tid], plan, frozen, clock)
         if why:
             first = next(t for t in frozen.tasks if t.train == tid and t.op not in LOOSE_OPS)
-            raise _refuse(culprit or first, frozen.now, why)
+            raise refusal(clock, culprit or first, frozen.now, why)
 
 
-def _task_rule(instance: Instance, train: Train, task: Task, frozen: Frozen) -> str | None:
+def _task_rule(instance: Instance, train: Train, task: Task, clock: Clock) -> str | None:
     """The rule of ``instance`` one frozen task breaks, or None."""
     st = instance.station
     if task.carriage is not None and task.carriage not in {c.id for c in train.carriages}:
         return f"is on carriage {task.carriage}, which train {train.id} no longer has"
     if task.start < train.arrival:
-        return f"starts before the train's arrival at {train.arrival}"
+        return f"starts before the train's arrival at {clock.at(train.arrival)}"
     if task.end > instance.horizon:
-        return f"ends after the horizon {instance.horizon}"
+        return f"ends after the horizon {clock.at(instance.horizon)}"
     if task.crew is not None:
         crew = next((c for c in st.crews if c.id == task.crew), None)
         if crew is None:
@@ -101,7 +107,7 @@ def _task_rule(instance: Instance, train: Train, task: Task, frozen: Frozen) -> 
         if skill not in crew.skills:
             return f"needs skill {skill}, which crew {crew.id} no longer has"
         if not any(a <= task.start and task.end <= b for a, b in crew.shifts):
-            return f"lies outside every shift of crew {crew.id} ({_shifts(crew.shifts)})"
+            return f"lies outside every shift of crew {crew.id} ({clock.spans(crew.shifts)})"
     if task.shunter is not None and task.shunter not in {s.id for s in st.shunters}:
         return f"used shunter {task.shunter}, which no longer exists"
     if task.track is not None and task.track not in {t.id for t in st.tracks}:
@@ -109,15 +115,11 @@ def _task_rule(instance: Instance, train: Train, task: Task, frozen: Frozen) -> 
     if task.op == "changer_pass" and st.changer is None:
         return "used the gauge changer, which the station no longer has"
     if task.op == "attach":
-        return _loco_rule(instance, train, task)
+        return _loco_rule(instance, train, task, clock)
     return None
 
 
-def _shifts(shifts: list[list[int]] | list[tuple[int, int]]) -> str:
-    return ", ".join(f"[{a}, {b})" for a, b in shifts) or "none"
-
-
-def _loco_rule(instance: Instance, train: Train, task: Task) -> str | None:
+def _loco_rule(instance: Instance, train: Train, task: Task, clock: Clock) -> str | None:
     """The attach's locomotive must exist, have the train's gauge and be available."""
     loco = task.locomotive
     station = {lo.id: lo for lo in instance.station.locomotives}
@@ -127,7 +129,10 @@ def _loco_rule(instance: Instance, train: Train, task: Task) -> str | None:
         if lo.gauge != train.to_gauge:
             return f"took locomotive {loco} of gauge {lo.gauge}, not {train.to_gauge}"
         if lo.available_from > task.start:
-            return f"took locomotive {loco}, which is now available only from {lo.available_from}"
+            return (
+                f"took locomotive {loco}, which is now available only from "
+                f"{clock.at(lo.available_from)}"
+            )
         return None
     if loco in inbound:
         inbound_loco = inbound[loco].inbound_loco
@@ -140,7 +145,7 @@ def _loco_rule(instance: Instance, train: Train, task: Task) -> str | None:
 
 
 def _structure_rule(
-    instance: Instance, train: Train, plan: TrainPlan, frozen: Frozen
+    instance: Instance, train: Train, plan: TrainPlan, frozen: Frozen, clock: Clock
 ) -> tuple[Task | None, str]:
     """The frozen task (None: the train's first) and why the train's frozen mode, blocks and
     durations do not fit ``instance`` (``""``: they do)."""
@@ -164,7 +169,7 @@ def _structure_rule(
             heavy = [c for c in block.carriages if cars[c].mass_t > track.max_mass_t]
             if heavy:
                 return None, f"fixes carriage {heavy[0]} on track {track.id}, which cannot lift it"
-            found = _window_rule(train, b, block.track, track.unavailable, frozen)
+            found = _window_rule(train, b, block.track, track.unavailable, frozen, clock)
             if found is not None:
                 return found
     expected = expected_tasks(instance, train, plan.mode, plan.blocks, plan.ground_brake_test)
@@ -183,7 +188,12 @@ def _structure_rule(
 
 
 def _window_rule(
-    train: Train, b: int, track: str, windows: Sequence[Sequence[int]], frozen: Frozen
+    train: Train,
+    b: int,
+    track: str,
+    windows: Sequence[Sequence[int]],
+    frozen: Frozen,
+    clock: Clock,
 ) -> tuple[Task, str] | None:
     """A block already on its track (shunt_in frozen) until at least ``now`` (or its frozen
     shunt_out's end) must not sit in a maintenance window."""
@@ -195,12 +205,15 @@ def _window_rule(
         return None
     shunt_out = ops.get("shunt_out")
     until = shunt_out.end if shunt_out is not None else max(frozen.now, shunt_in.end)
-    span = f"until {until}" if shunt_out is not None else f"until at least {until}"
+    span = f"until {clock.at(until)}"
+    if shunt_out is None:
+        span = f"until at least {clock.at(until)}"
     for a, w in windows:
         if a < until and shunt_in.start < w:
             return shunt_in, (
-                f"put block {b} of train {train.id} on track {track} from {shunt_in.start} "
-                f"{span}, inside its new maintenance window [{a}, {w})"
+                f"put block {b} of train {train.id} on track {track} from "
+                f"{clock.at(shunt_in.start)} {span}, inside its new maintenance window "
+                f"{clock.span(a, w)}"
             )
     return None
 

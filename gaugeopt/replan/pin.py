@@ -9,16 +9,17 @@ starts at ``now`` or later: what has not started by now cannot start in the past
 
 from __future__ import annotations
 
+from gaugeopt.clock import Clock
 from gaugeopt.core.problem import Choice, Lit
-from gaugeopt.errors import InputError
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
-from gaugeopt.replan.frozen import Frozen, task_name
+from gaugeopt.replan.frozen import Frozen, refusal
 from gaugeopt.replan.mapping import Placed, crew_resource, shunter_resource
 
 
 def pin_frozen(model: GaugeModel, placed: Placed, frozen: Frozen) -> set[int]:
     """Pin ``frozen`` in ``model.problem`` (in place); return the pinned task indices."""
     problem = model.problem
+    clock = Clock.of(model.instance)
     crews, shunters = crew_resource(model), shunter_resource(model)
     frozen_ids = {id(t) for t in frozen.tasks}
     pinned: set[int] = set()
@@ -37,10 +38,8 @@ def pin_frozen(model: GaugeModel, placed: Placed, frozen: Frozen) -> set[int]:
             if name is None:  # a task of 0 minutes in the plan: it takes nothing
                 chosen.append(choice)
             elif res is None or res not in choice.resources:
-                raise InputError(
-                    f"frozen task {task_name(task)} (started at {task.start}, before now "
-                    f"{frozen.now}) cannot keep {kind} {name} under the new instance",
-                    path="previous",
+                raise refusal(
+                    clock, task, frozen.now, f"cannot keep {kind} {name} under the new instance"
                 )
             else:
                 chosen.append(Choice([res], choice.amount))
@@ -49,11 +48,7 @@ def pin_frozen(model: GaugeModel, placed: Placed, frozen: Frozen) -> set[int]:
     missing = [t for t in placed.unplaced if id(t) in frozen_ids]
     if missing:
         task = missing[0]
-        raise InputError(
-            f"frozen task {task_name(task)} (started at {task.start}, before now {frozen.now}) "
-            "has no place in the new instance",
-            path="previous",
-        )
+        raise refusal(clock, task, frozen.now, "has no place in the new instance")
     _pin_structure(model, placed, frozen)
     for idx, meta in enumerate(model.meta):
         if idx not in pinned and meta.op not in AUX_OPS:
@@ -82,8 +77,9 @@ def _pin_structure(model: GaugeModel, placed: Placed, frozen: Frozen) -> None:
             continue
         if not any(model.locos[li].id == loco for li in attached.loco):
             first = next(t for t in frozen.tasks if t.train == tid and t.op == "attach")
-            raise InputError(
-                f"frozen task {task_name(first)} (started at {first.start}, before now "
-                f"{frozen.now}) cannot keep locomotive {loco} under the new instance",
-                path="previous",
+            raise refusal(
+                Clock.of(model.instance),
+                first,
+                frozen.now,
+                f"cannot keep locomotive {loco} under the new instance",
             )

@@ -12,6 +12,7 @@ import pandas as pd
 
 from gaugeopt.checker import check
 from gaugeopt.checker.frozen import check_frozen
+from gaugeopt.clock import Clock
 from gaugeopt.errors import InputError
 from gaugeopt.gauge.build import GaugeModel, build
 from gaugeopt.gauge.decode import decode_core
@@ -20,18 +21,24 @@ from gaugeopt.model.io import read_instance, read_solution
 from gaugeopt.model.solution import Solution, Status, Task
 from gaugeopt.replan import diff
 from gaugeopt.replan.crews import reassign_crews
-from gaugeopt.replan.frozen import frozen_part, validate_frozen
+from gaugeopt.replan.frozen import Frozen, frozen_part, validate_frozen
 from gaugeopt.replan.mapping import Placed, hint, place
 from gaugeopt.replan.pin import pin_frozen
-from gaugeopt.replan.repair import Repaired, repair, score
+from gaugeopt.replan.repair import Budget, Repaired, repair, score
 from gaugeopt.replan.search import Searched, Weights, search
 from gaugeopt.result import Result, SolveStats
 
 log = logging.getLogger("gaugeopt")
 
-#: Share of the time limit that trying repairs of the previous plan, and then placing trains
-#: new to the instance around it (:mod:`gaugeopt.replan.extra`), may take each.
+#: Share of the time limit that trying repairs of the previous plan may take (with more
+#: than one worker).
 REPAIR_SHARE = 0.25
+#: With one worker, repairs are counted instead of timed, one per this many seconds of the
+#: time limit (one at least), so the result does not depend on the clock.
+SECONDS_PER_REPAIR = 0.1
+#: Below this many seconds left after the repair (with one worker: below this time limit),
+#: the search is not started: the repaired previous plan is the replan.
+MIN_SEARCH_SECONDS = 1.0
 
 
 @dataclass
@@ -40,7 +47,10 @@ class ReplanResult(Result):
 
     ``changes`` has one row per task of ``previous`` that changed (or a task that was
     added), with its kinds of change (:func:`gaugeopt.replan.diff.compare`);
-    ``changes_by_train`` and ``changes_by_crew`` count them.
+    ``changes_by_train`` and ``changes_by_crew`` count them, ``departures`` sets each
+    train's new departure beside its old one. ``repaired`` is the previous plan repaired
+    (moved only as needed, extra trains placed around it): the least the replan could have
+    changed, and the plan it was measured against.
     """
 
     previous: Solution | None = None
@@ -49,12 +59,18 @@ class ReplanResult(Result):
     frozen: int = 0
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=diff.COLUMNS))
     weights: Weights | None = None
+    repaired: Solution | None = None
 
     @property
     def changed(self) -> int:
         """Tasks of ``previous`` that changed (moved, re-crewed, re-tracked, re-shunted or
         dropped)."""
         return diff.changed_count(self.changes)
+
+    @property
+    def reassigned(self) -> int:
+        """Tasks of ``previous`` given another crew, track or shunter, or dropped."""
+        return diff.reassigned_count(self.changes)
 
     @property
     def changes_by_train(self) -> pd.DataFrame:
@@ -64,10 +80,33 @@ class ReplanResult(Result):
     def changes_by_crew(self) -> pd.DataFrame:
         return diff.by_crew(self.changes)
 
+    @property
+    def departures(self) -> pd.DataFrame:
+        """Per train: old and new departure (minutes from t = 0) and the difference."""
+        if self.previous is None:
+            return pd.DataFrame(columns=diff.DEPARTURE_COLUMNS)
+        return diff.departures(self.previous, self.solution)
 
-def default_weights(previous: Solution, change_weight: int = 1) -> Weights:
-    """Dwell first: a minute of weighted dwell outweighs changing every task of ``previous``."""
-    return Weights((len(previous.tasks) + 1) * change_weight, change_weight)
+    @property
+    def repair_changes(self) -> pd.DataFrame:
+        """:attr:`changes` of the repaired previous plan."""
+        if self.previous is None or self.repaired is None:
+            return pd.DataFrame(columns=diff.COLUMNS)
+        return diff.compare(self.previous, self.repaired)
+
+
+def default_weights(
+    dwell_weight: int | None = None,
+    change_weight: int | None = None,
+    move_weight: int | None = None,
+) -> Weights:
+    """:class:`Weights` with the defaults where a weight is not given (docs/replanning.md)."""
+    base = Weights()
+    return Weights(
+        base.dwell if dwell_weight is None else dwell_weight,
+        base.change if change_weight is None else change_weight,
+        base.move if move_weight is None else move_weight,
+    )
 
 
 def replan(
@@ -79,14 +118,19 @@ def replan(
     workers: int = 2,
     seed: int = 0,
     dwell_weight: int | None = None,
-    change_weight: int = 1,
+    change_weight: int | None = None,
+    move_weight: int | None = None,
 ) -> ReplanResult:
     """Plan ``instance`` (what the station knows now) keeping the work of ``previous``
     that started before ``now`` (DESIGN.md §7).
 
-    The objective is ``dwell_weight × Σ weight × dwell + change_weight × changes``; by
-    default ``dwell_weight = (tasks of previous + 1) × change_weight``, so that least dwell
-    comes first and the fewest changes second (docs/replanning.md).
+    The objective is ``dwell_weight × Σ weight × dwell + change_weight × reassigned tasks
+    + move_weight × moved tasks`` (defaults :class:`~gaugeopt.replan.search.Weights`:
+    1, 10 and 1, so one reassignment is worth 10 minutes of weighted dwell;
+    docs/replanning.md). The previous plan, repaired and with extra trains placed around it,
+    is the floor: the search starts from it, never returns more weighted dwell, and it is
+    returned when nothing better is found. With ``workers=1`` the result does not depend on
+    the clock.
 
     Parameters
     ----------
@@ -105,16 +149,20 @@ def replan(
     seed : int
         Random seed of the search.
     dwell_weight : int, optional
-        Weight of the weighted dwell in the objective (>= 0; default above).
-    change_weight : int
-        Weight of each task of ``previous`` that changes (>= 0).
+        Weight of the weighted dwell in the objective (>= 0; default 1).
+    change_weight : int, optional
+        Weight of each task given another crew, track or shunter (>= 0; default 10).
+    move_weight : int, optional
+        Weight of each task with another start (>= 0; default 1).
 
     Returns
     -------
     ReplanResult
         A :class:`~gaugeopt.result.Result` with ``previous``, ``now``, ``weights``,
         ``frozen`` (tasks kept as they were), ``changed`` (tasks that changed), ``changes``
-        (one row per changed task) and ``changes_by_train`` / ``changes_by_crew``.
+        (one row per changed task), ``changes_by_train`` / ``changes_by_crew``,
+        ``repaired`` (the repaired previous plan), ``departures`` (each train's old and new
+        departure) and ``reassigned`` (tasks given another crew, track or shunter).
 
     Raises
     ------
@@ -125,25 +173,86 @@ def replan(
     t0 = time.perf_counter()
     inst = instance if isinstance(instance, Instance) else read_instance(Path(instance))
     prev = previous if isinstance(previous, Solution) else read_solution(Path(previous))
-    if change_weight < 0 or (dwell_weight is not None and dwell_weight < 0):
-        raise InputError(f"must be >= 0, got {dwell_weight}, {change_weight}", path="weights")
-    weights = (
-        default_weights(prev, change_weight)
-        if dwell_weight is None
-        else Weights(dwell_weight, change_weight)
-    )
+    given = {"dwell": dwell_weight, "change": change_weight, "move": move_weight}
+    for name, value in given.items():
+        if value is not None and value < 0:
+            raise InputError(f"must be >= 0, got {value}", path=f"{name}_weight")
+    weights = default_weights(dwell_weight, change_weight, move_weight)
+    if now > inst.horizon:
+        raise InputError(
+            f"{Clock.of(inst).at(now)} lies past the horizon ({Clock.of(inst).at(inst.horizon)})",
+            path="now",
+        )
     frozen = frozen_part(prev, now)
     validate_frozen(inst, prev, frozen)
-    repaired = repair(
-        inst, prev, now, weights, time_limit=REPAIR_SHARE * time_limit, workers=workers, seed=seed
+    deterministic = workers == 1
+    budget = (
+        Budget(tries=max(1, int(time_limit / SECONDS_PER_REPAIR)))
+        if deterministic
+        else Budget(seconds=REPAIR_SHARE * time_limit)
     )
+    repaired = repair(inst, prev, now, weights, budget)
     repair_time = time.perf_counter() - t0
+    left = time_limit if deterministic else time_limit - repair_time
+    if repaired is not None and left < MIN_SEARCH_SECONDS:
+        log.info("replan: %.2f s left after the repair; the repaired plan is the replan", left)
+        found = None
+        stats = SolveStats(warm_start_time=repair_time, time_to_first=repair_time)
+        model = None
+    else:
+        model, found, stats = _search(
+            inst, prev, frozen, repaired, weights, t0, time_limit, workers=workers, seed=seed
+        )
+        if repaired is not None:
+            stats.warm_start_time = repair_time
+            stats.warm_start_objective = repaired.solution.objective
+            stats.time_to_first = repair_time
+    sol = (
+        _solution(model, found, prev, frozen.tasks)
+        if model is not None and found is not None
+        else Solution(instance=inst.name, status="unknown")
+    )
+    result = ReplanResult(
+        inst,
+        _best(inst, prev, now, sol, repaired, found, weights),
+        previous=prev,
+        now=now,
+        frozen=len(frozen.tasks),
+        weights=weights,
+        stats=stats,
+        repaired=repaired.solution if repaired is not None else None,
+    )
+    if result.status == "infeasible":
+        result.reasons = ["no plan of the edited instance keeps the work already done"]
+    if result.status in ("optimal", "feasible"):
+        result.changes = diff.compare(prev, result.solution)
+        if repaired is None or result.solution is not repaired.solution:
+            _log_violations(inst, prev, result.solution, now)
+    result.runtime = time.perf_counter() - t0
+    return result
+
+
+def _search(
+    inst: Instance,
+    prev: Solution,
+    frozen: Frozen,
+    repaired: Repaired | None,
+    weights: Weights,
+    t0: float,
+    time_limit: float,
+    *,
+    workers: int,
+    seed: int,
+) -> tuple[GaugeModel, Searched, SolveStats]:
+    """The CP-SAT search over the pinned model, from the repaired plan (or the previous one)."""
     model = build(inst)
     placed = place(model, prev)
     pinned = pin_frozen(model, placed, frozen)
     build_time = time.perf_counter() - t0
     movable = Placed({i: t for i, t in placed.tasks.items() if i not in pinned})
-    log.info("replan at %d: %d frozen tasks, %d movable", now, len(pinned), len(movable.tasks))
+    log.info(
+        "replan at %d: %d frozen tasks, %d movable", frozen.now, len(pinned), len(movable.tasks)
+    )
     warm = prev if repaired is None else repaired.solution
     found = search(
         model,
@@ -153,6 +262,7 @@ def replan(
         time_limit=max(0.1, time_limit - build_time),
         workers=workers,
         seed=seed,
+        dwell_cap=repaired.solution.objective if repaired is not None else None,
     )
     stats = SolveStats(
         build_time=build_time,
@@ -161,30 +271,9 @@ def replan(
         tasks=len(model.problem.tasks),
         literals=len(model.problem.bool_names),
     )
-    if repaired is not None and repaired.complete:
-        stats.warm_start_time = repair_time
-        stats.warm_start_objective = repaired.solution.objective
-        stats.time_to_first = repair_time
-    elif found.core.time_to_first is not None:
+    if found.core.time_to_first is not None:
         stats.time_to_first = build_time + found.core.time_to_first
-    result = ReplanResult(
-        inst,
-        _best(
-            inst, prev, now, _solution(model, found, prev, frozen.tasks), repaired, found, weights
-        ),
-        previous=prev,
-        now=now,
-        frozen=len(frozen.tasks),
-        weights=weights,
-        stats=stats,
-    )
-    if result.status == "infeasible":
-        result.reasons = ["no plan of the edited instance keeps the work already done"]
-    if result.status in ("optimal", "feasible"):
-        result.changes = diff.compare(prev, result.solution)
-        _log_violations(inst, prev, result.solution, now)
-    result.runtime = time.perf_counter() - t0
-    return result
+    return model, found, stats
 
 
 def _solution(model: GaugeModel, found: Searched, prev: Solution, frozen: list[Task]) -> Solution:
@@ -207,22 +296,26 @@ def _best(
     now: int,
     sol: Solution,
     repaired: Repaired | None,
-    found: Searched,
+    found: Searched | None,
     weights: Weights,
 ) -> Solution:
-    """The search's plan, or the repaired previous plan when that is complete and the search
-    found nothing, nothing valid or nothing better (by the replanning objective)."""
-    if repaired is None or not repaired.complete or repaired.score is None:
+    """The search's plan, or the repaired previous plan when the search found nothing,
+    nothing valid, nothing better (by the replanning objective) or more weighted dwell."""
+    if repaired is None:
         return sol
+    rep = repaired.solution
     valid = sol.status in ("optimal", "feasible") and not [
         *check(inst, sol),
         *check_frozen(prev, sol, now),
     ]
-    if valid and score(prev, sol, weights) <= repaired.score:
+    if (
+        valid
+        and (sol.objective or 0) <= (rep.objective or 0)
+        and score(prev, sol, weights) <= repaired.score
+    ):
         return sol
     log.info("replan: the repaired previous plan is the best found")
-    rep = repaired.solution
-    bound = found.dwell_bound
+    bound = found.dwell_bound if found is not None else None
     status: Status = (
         "optimal"
         if bound is not None and rep.objective is not None and rep.objective <= bound
@@ -230,6 +323,8 @@ def _best(
     )
     if bound is not None and rep.objective is not None:
         bound = min(bound, rep.objective)  # a bound of the search cannot exceed a valid plan
+    if status == "feasible" and bound == rep.lower_bound:
+        return rep  # the repaired plan itself (checked already)
     return rep.model_copy(update={"status": status, "lower_bound": bound})
 
 

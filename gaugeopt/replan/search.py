@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model as cp
 from gaugeopt.core.cpsat.model import CpsatModel
 from gaugeopt.core.result import CoreHint, CoreResult
 from gaugeopt.gauge.build import GaugeModel
+from gaugeopt.params import SolveParams
 from gaugeopt.replan.mapping import Placed, chosen_resources
 
 log = logging.getLogger("gaugeopt")
@@ -25,10 +26,13 @@ log = logging.getLogger("gaugeopt")
 
 @dataclass
 class Weights:
-    """How a change weighs against a minute of weighted dwell."""
+    """What the replan minimises: ``dwell`` per minute of weighted dwell, ``change`` per
+    task handed to another crew (group), track or shunter (or dropped), ``move`` per task
+    that starts at another time (docs/replanning.md)."""
 
-    dwell: int
-    change: int
+    dwell: int = 1
+    change: int = 10
+    move: int = 1
 
 
 @dataclass
@@ -38,8 +42,17 @@ class Searched:
     core: CoreResult
     #: A proven lower bound on the weighted dwell of any plan that keeps the frozen work.
     dwell_bound: int | None
-    #: Unpinned tasks of the previous plan that stay as they were (crew group, not crew).
+    #: Unpinned tasks of the previous plan that keep their crew group, track and shunter.
     kept: int
+
+
+@dataclass
+class Keeps:
+    """Per placed, unpinned task of the previous plan: literals true only if it keeps
+    its assignment (crew group, shunter, track) and its start."""
+
+    assignment: dict[int, cp.IntVar]
+    start: dict[int, cp.IntVar]
 
 
 def _track_lit(model: GaugeModel, idx: int, track: str | None):
@@ -54,41 +67,52 @@ def _track_lit(model: GaugeModel, idx: int, track: str | None):
     return model.trains[meta.train].z.get((j, tracks.get(track, -1)), False)
 
 
-def _keep_literals(cpsat: CpsatModel, model: GaugeModel, movable: Placed) -> dict[int, cp.IntVar]:
-    """Per placed, unpinned task of the previous plan: a literal true only if it stays."""
+def _same_assignment(cpsat: CpsatModel, model: GaugeModel, idx: int, task, keep) -> None:
+    """``keep`` implies that model task ``idx`` is present with ``task``'s crew group,
+    shunter and track."""
     m = cpsat.model
-    keeps = {}
+    tv = cpsat.vars.tasks[idx]
+    if tv.present is not None:
+        m.add_implication(keep, tv.present)
+    res = chosen_resources(model, idx, task)
+    mode = tv.modes[0]
+    if res is None:
+        m.add(keep == 0)
+    elif mode.takes:
+        for choice, r in zip(mode.choices, res, strict=False):
+            x = choice.literals[choice.resources.index(r)]
+            if x is not None:
+                m.add_implication(keep, x)
+    lit = _track_lit(model, idx, task.track)
+    if lit is False:
+        m.add(keep == 0)
+    elif lit is not None:
+        m.add_implication(keep, cpsat.vars.lit(lit))
+
+
+def _keep_literals(cpsat: CpsatModel, model: GaugeModel, movable: Placed) -> Keeps:
+    """The :class:`Keeps` of every placed, unpinned task of the previous plan."""
+    m = cpsat.model
+    out = Keeps({}, {})
     for idx, task in movable.tasks.items():
         tv = cpsat.vars.tasks[idx]
-        keep = m.new_bool_var(f"keep{idx}")
+        same = m.new_bool_var(f"same{idx}")
+        _same_assignment(cpsat, model, idx, task, same)
+        at = m.new_bool_var(f"at{idx}")
         if tv.present is not None:
-            m.add_implication(keep, tv.present)
+            m.add_implication(at, tv.present)
         if not tv.lo <= task.start <= tv.hi - tv.shortest:
-            m.add(keep == 0)
+            m.add(at == 0)
         else:
-            m.add(tv.start == task.start).only_enforce_if(keep)
-        res = chosen_resources(model, idx, task)
-        mode = tv.modes[0]
-        if res is None:
-            m.add(keep == 0)
-        elif mode.takes:
-            for choice, r in zip(mode.choices, res, strict=False):
-                x = choice.literals[choice.resources.index(r)]
-                if x is not None:
-                    m.add_implication(keep, x)
-        lit = _track_lit(model, idx, task.track)
-        if lit is False:
-            m.add(keep == 0)
-        elif lit is not None:
-            m.add_implication(keep, cpsat.vars.lit(lit))
-        keeps[idx] = keep
-    return keeps
+            m.add(tv.start == task.start).only_enforce_if(at)
+        out.assignment[idx], out.start[idx] = same, at
+    return out
 
 
-def _kept(core: CoreResult, model: GaugeModel, idx: int, task) -> bool:
-    """Whether a task of the previous plan stays in ``core`` (as its keep literal says)."""
+def _same(core: CoreResult, model: GaugeModel, idx: int, task) -> bool:
+    """Whether a task of the previous plan keeps its assignment in ``core``."""
     tv = core.tasks[idx]
-    if not tv.present or tv.start != task.start:
+    if not tv.present:
         return False
     res = chosen_resources(model, idx, task)
     if res is None or (tv.resources and list(tv.resources) != res[: len(tv.resources)]):
@@ -97,6 +121,11 @@ def _kept(core: CoreResult, model: GaugeModel, idx: int, task) -> bool:
     if lit is None:
         return True
     return lit is not False and core.bools[lit.index] != lit.negated
+
+
+def _at(core: CoreResult, idx: int, task) -> bool:
+    tv = core.tasks[idx]
+    return bool(tv.present) and tv.start == task.start
 
 
 def _repair(
@@ -111,6 +140,16 @@ def _repair(
     return cpsat.solve(model=clone, **solve_args)
 
 
+def _hint_keeps(
+    cpsat: CpsatModel, core: CoreResult, model: GaugeModel, movable: Placed, keeps: Keeps
+) -> None:
+    """Hint the keep literals with what ``core`` keeps."""
+    for idx, lit in keeps.assignment.items():
+        cpsat.model.add_hint(lit, _same(core, model, idx, movable.tasks[idx]))
+    for idx, lit in keeps.start.items():
+        cpsat.model.add_hint(lit, _at(core, idx, movable.tasks[idx]))
+
+
 def search(
     model: GaugeModel,
     movable: Placed,
@@ -120,10 +159,17 @@ def search(
     time_limit: float,
     workers: int,
     seed: int,
+    dwell_cap: int | None = None,
     repair_share: float = 0.4,
 ) -> Searched:
     """Solve the pinned model with the replanning objective: first with the previous
-    plan's structure fixed (``repair_share`` of the time), then everything free from there."""
+    plan's structure fixed (``repair_share`` of the time), then everything free from there.
+
+    ``dwell_cap`` bounds the weighted dwell from above (the repaired previous plan's: a
+    replan is never worse in dwell than the plan it starts from). With one worker CP-SAT is
+    budgeted in deterministic time (``SolveParams.deterministic_rate`` units per second),
+    so the result does not depend on the clock.
+    """
     t0 = time.perf_counter()
     cpsat = CpsatModel(model.problem)
     cpsat.add_hint(hint)
@@ -131,9 +177,17 @@ def search(
     if cpsat.objective is None:
         raise RuntimeError("the gauge model has no objective")
     dwell = cp.LinearExpr.sum([cpsat.objective])
-    combined = weights.dwell * dwell - weights.change * cp.LinearExpr.sum(list(keeps.values()))
+    if dwell_cap is not None:
+        cpsat.model.add(dwell <= dwell_cap)
+    combined = (
+        weights.dwell * dwell
+        - weights.change * cp.LinearExpr.sum(list(keeps.assignment.values()))
+        - weights.move * cp.LinearExpr.sum(list(keeps.start.values()))
+    )
     cpsat.model.minimize(combined)
     params: dict[str, object] = {"cp_model_probing_level": 0}
+    if workers == 1:
+        params["max_deterministic_time"] = SolveParams().deterministic_rate * time_limit
     repaired = _repair(
         cpsat,
         model,
@@ -150,8 +204,7 @@ def search(
     if repaired.has_solution:
         cpsat.model.clear_hints()
         cpsat.add_hint(CoreHint.from_result(repaired))
-        for idx, keep in keeps.items():
-            cpsat.model.add_hint(keep, _kept(repaired, model, idx, movable.tasks[idx]))
+        _hint_keeps(cpsat, repaired, model, movable, keeps)
     core = cpsat.solve(time_limit=time_limit, workers=workers, seed=seed, t0=t0, params=params)
     if repaired.has_solution and (
         not core.has_solution or (core.objective or 0) > (repaired.objective or 0)
@@ -159,10 +212,10 @@ def search(
         core.tasks, core.bools, core.objective = repaired.tasks, repaired.bools, repaired.objective
         core.status = "feasible" if core.status != "optimal" else core.status
     bound = None
-    if core.bound is not None and weights.dwell > 0:
+    if core.bound is not None and weights.dwell > 0 and core.status != "infeasible":
         # combined >= bound and keeps >= 0, so dwell >= bound / dwell weight.
         bound = max(0, math.ceil((core.bound - 1e-6) / weights.dwell))
     kept = sum(
-        1 for idx, t in movable.tasks.items() if core.has_solution and _kept(core, model, idx, t)
+        1 for idx, t in movable.tasks.items() if core.has_solution and _same(core, model, idx, t)
     )
     return Searched(core, bound, kept)
