@@ -52,7 +52,9 @@ def neighbourhood_search(state: SolveState) -> None:
     measured progress (:mod:`gaugeopt.pipeline.portfolio`); the incumbent is then the best
     schedule of either.
     """
-    remaining = state.time_limit - state.elapsed()
+    if state.model is None:
+        return
+    remaining = state.search_left()
     share = lns_share(state, remaining)
     if share is None:
         return
