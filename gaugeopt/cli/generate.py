@@ -1,5 +1,5 @@
 """``gaugeopt generate``: write seeded instances of a family (single, day, scarce, cycling,
-congested, roles, random-skills)."""
+congested, roles, random-skills, spread)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def generate(
     family: str = typer.Argument(
         ...,
         metavar="FAMILY",
-        help="Instance family: single, day, scarce, cycling, congested, roles, random-skills.",
+        help="Instance family: single, day, scarce, cycling, congested, roles, random-skills,"
+        " spread.",
     ),
     seed: int = typer.Option(..., "--seed", help="First seed (same seed, same instance)."),
     count: int = typer.Option(1, "--count", "-n", min=1, help="Instances: seeds K..K+N-1."),
