@@ -79,7 +79,9 @@ def finish(state: SolveState) -> None:
         sol = Solution(instance=state.instance.name, status="unknown", lower_bound=bound)
         state.result = Result(state.instance, sol, runtime=state.elapsed(), stats=state.stats)
         return
-    if state.left() > 0:  # past the time limit the schedule is returned as it is
+    # Past the time limit the schedule is returned as it is; a reproducible run (one
+    # worker) always left-justifies, so that the clock does not decide its schedule.
+    if state.deterministic or state.left() > 0:
         sol = left_justify(state.instance, sol)
     trace = state.stats.trace
     objective = objective_of(sol)
