@@ -34,6 +34,9 @@ FACTORS: tuple[int, ...] = (2, 4, 8, 16)
 CONSTRUCT_SHARE = 0.25
 #: Seconds left below which no search follows the constructive schedule.
 MIN_SEARCH_SECONDS = 1.0
+#: Nor below this many times the first constructive call: the solve's own pre-check,
+#: first pass and bounds take about that long before it searches.
+SEARCH_PASSES = 4.0
 
 
 def _repeated(shifts: list[tuple[int, int]], period: int, horizon: int) -> list[tuple[int, int]]:
@@ -246,13 +249,15 @@ def _valid(inst: Instance, sol: Solution | None) -> bool:
 
 def _first_schedule(
     inst: Instance, deadline: float, seed: int
-) -> tuple[int, Instance, Solution | None]:
+) -> tuple[int, Instance, Solution | None, float]:
     """The smallest factor whose lifted instance the constructive scheduler schedules (or
-    the largest factor tried, without a schedule)."""
+    the largest factor tried, without a schedule), and the seconds of the first
+    constructive call. Every pass gives up at ``deadline``."""
     from gaugeopt.construct import construct
     from gaugeopt.diagnose.precheck import infeasibility_reasons
 
     lifted = inst
+    first = 0.0
     for factor in FACTORS:
         lifted = lifted_instance(inst, factor)
         left = deadline - time.perf_counter()
@@ -260,12 +265,16 @@ def _first_schedule(
             break
         if infeasibility_reasons(lifted):
             continue
-        sol = construct(lifted, time_limit=max(0.05, CONSTRUCT_SHARE * left), seed=seed)
+        t = time.perf_counter()
+        sol = construct(
+            lifted, time_limit=max(0.05, CONSTRUCT_SHARE * left), seed=seed, deadline=deadline
+        )
+        first = first or time.perf_counter() - t
         if _valid(lifted, sol):
-            return factor, lifted, sol
+            return factor, lifted, sol, first
         if lifted.horizon >= MAX_TIME:
             break
-    return FACTORS[-1], lifted, None
+    return FACTORS[-1], lifted, None, first
 
 
 def overrun_schedule(
@@ -276,20 +285,23 @@ def overrun_schedule(
     seed: int = 0,
     stop: threading.Event | None = None,
     notes: list[str] | None = None,
+    cause: str | None = None,
 ) -> Overrun | None:
     """The best schedule of ``inst`` with its horizon lifted (see the module doc), found
     within ``time_limit`` seconds, or None when no lifted horizon gives one (a rule other
     than the horizon rules it out, or nothing was found in time). ``notes`` go first into
-    the result's notes, before the load analysis' root cause."""
+    the result's notes, before the load analysis' root cause (``cause``, when the caller
+    has it already)."""
     from gaugeopt.diagnose.load import root_cause_line
     from gaugeopt.solver import solve
 
     t0 = time.perf_counter()
     deadline = t0 + time_limit
-    factor, lifted, best = _first_schedule(inst, deadline, seed)
+    factor, lifted, best, first = _first_schedule(inst, deadline, seed)
     method = "construct"
     left = deadline - time.perf_counter()
-    if left >= MIN_SEARCH_SECONDS and not (stop is not None and stop.is_set()):
+    room = left >= max(MIN_SEARCH_SECONDS, SEARCH_PASSES * first)
+    if room and not (stop is not None and stop.is_set()):
         result = solve(lifted, time_limit=left, workers=workers, seed=seed, stop=stop)
         better = best is None or (result.objective or 0) < (best.objective or 0)
         if result.objective is not None and better and _valid(lifted, result.solution):
@@ -303,5 +315,5 @@ def overrun_schedule(
         f"horizon lifted from {inst.horizon} to {lifted.horizon} min (x{factor}); every "
         f"crew's shifts repeat every {period}"
     )
-    out_notes.append(f"root cause: {root_cause_line(inst)}")
+    out_notes.append(f"root cause: {cause or root_cause_line(inst)}")
     return Overrun(inst, lifted, best, factor, out_notes, method)

@@ -1,8 +1,9 @@
-"""The harder families of issue 13 (cycling, congested, roles, random-skills) are seeded,
-valid, schedulable, and each shows the trait it is named for."""
+"""The harder families of issues 13, 19 and 21 are seeded, valid, schedulable, and each shows
+the trait it is named for: cycling, congested, roles, random-skills, spread, inspected."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections import Counter
@@ -19,7 +20,7 @@ from gaugeopt.generate.variants import CYCLING_STOCK
 from gaugeopt.model.instance import SKILLS, Instance
 from gaugeopt.model.io import parse_instance, read_instance
 
-NEW = ["cycling", "congested", "roles", "random-skills"]
+NEW = ["cycling", "congested", "roles", "random-skills", "spread"]
 
 
 def _dump(inst: Instance) -> str:
@@ -42,6 +43,14 @@ def test_constructive_scheduler_schedules_them(family: str) -> None:
     inst = generate(family, 2, "small")
     sol = construct(inst, time_limit=math.inf, seed=0)
     assert sol is not None and check(inst, sol) == []
+
+
+def test_spread_trains_never_meet_in_the_greedy_schedule() -> None:
+    inst = generate("spread", 1, "small")
+    sol = construct(inst, time_limit=math.inf, seed=0)
+    assert sol is not None
+    stays = sorted((t.arrival, p.departure) for t, p in zip(inst.trains, sol.trains, strict=True))
+    assert all(dep <= nxt for (_, dep), (nxt, _) in itertools.pairwise(stays))
 
 
 def test_cycling_bogies_must_cycle_between_directions() -> None:

@@ -180,7 +180,7 @@ def test_lns_share_by_time_left_train_count_and_model_size() -> None:
     assert lns_share(huge, remaining=0.5) == 1.0  # the only search left
     single = run_through(state_of(random_instance(GAP_SEED)), "build")
     single.instance = single.instance.model_copy(update={"trains": single.instance.trains[:1]})
-    assert lns_share(single, remaining=10.0) == 0.5
+    assert lns_share(single, remaining=10.0) == SolveParams().lns_share_single
 
 
 # ---- full search ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """``gaugeopt generate``: write seeded instances of a family (single, day, scarce, cycling,
-congested, roles, random-skills, inspected)."""
+congested, roles, random-skills, spread, inspected)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def generate(
         ...,
         metavar="FAMILY",
         help="Instance family: single, day, scarce, cycling, congested, roles, random-skills, "
-        "inspected (v1.2).",
+        "spread, inspected (v1.2).",
     ),
     seed: int = typer.Option(..., "--seed", help="First seed (same seed, same instance)."),
     count: int = typer.Option(1, "--count", "-n", min=1, help="Instances: seeds K..K+N-1."),

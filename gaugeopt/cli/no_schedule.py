@@ -4,43 +4,50 @@ numbers and the overrun schedule (``<out stem>.overrun.json``)."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from gaugeopt.cli.common import fail, out
 from gaugeopt.model.instance import Instance
 
-#: Share of the solve's time limit the overrun schedule gets (at least MIN_SECONDS).
-SHARE = 0.5
-MIN_SECONDS = 1.0
+#: Least time the overrun schedule gets, even past the solve's time limit.
+MIN_SECONDS = 0.5
 
 
 def explain_and_overrun(
     inst: Instance,
     target: Path,
     *,
-    time_limit: float,
+    deadline: float,
     workers: int,
     seed: int,
     stop: threading.Event,
     reasons: list[str],
     quiet_stdout: bool,
+    prechecked: bool = False,
 ) -> dict[str, Any]:
     """Print the root cause line, write the overrun file next to ``target``; returns what
-    ``solve --json`` adds (``root_cause``, ``overrun``, ``overrun_minutes``)."""
+    ``solve --json`` adds (``root_cause``, ``overrun``, ``overrun_minutes``). The overrun
+    schedule gets the time to ``deadline`` (a :func:`time.perf_counter` reading: the end of
+    the command's time limit), at least ``MIN_SECONDS``. ``prechecked``: the solve's
+    pre-checks already found no reason (it ended without a schedule), so they are not run
+    again (seconds on a day of 60 trains)."""
     from gaugeopt.diagnose.load import root_cause_line
     from gaugeopt.diagnose.precheck import infeasibility_reasons
     from gaugeopt.overrun import overrun_path, overrun_schedule, write_overrun
 
     # A pre-check's first reason is already a root cause; the load analysis speaks when
     # they found none (no schedule within the time, or a proof from the search itself).
-    found_before = infeasibility_reasons(inst)
+    found_before = [] if prechecked else infeasibility_reasons(inst)
     cause = found_before[0] if found_before else root_cause_line(inst)
     if not quiet_stdout:
         out.print(f"root cause: {cause}", markup=False)
-    budget = max(MIN_SECONDS, SHARE * time_limit)
+    budget = max(MIN_SECONDS, deadline - time.perf_counter())
     notes = [f"reason: {r}" for r in reasons]
-    found = overrun_schedule(inst, budget, workers=workers, seed=seed, stop=stop, notes=notes)
+    found = overrun_schedule(
+        inst, budget, workers=workers, seed=seed, stop=stop, notes=notes, cause=cause
+    )
     extra: dict[str, Any] = {"root_cause": cause, "overrun": None, "overrun_minutes": None}
     if found is None:
         if not quiet_stdout:

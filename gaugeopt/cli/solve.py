@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,10 +38,14 @@ from gaugeopt.params import SolveParams
 from gaugeopt.result import Result
 from gaugeopt.wording import split_parts
 
+#: Share of the time limit left to the overrun schedule when the search has found no
+#: schedule within the horizon by the rest of it.
+OVERRUN_SHARE = 0.5
+
 
 @contextmanager
-def interrupt_sets(stop: threading.Event) -> Iterator[None]:
-    """While active, Ctrl-C (SIGINT) sets ``stop`` at once, even mid-search.
+def interrupt_sets(stop: threading.Event, *more: threading.Event) -> Iterator[None]:
+    """While active, Ctrl-C (SIGINT) sets ``stop`` (and ``more``) at once, even mid-search.
 
     A Python signal handler runs only when the main thread is back in Python, not while
     it waits inside a CP-SAT solve; so the handler also writes to a wakeup socket, which a
@@ -50,12 +55,16 @@ def interrupt_sets(stop: threading.Event) -> Iterator[None]:
     receiver, sender = socket.socketpair()
     sender.setblocking(False)
 
+    def interrupted(*_: object) -> None:
+        for event in (stop, *more):
+            event.set()
+
     def watch() -> None:
         while data := receiver.recv(64):
             if signal.SIGINT in data:
-                stop.set()
+                interrupted()
 
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    previous = signal.signal(signal.SIGINT, interrupted)
     previous_fd = signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
     watcher = threading.Thread(target=watch, name="sigint-watch", daemon=True)
     watcher.start()
@@ -218,6 +227,7 @@ def solve(
     """
     from gaugeopt.solver import solve as run_solve
 
+    started = time.perf_counter()  # the time limit covers the whole command
     set_verbosity(verbose, quiet)
 
     inst = load(read_instance, instance)
@@ -226,7 +236,8 @@ def solve(
         check_suffix("--gantt", gantt)
     target = out_path or Path(f"{Path(instance).stem}.solution.json")
 
-    stop = threading.Event()
+    stop = threading.Event()  # Ctrl-C
+    search_stop = threading.Event()  # Ctrl-C, or no schedule by the time the overrun needs
     live = Live(Text("searching ..."), console=err, transient=True)
     interactive = err.is_terminal and not quiet
     last: list[tuple[int, float]] = []
@@ -239,20 +250,28 @@ def solve(
             err.print(text, markup=False)  # a log line per improvement when not on a terminal
         last.append((objective, bound))
 
-    with interrupt_sets(stop):
+    # With no schedule by then, the search leaves the rest of the limit to the overrun.
+    give_up = threading.Timer(
+        (1 - OVERRUN_SHARE) * time_limit - (time.perf_counter() - started),
+        lambda: None if last else search_stop.set(),
+    )
+    give_up.daemon = True
+    with interrupt_sets(stop, search_stop):
         try:
             if interactive:
                 live.start()
+            give_up.start()
             result = run_solve(
                 inst,
-                time_limit=time_limit,
+                time_limit=max(0.05, time_limit - (time.perf_counter() - started)),
                 workers=workers,
                 seed=seed,
                 on_progress=progress,
-                stop=stop,
+                stop=search_stop,
                 params=params,
             )
         finally:
+            give_up.cancel()
             if interactive:
                 live.stop()
 
@@ -284,12 +303,13 @@ def solve(
         extra = explain_and_overrun(
             inst,
             target,
-            time_limit=time_limit,
+            deadline=started + time_limit,
             workers=workers,
             seed=seed,
             stop=stop,
             reasons=list(result.reasons),
             quiet_stdout=as_json,
+            prechecked=result.status == "unknown",
         )
     if as_json:
         print_json({**json_summary(result, target, gantt if drawn else None), **extra})

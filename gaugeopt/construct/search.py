@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from gaugeopt.construct.budget import Clock, Expired, PassExpired, expiry
 from gaugeopt.construct.placer import GraphCache
 from gaugeopt.construct.priority import RULES, noisy_fifo
 from gaugeopt.construct.sgs import run_sgs
@@ -22,6 +23,7 @@ class MultiStart:
     """The sequence of passes :func:`construct` makes, resumable: each :meth:`run` goes on
     where the last one stopped (the next priority rule, then the next randomised restart
     from the same random stream), so several calls make the same passes as one long one.
+    ``clock`` is the clock of every time limit and deadline (tests inject a fake one).
     """
 
     def __init__(
@@ -31,14 +33,19 @@ class MultiStart:
         seed: int = 0,
         max_cuts: int = 3,
         on_improve: Callable[[Solution], None] | None = None,
+        clock: Clock = time.perf_counter,
     ) -> None:
+        self.clock = clock
         self.instance = instance
         self.max_cuts = max_cuts
         self.on_improve = on_improve
         self.best: Solution | None = None
-        #: passes made so far (rules and restarts).
+        #: passes made so far (rules and restarts), and those of them that gave up.
         self.passes = 0
+        self.expired = 0
         self._slowest = 0.0
+        #: seconds of the first pass (0 before it).
+        self.first_seconds = 0.0
         self._rng = random.Random(seed)
         self._graphs = GraphCache(instance)
 
@@ -47,17 +54,32 @@ class MultiStart:
         """Seconds of the slowest pass so far (0 before the first)."""
         return self._slowest
 
-    def _pass(self) -> None:
-        """Make the next pass: the next priority rule, else a randomised restart."""
-        start = time.perf_counter()
+    def _pass(self, expired: Expired | None = None) -> None:
+        """Make the next pass: the next priority rule, else a randomised restart; a pass
+        that ``expired`` cuts short counts as made, without a schedule."""
+        start = self.clock()
         if self.passes < len(RULES):
             order, rng = RULES[self.passes](self.instance, self._rng), None
         else:
             rng = random.Random(self._rng.getrandbits(64))
             order = noisy_fifo(self.instance, rng)
-        sol = run_sgs(self.instance, order, max_cuts=self.max_cuts, rng=rng, graphs=self._graphs)
         self.passes += 1
-        self._slowest = max(self._slowest, time.perf_counter() - start)
+        try:
+            sol = run_sgs(
+                self.instance,
+                order,
+                max_cuts=self.max_cuts,
+                rng=rng,
+                graphs=self._graphs,
+                expired=expired,
+            )
+        except PassExpired:
+            self.expired += 1
+            sol = None
+        took = self.clock() - start
+        self._slowest = max(self._slowest, took)
+        if self.passes == 1:
+            self.first_seconds = took
         if sol is not None and (self.best is None or _objective(sol) < _objective(self.best)):
             self.best = sol
             if self.on_improve is not None:
@@ -70,6 +92,7 @@ class MultiStart:
         restarts: int | None = None,
         target: Target = None,
         stop: threading.Event | None = None,
+        deadline: float = math.inf,
     ) -> Solution | None:
         """Make passes for ``time_limit`` seconds and return the best schedule so far.
 
@@ -79,16 +102,19 @@ class MultiStart:
         no cap; with an infinite time limit it then means none). The call stops as soon as
         the best schedule reaches ``target``, and before any pass but the first once
         ``stop`` is set (Ctrl-C).
+
+        Every pass watches the clock: the call's first pass gives up at ``deadline`` (a
+        reading of ``clock``, the caller's hard end), a later one at the end of
+        ``time_limit`` too, and any pass once ``stop`` is set while a schedule is in hand.
         """
         if restarts is None and math.isinf(time_limit):
             restarts = 0
-        t0 = time.perf_counter()
+        t0 = self.clock()
+        later = min(deadline, t0 + time_limit)
         rules_left = len(RULES) - min(self.passes, len(RULES))
         allowed = math.inf if restarts is None else rules_left + restarts
         done = 0
-        while done < allowed and (
-            done == 0 or time.perf_counter() - t0 + self._slowest <= time_limit
-        ):
+        while done < allowed and (done == 0 or self.clock() - t0 + self._slowest <= time_limit):
             if callable(target) and self.best is not None:
                 target = target()
             best = self.best
@@ -96,7 +122,8 @@ class MultiStart:
                 break
             if done and stop is not None and stop.is_set():
                 break
-            self._pass()
+            cut = stop if self.best is not None else None
+            self._pass(expiry(later if done else deadline, cut, self.clock))
             done += 1
         return self.best
 
@@ -110,6 +137,7 @@ def construct(
     max_cuts: int = 3,
     on_improve: Callable[[Solution], None] | None = None,
     target: Target = None,
+    deadline: float = math.inf,
 ) -> Solution | None:
     """A feasible schedule built by greedy serial schedule generation, or None if none found.
 
@@ -123,10 +151,12 @@ def construct(
     ``on_improve`` is called with each schedule better than all before it. The search
     stops as soon as a schedule reaches ``target``: a known lower bound, or a function that
     computes one, called once after the first pass (so the first schedule is not held up
-    while the bound is worked out). :class:`MultiStart` is the same search, resumable.
+    while the bound is worked out). A pass gives up at ``deadline`` (a
+    :func:`time.perf_counter` reading; the first one too), a later one also at the end of
+    ``time_limit``. :class:`MultiStart` is the same search, resumable.
     """
     search = MultiStart(instance, seed=seed, max_cuts=max_cuts, on_improve=on_improve)
-    return search.run(time_limit=time_limit, restarts=restarts, target=target)
+    return search.run(time_limit=time_limit, restarts=restarts, target=target, deadline=deadline)
 
 
 def _objective(sol: Solution) -> int:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from functools import partial
 from typing import cast
 
 from gaugeopt.construct.blocks import Cut, candidate_cuts
+from gaugeopt.construct.budget import Expired, check
 from gaugeopt.construct.cycling import cycling_groups, schedule_group
 from gaugeopt.construct.placer import GraphCache, Option, TrainPlacer, TrainResult
 from gaugeopt.construct.state import Calendar
@@ -72,8 +74,11 @@ def schedule_train(
     *,
     max_cuts: int,
     rng: random.Random | None,
+    expired: Expired | None = None,
 ) -> TrainResult | None:
-    """Try every option, keep the one departing earliest (placed for good)."""
+    """Try every option, keep the one departing earliest (placed for good); raises
+    :class:`~gaugeopt.construct.budget.PassExpired` when ``expired`` says so before an
+    option."""
     cal = placer.cal
     options = options_of(placer, train, max_cuts=max_cuts, rng=rng)
     if not options:
@@ -82,6 +87,7 @@ def schedule_train(
         return placer.place(train, options[0])
     best: tuple[tuple[int, int, int], int] | None = None
     for j, option in enumerate(options):
+        check(expired)
         mark = cal.ledger.savepoint()
         res = placer.place(train, option)
         if res is None:
@@ -102,6 +108,7 @@ def run_sgs(
     rng: random.Random | None = None,
     graphs: GraphCache | None = None,
     block_caps: Sequence[int] = (),
+    expired: Expired | None = None,
 ) -> Solution | None:
     """Place trains in `order`; a train that fails is retried after the others (its
     locomotive may be one that a later train brings in). None when some train never fits.
@@ -111,15 +118,19 @@ def run_sgs(
     :func:`~gaugeopt.construct.cycling.cycling_groups` group), the pass is made again with
     each such group placed together, block by block, at its first train's turn, trying a
     plan per block cap in ``block_caps`` (the largest track when empty). Instances where
-    the plain pass succeeds are scheduled exactly as without groups."""
-    sol = _serial(inst, order, max_cuts=max_cuts, rng=rng, graphs=graphs, groups=[], caps=[])
+    the plain pass succeeds are scheduled exactly as without groups.
+
+    ``expired`` is asked before each train and each option; when it says the time is over
+    the pass gives up with :class:`~gaugeopt.construct.budget.PassExpired`."""
+    serial = partial(
+        _serial, inst, order, max_cuts=max_cuts, rng=rng, graphs=graphs, expired=expired
+    )
+    sol = serial(groups=[], caps=[])
     if sol is None:
         groups = cycling_groups(inst)
         if groups:
             caps = list(block_caps) or [max(t.capacity for t in inst.station.tracks)]
-            sol = _serial(
-                inst, order, max_cuts=max_cuts, rng=rng, graphs=graphs, groups=groups, caps=caps
-            )
+            sol = serial(groups=groups, caps=caps)
     return sol
 
 
@@ -132,6 +143,7 @@ def _serial(
     graphs: GraphCache | None,
     groups: list[list[Train]],
     caps: list[int],
+    expired: Expired | None,
 ) -> Solution | None:
     """One serial pass (see :func:`run_sgs`); each group's trains are placed together."""
     cal = Calendar(inst, rng)
@@ -144,9 +156,10 @@ def _serial(
         for train in pending:
             if train.id in results or train in failed:
                 continue
+            check(expired)
             group = group_of.get(train.id)
             if group is None:
-                res = schedule_train(placer, train, max_cuts=max_cuts, rng=rng)
+                res = schedule_train(placer, train, max_cuts=max_cuts, rng=rng, expired=expired)
                 if res is None:
                     failed.append(train)
                 else:

@@ -9,6 +9,7 @@ what a neighbourhood is (which tasks and literals to free), so this module stays
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -28,6 +29,9 @@ class Neighbourhood:
     tasks: set[int]
     bools: set[int]
     name: str = ""
+    #: (lo, hi): every free task starts at or after lo in every solution, and must end by
+    #: hi in the sub-problem (see :func:`~gaugeopt.core.restrict.restrict`); None: unknown.
+    window: tuple[int, int] | None = None
 
 
 #: Chooses the next neighbourhood from a random generator, the incumbent and an intensity
@@ -81,34 +85,60 @@ def improve(
         if target is not None and best.objective is not None and best.objective <= target:
             break
         hood = neighbourhood(rng, best, intensity)
-        part = restrict(problem, best, hood.tasks, hood.bools)
-        left = time_limit - (time.perf_counter() - t0)  # restricting a large day takes time
-        if left < 0.2:
-            break
         sub_params = dict(params or {})
         if iterations is not None:
             sub_params["max_deterministic_time"] = deterministic_rate * step
-        result = solve_problem(
-            part.problem,
-            time_limit=left if iterations is not None else min(step, left),
-            workers=workers,
-            seed=rng.randrange(1 << 30),
-            hint=part.hint(),
-            upper_bound=best.objective,
-            stop=stop,
-            params=sub_params,
+        deadline = t0 + time_limit
+        cap = math.inf if iterations is not None else step
+        status, found = solve_hood(
+            problem, best, hood, deadline, cap, workers, rng.randrange(1 << 30), stop, sub_params
         )
+        if status is None:
+            break  # restricting a large day took the time left
         key = hood.name or "hood"
         stats[f"{key}:tried"] = stats.get(f"{key}:tried", 0) + 1
-        if result.status == "optimal":
+        if status == "optimal":
             intensity = min(1.0, intensity * 1.15)
-        elif result.status in ("feasible", "unknown"):
+        elif status in ("feasible", "unknown"):
             intensity = max(0.05, intensity * 0.8)
-        if result.objective is not None and (
-            best.objective is None or result.objective < best.objective
-        ):
-            best = part.merge(result)
+        if found is not None:
+            best = found
             stats[f"{key}:improved"] = stats.get(f"{key}:improved", 0) + 1
             if on_progress is not None and best.objective is not None:
                 on_progress(time.perf_counter() - t0, best.objective, bound)
     return best, stats
+
+
+def solve_hood(
+    problem: Problem,
+    best: CoreResult,
+    hood: Neighbourhood,
+    deadline: float,
+    cap: float,
+    workers: int,
+    seed: int,
+    stop: threading.Event | None,
+    params: dict[str, object],
+) -> tuple[str | None, CoreResult | None]:
+    """Re-solve ``hood`` of ``best``, no worse than it, until ``deadline`` (a
+    :func:`time.perf_counter` reading) and for at most ``cap`` seconds. Returns the
+    sub-solve's status (None: no time was left after restricting) and the whole problem's
+    better solution, if one was found."""
+    part = restrict(problem, best, hood.tasks, hood.bools, hood.window)
+    left = deadline - time.perf_counter()
+    if left < 0.2:
+        return None, None
+    result = solve_problem(
+        part.problem,
+        time_limit=min(cap, left),
+        workers=workers,
+        seed=seed,
+        hint=part.hint(),
+        upper_bound=best.objective,
+        stop=stop,
+        params=params,
+    )
+    better = result.objective is not None and (
+        best.objective is None or result.objective < best.objective
+    )
+    return result.status, part.merge(result) if better else None

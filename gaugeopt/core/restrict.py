@@ -75,9 +75,19 @@ class Restriction:
 
 
 def restrict(
-    problem: Problem, base: CoreResult, free_tasks: set[int], free_bools: set[int]
+    problem: Problem,
+    base: CoreResult,
+    free_tasks: set[int],
+    free_bools: set[int],
+    window: tuple[int, int] | None = None,
 ) -> Restriction:
-    """The sub-problem of ``problem`` around solution ``base`` (see module docstring)."""
+    """The sub-problem of ``problem`` around solution ``base`` (see module docstring).
+
+    ``window`` ``(lo, hi)``: the caller knows that every free task starts at or after
+    ``lo`` in every solution, and the sub-problem requires each to end by ``hi`` (at least
+    its end in ``base``); a fixed task that shares only a resource with the free ones is
+    then kept only if it overlaps ``[lo, hi)``. On a day whose trains arrive far apart a
+    train's sub-problem is then that train alone, not every task of the crews it uses."""
     values = base.bools
     bool_map: dict[int, int] = {}
     sub = Problem(horizon=problem.horizon, name=f"{problem.name}:part")
@@ -118,8 +128,9 @@ def restrict(
         after = problem.resources[r].available_after
         if after is not None:
             keep.add(after[0])
+    lo, hi = window if window is not None else (-1, problem.horizon + 1)
     for t, tv in enumerate(base.tasks):
-        if t in keep or not tv.present:
+        if t in keep or not tv.present or tv.end <= lo or tv.start >= hi:
             continue
         if _taken(problem.tasks[t], tv) & resources_used:
             keep.add(t)
@@ -136,7 +147,11 @@ def restrict(
         if t in fixed:
             sub.tasks.append(_pinned(task, tv))
         else:
-            sub.tasks.append(_free_task(task, lit_value, remap, base.tasks[t].present))
+            free_task = _free_task(task, lit_value, remap, base.tasks[t].present)
+            if window is not None:
+                deadline = hi if task.deadline is None else min(task.deadline, hi)
+                free_task = replace(free_task, release=max(task.release, lo), deadline=deadline)
+            sub.tasks.append(free_task)
     for r, res in enumerate(sub.resources):
         if res.available_after is not None and res.available_after[0] in task_map:
             a, lag = res.available_after

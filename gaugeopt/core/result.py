@@ -55,6 +55,11 @@ class CoreResult:
     def has_solution(self) -> bool:
         return self.status in ("optimal", "feasible")
 
+    @classmethod
+    def unsearched(cls) -> CoreResult:
+        """No search ran (no time for it): no schedule, no bound."""
+        return cls("unknown", None, None, [], [], 0.0, 0.0, None, None, 0)
+
 
 @dataclass
 class TaskHint:

@@ -302,20 +302,19 @@ def _crew_loads(inst: Instance, per_train: list[list[Demand]], clock: Clock) -> 
     st, horizon = inst.station, inst.horizon
     starts = _starts(inst)
     first = starts[0] if starts else 0
+    # Each crew's duty and each train's least demand once, not once per pool and window.
+    duty = {c.id: [_duty(c, a, horizon) for a in starts] for c in st.crews}
     out = []
     for size in range(1, MAX_POOL + 1):
         for pool in itertools.combinations(SKILLS, size):
             crews = [c for c in st.crews if set(c.skills) & set(pool)]
+            least = [_least(dem, pool) for dem in per_train]
             best: Load | None = None
-            for a in starts:
-                need = sum(
-                    _least(dem, pool)
-                    for t, dem in zip(inst.trains, per_train, strict=True)
-                    if t.arrival >= a
-                )
+            for k, a in enumerate(starts):
+                need = sum(n for t, n in zip(inst.trains, least, strict=True) if t.arrival >= a)
                 if need <= 0:
                     continue
-                have = sum(_duty(c, a, horizon) for c in crews)
+                have = sum(duty[c.id][k] for c in crews)
                 load = Load(_pool_name(pool), need, have, "crew-min", "", a, first, size)
                 if best is None or load.ratio > best.ratio:
                     best = load

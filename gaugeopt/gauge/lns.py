@@ -25,6 +25,43 @@ from gaugeopt.core.lns import Neighbourhood, NeighbourhoodFn
 from gaugeopt.core.result import CoreResult
 from gaugeopt.gauge.build import GaugeModel
 from gaugeopt.params import SolveParams
+from gaugeopt.rules import RULES
+
+
+def _after_arrival(op: str) -> bool:
+    """Whether ``op`` starts after its train's arrival in every schedule, by the rulebook:
+    it says so itself, or each operation it may follow does."""
+    rule = RULES[op]
+    return rule.after_arrival or (bool(rule.after) and all(_after_arrival(p) for p in rule.after))
+
+
+#: Every operation of a train starts after its arrival (so its tasks can be windowed).
+ALL_AFTER_ARRIVAL = all(_after_arrival(op) for op in RULES)
+
+
+def trains_window(model: GaugeModel, trains: set[int], best: CoreResult) -> tuple[int, int] | None:
+    """The window of a neighbourhood that frees ``trains`` whole: from their first arrival
+    to the last end of their tasks in ``best`` (with the others fixed and the objective no
+    worse, none of them leaves later); None when the rulebook does not put every
+    operation after arrival."""
+    if not ALL_AFTER_ARRIVAL:
+        return None
+    lo = min(model.instance.trains[k].arrival for k in trains)
+    ends = [
+        best.tasks[i].end for k in trains for i in model.train_tasks[k] if best.tasks[i].present
+    ]
+    return lo, max(ends, default=lo)
+
+
+def train_hood(model: GaugeModel, k: int, best: CoreResult) -> Neighbourhood:
+    """Train ``k`` whole (mode, cuts, tracks, locomotive, crews, times), windowed."""
+    trains = {k}
+    return Neighbourhood(
+        set(model.train_tasks[k]),
+        set(model.train_bools[k]),
+        "sweep",
+        trains_window(model, trains, best),
+    )
 
 
 def neighbourhoods(model: GaugeModel, params: SolveParams | None = None) -> NeighbourhoodFn:
@@ -92,6 +129,7 @@ def neighbourhoods(model: GaugeModel, params: SolveParams | None = None) -> Neig
                 bools |= model.train_bools[k]
         if kind == "train+window":
             tasks |= window(rng, best, stay[seed_train], intensity)
-        return Neighbourhood(tasks, bools, kind)
+            return Neighbourhood(tasks, bools, kind)
+        return Neighbourhood(tasks, bools, kind, trains_window(model, trains, best))
 
     return choose

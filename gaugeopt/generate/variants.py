@@ -1,4 +1,5 @@
-"""Four harder families (issue 13): ``cycling``, ``congested``, ``roles``, ``random-skills``.
+"""Harder families (issue 13): ``cycling``, ``congested``, ``roles``, ``random-skills``; and
+``spread`` (issue 19).
 
 * ``cycling``: pairs of trains of opposite directions with the same carriages, and a bogie
   stock of 4 per (gauge, type) — far below the 16-36 bogies one direction takes — so the
@@ -13,6 +14,8 @@
   arrival (10-25 min, sometimes plus 1 a carriage; Erenhot's 20 min, domain.md §1.1) with
   inspectors by trade, where about a third of the gauge-changing trains exchange their
   couplers in the shed (10-20 min a carriage; Brest's screw coupling for SA-3).
+* ``spread``: 4-8 trains that arrive so far apart that they never compete for anything
+  (the optimum is the sum of each train's own); teams as ``random-skills``.
 
 Each recipe returns an instance dict (DESIGN.md §3); :func:`gaugeopt.generate.generate`
 validates it, checks it with the constructive scheduler and re-draws when needed.
@@ -35,6 +38,7 @@ SIZES: dict[str, dict[str, tuple[int, int]]] = {
     "roles": {"any": (4, 12), "small": (4, 6), "medium": (8, 12)},
     "random-skills": {"any": (4, 10), "small": (4, 6), "medium": (8, 10)},
     "inspected": {"any": (4, 12), "small": (4, 6), "medium": (8, 12)},
+    "spread": {"any": (4, 8), "small": (4, 5), "medium": (6, 8)},
 }
 #: Share of an ``inspected`` day's gauge-changing trains that exchange their couplers.
 COUPLER_SHARE = 0.35
@@ -88,20 +92,24 @@ def _directions(rng: random.Random, n: int) -> list[int]:
     return dirs
 
 
+def _kind(rng: random.Random, freight_share: float) -> tuple[str, int]:
+    """A kind of train and its carriages: freight blocks, passenger, special, through."""
+    u = rng.random()
+    if u < freight_share:
+        return "freight", R.draw(rng, R.SHORT_FREIGHT_CARS)
+    if u < freight_share + 0.05:
+        return "through", R.draw(rng, R.PASSENGER_CARS)
+    if u < freight_share + 0.12:
+        return "special", R.draw(rng, R.SPECIAL_CARS)
+    return "passenger", R.draw(rng, R.PASSENGER_CARS)
+
+
 def _mixed_trains(rng: random.Random, n: int, *, freight_share: float) -> list[dict[str, Any]]:
     """``n`` trains over one day, both ways: freight blocks, passenger, special, through."""
     arrivals, dirs = _arrivals(rng, n), _directions(rng, n)
     out = []
     for k in range(n):
-        u = rng.random()
-        if u < freight_share:
-            kind, cars = "freight", R.draw(rng, R.SHORT_FREIGHT_CARS)
-        elif u < freight_share + 0.05:
-            kind, cars = "through", R.draw(rng, R.PASSENGER_CARS)
-        elif u < freight_share + 0.12:
-            kind, cars = "special", R.draw(rng, R.SPECIAL_CARS)
-        else:
-            kind, cars = "passenger", R.draw(rng, R.PASSENGER_CARS)
+        kind, cars = _kind(rng, freight_share)
         out.append(train(rng, k + 1, kind, cars, arrivals[k], dirs[k], inbound=rng.random() < 0.9))
     return out
 
@@ -177,8 +185,31 @@ def _crewed_day(
 ) -> tuple[list[dict[str, Any]], dict[str, int], int]:
     n = _count(rng, family, size, n)
     trains = _mixed_trains(rng, n, freight_share=0.4)
-    total = sum(len(t["carriages"]) for t in trains)
-    return trains, S.durations(rng), max(2, min(6, math.ceil(total / 90)))
+    return trains, S.durations(rng), _n_tracks(trains)
+
+
+def _n_tracks(trains: list[dict[str, Any]]) -> int:
+    """2-6 tracks, one per 90 carriages of the day."""
+    return max(2, min(6, math.ceil(sum(len(t["carriages"]) for t in trains) / 90)))
+
+
+def _crewed(
+    rng: random.Random,
+    name: str,
+    horizon: int,
+    trains: list[dict[str, Any]],
+    dur: dict[str, int],
+    crews: list[dict[str, Any]],
+    n_tracks: int,
+) -> dict[str, Any]:
+    """The instance of a day with its crews drawn: up to 3 shunters, one per track."""
+    return {
+        "horizon": horizon,
+        "station": _station(
+            rng, name, trains, dur, crews, n_tracks=n_tracks, shunters=min(3, n_tracks)
+        ),
+        "trains": trains,
+    }
 
 
 def roles(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
@@ -186,13 +217,7 @@ def roles(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]
     horizon = 2880
     trains, dur, n_tracks = _crewed_day(rng, "roles", size, n, horizon)
     crews = teams.role_crews(rng, horizon, teams.skill_minutes(trains, dur))
-    return {
-        "horizon": horizon,
-        "station": _station(
-            rng, "Roles", trains, dur, crews, n_tracks=n_tracks, shunters=min(3, n_tracks)
-        ),
-        "trains": trains,
-    }
+    return _crewed(rng, "Roles", horizon, trains, dur, crews, n_tracks)
 
 
 def random_skills(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
@@ -200,13 +225,36 @@ def random_skills(rng: random.Random, size: str, n: int | None = None) -> dict[s
     horizon = 2880
     trains, dur, n_tracks = _crewed_day(rng, "random-skills", size, n, horizon)
     crews = teams.rotating_crews(rng, horizon, teams.skill_minutes(trains, dur))
-    return {
-        "horizon": horizon,
-        "station": _station(
-            rng, "Random skills", trains, dur, crews, n_tracks=n_tracks, shunters=min(3, n_tracks)
-        ),
-        "trains": trains,
-    }
+    return _crewed(rng, "Random skills", horizon, trains, dur, crews, n_tracks)
+
+
+def _apart(t: dict[str, Any], dur: dict[str, int]) -> int:
+    """Minutes after a train's arrival by which it has surely left whatever crews it waits
+    for: all its work one task at a time, every train-level operation, the slowest bogie
+    and locomotive turnarounds and a 12-hour shift change, rounded up to the hour."""
+    train_ops = sum(v for k, v in dur.items() if not k.endswith(("_per_carriage", "_per_bogie")))
+    couple = dur["couple_per_carriage"] * len(t["carriages"])
+    serial = S.exchange_minutes([t], dur) + train_ops + couple
+    slack = R.BOGIE_TURNAROUND[1] + R.LOCO_TURNAROUND[1] + R.SHIFT_MINUTES
+    return 60 * math.ceil((serial + slack) / 60)
+
+
+def spread(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
+    """4-8 trains that arrive far apart: each once the one before could have done all its
+    work one task at a time (:func:`_apart`), so they never compete and the optimum is the
+    sum of each train's own; three rotating teams, random skill sets (as ``random-skills``)."""
+    n = _count(rng, "spread", size, n)
+    dur, dirs = S.durations(rng), _directions(rng, n)
+    trains: list[dict[str, Any]] = []
+    arrival = 5 * rng.randint(0, 36)
+    for k in range(n):
+        kind, cars = _kind(rng, 0.4)
+        t = train(rng, k + 1, kind, cars, arrival, dirs[k], inbound=rng.random() < 0.9)
+        trains.append(t)
+        arrival += _apart(t, dur)
+    horizon = R.SHIFT_MINUTES * math.ceil(arrival / R.SHIFT_MINUTES)
+    crews = teams.rotating_crews(rng, horizon, teams.skill_minutes(trains, dur))
+    return _crewed(rng, "Spread", horizon, trains, dur, crews, _n_tracks(trains))
 
 
 def inspected(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
@@ -236,4 +284,5 @@ RECIPES = {
     "roles": roles,
     "random-skills": random_skills,
     "inspected": inspected,
+    "spread": spread,
 }

@@ -19,11 +19,13 @@ log = logging.getLogger("gaugeopt")
 
 def effort(state: SolveState) -> Effort | None:
     """What the time-indexed bound may spend: ``bucket_bound_share`` of the time limit, at
-    most ``bucket_bound_max_seconds``, with one worker (None: switched off, or a single
-    train). With one worker for the whole solve it is budgeted in deterministic time, so
+    most ``bucket_bound_max_seconds`` and the same share of the time left, with one worker
+    (None: switched off, or a single train). With one worker for the whole solve it is budgeted in deterministic time, so
     that the run stays reproducible."""
     p = state.params
     seconds = min(p.bucket_bound_max_seconds, p.bucket_bound_share * state.time_limit)
+    if not state.deterministic:  # started late (after a slow first pass): a share of what is left
+        seconds = min(seconds, p.bucket_bound_share * state.left())
     if seconds <= 0 or len(state.instance.trains) < 2:
         return None
     return Effort(
@@ -81,6 +83,11 @@ def settle_bounds(state: SolveState) -> int | None:
 
 def bounds(state: SolveState) -> None:
     """Set ``dwell_bounds`` and ``analytic``, unless the warm start already did, and wait
-    for the time-indexed bound."""
+    for the time-indexed bound. Stopped with no schedule in hand (Ctrl-C, or a caller that
+    wants the rest of its time for something else), the search-free bounds are skipped:
+    on a day of 60 trains they take seconds."""
+    stopped = state.stop is not None and state.stop.is_set()
+    if stopped and state.warm is None and state.dwell_bounds is None:
+        return
     ensure_bounds(state)
     settle_bounds(state)

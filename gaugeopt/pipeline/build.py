@@ -21,9 +21,25 @@ def hint_of(values: ModelValues) -> CoreHint:
     return CoreHint(tasks, dict(values.bools))
 
 
+def too_late(state: SolveState) -> bool:
+    """Whether too little time is left to build the model and search it: with a warm
+    schedule in hand, less than ``build_min_left_passes`` constructive first passes; without
+    one, none at all. Once ``stop`` is set no search would run on it."""
+    if state.stop is not None and state.stop.is_set():
+        return True
+    if state.warm is None:
+        return state.left() <= 0
+    return state.left() < state.params.build_min_left_passes * state.pass_seconds
+
+
 def build(state: SolveState) -> None:
     """Set ``model``, ``warm_values`` and ``hint`` (None without a warm schedule, or one the
-    model cannot express), and ``cp_params`` (presolve probing off on large models)."""
+    model cannot express), and ``cp_params`` (presolve probing off on large models).
+
+    Near the time limit (:func:`too_late`) the model is not built: ``model`` stays None and
+    the warm schedule is what the solve returns."""
+    if too_late(state):
+        return
     t = time.perf_counter()
     model = build_model(state.instance, dwell_bounds=state.dwell_bounds)
     state.stats.build_time = time.perf_counter() - t

@@ -60,8 +60,11 @@ def finish(state: SolveState) -> None:
     Every schedule returned is left-justified (:func:`gaugeopt.justify.left_justify`):
     each task as early as its rules allow, with the assignments the search chose."""
     if state.core is None:
-        raise RuntimeError("the full-search phase has not run")
-    core = state.core
+        if state.model is not None:
+            raise RuntimeError("the full-search phase has not run")
+        core = CoreResult.unsearched()  # no time was left to build the model: the warm schedule
+    else:
+        core = state.core
     bound = proven_bound(state, core)
     if core.status in ("optimal", "feasible"):
         sol = decoded(state, core, bound)
@@ -76,7 +79,10 @@ def finish(state: SolveState) -> None:
         sol = Solution(instance=state.instance.name, status="unknown", lower_bound=bound)
         state.result = Result(state.instance, sol, runtime=state.elapsed(), stats=state.stats)
         return
-    sol = left_justify(state.instance, sol)
+    # Past the time limit the schedule is returned as it is; a reproducible run (one
+    # worker) always left-justifies, so that the clock does not decide its schedule.
+    if state.deterministic or state.left() > 0:
+        sol = left_justify(state.instance, sol)
     trace = state.stats.trace
     objective = objective_of(sol)
     if trace and objective < trace[-1][1]:  # decoding and justifying drop idle minutes

@@ -7,8 +7,9 @@ from gaugeopt.core.lns import improve
 from gaugeopt.core.result import CoreHint, CoreResult
 from gaugeopt.gauge.hint import as_core_result
 from gaugeopt.gauge.lns import neighbourhoods
-from gaugeopt.pipeline.portfolio import run_portfolio
+from gaugeopt.pipeline.portfolio import add_counts, run_portfolio
 from gaugeopt.pipeline.state import SolveState, objective_of
+from gaugeopt.pipeline.train_sweep import train_sweep
 
 
 def lns_share(state: SolveState, remaining: float) -> float | None:
@@ -48,11 +49,15 @@ def _iterations(state: SolveState, share: float) -> int | None:
 def neighbourhood_search(state: SolveState) -> None:
     """Set ``lns_share``, ``incumbent`` (None if the search did not run) and the hint.
 
-    With ``params.portfolio`` the time is shared with more constructive restarts by
-    measured progress (:mod:`gaugeopt.pipeline.portfolio`); the incumbent is then the best
+    On a day, a share of the time (``sweep_share``) first goes to the train sweep
+    (:mod:`gaugeopt.pipeline.train_sweep`: each train re-solved on its own). With
+    ``params.portfolio`` the rest is shared with more constructive restarts by measured
+    progress (:mod:`gaugeopt.pipeline.portfolio`); the incumbent is then the best
     schedule of either.
     """
-    remaining = state.time_limit - state.elapsed()
+    if state.model is None:
+        return
+    remaining = state.search_left()
     share = lns_share(state, remaining)
     if share is None:
         return
@@ -60,14 +65,19 @@ def neighbourhood_search(state: SolveState) -> None:
     state.lns_share = share
     model = state.require_model()
     state.incumbent = _start(state)
+    seconds = share * remaining
+    if len(state.instance.trains) > 1 and p.sweep_share > 0:
+        start = state.elapsed()
+        train_sweep(state, p.sweep_share * seconds)
+        seconds -= state.elapsed() - start
     if p.portfolio:
-        run_portfolio(state, neighbourhoods(model, p), share * remaining, _iterations(state, share))
+        run_portfolio(state, neighbourhoods(model, p), seconds, _iterations(state, share))
     else:
-        state.incumbent, state.stats.lns = improve(
+        state.incumbent, counts = improve(
             model.problem,
             state.incumbent,
             neighbourhoods(model, p),
-            time_limit=share * remaining,
+            time_limit=seconds,
             workers=state.workers,
             seed=state.seed,
             step_time=p.lns_step_seconds,
@@ -79,4 +89,5 @@ def neighbourhood_search(state: SolveState) -> None:
             target=state.analytic,
             bound=float(state.analytic or 0),
         )
+        add_counts(state.stats.lns, counts)
     state.hint = CoreHint.from_result(state.incumbent)

@@ -73,9 +73,10 @@ def best_objective(state: SolveState) -> int:
     return min(state.incumbent.objective, warm)
 
 
-def restart_round(state: SolveState, seconds: float) -> None:
+def restart_round(state: SolveState, seconds: float, end: float = math.inf) -> None:
     """More constructive restarts; a schedule better than the incumbent replaces it (and
-    the warm schedule, which the finish phase falls back on if the model cannot take it)."""
+    the warm schedule, which the finish phase falls back on if the model cannot take it).
+    A pass gives up at ``end`` (seconds since the solve's start: the portfolio's end)."""
     search = state.restarts
     if search is None:
         return
@@ -86,6 +87,7 @@ def restart_round(state: SolveState, seconds: float) -> None:
         restarts=p.portfolio_deterministic_restarts if state.deterministic else None,
         target=state.analytic,
         stop=state.stop,
+        deadline=state.t0 + end,
     )
     if sol is None or objective_of(sol) >= before:
         return
@@ -177,7 +179,7 @@ def run_portfolio(
             )
         else:
             cap = left if state.deterministic else min(left, p.portfolio_restart_seconds)
-            restart_round(state, cap)
+            restart_round(state, cap, start + seconds)
         gain = before - best_objective(state)
         cost = p.lns_step_seconds if state.deterministic else max(1e-3, state.elapsed() - t)
         arm.rounds.append((cost, gain))

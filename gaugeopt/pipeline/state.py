@@ -58,6 +58,9 @@ class SolveState:
     #: schedule of the portfolio replaces it), and the scheduler, to go on with.
     warm: Solution | None = None
     restarts: MultiStart | None = None
+    #: warm start: seconds of the constructive scheduler's first pass over the whole
+    #: instance, the yardstick of what building the model and left-justifying will cost.
+    pass_seconds: float = 0.0
     #: bounds: each train's own dwell bound (None until worked out) and the objective's.
     dwell_bounds: list[int | None] | None = None
     analytic: int | None = None
@@ -86,6 +89,15 @@ class SolveState:
     def elapsed(self) -> float:
         """Seconds since the call's start."""
         return time.perf_counter() - self.t0
+
+    def left(self) -> float:
+        """Seconds to the time limit (negative past it)."""
+        return self.time_limit - self.elapsed()
+
+    def search_left(self) -> float:
+        """Seconds the searches may still take: to the time limit, less what the finish
+        phase needs to decode and left-justify (``finish_reserve_passes`` first passes)."""
+        return self.left() - self.params.finish_reserve_passes * self.pass_seconds
 
     def require_model(self) -> GaugeModel:
         """The model the build phase made (an error to ask before it ran)."""

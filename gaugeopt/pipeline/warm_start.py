@@ -33,7 +33,8 @@ def warm_start(state: SolveState) -> None:
 
     Reproducible runs (one worker) make a fixed number of restarts rather than as many as
     the clock allows. The search stops early at the search-free bound, worked out after
-    the constructive scheduler's first pass.
+    the constructive scheduler's first pass. Every pass gives up at the time limit (a
+    reproducible run's safety net: its fixed passes end well before it on a small day).
     """
     from gaugeopt.construct.search import MultiStart
 
@@ -51,7 +52,9 @@ def warm_start(state: SolveState) -> None:
             restarts=p.deterministic_restarts if state.deterministic else None,
             target=lambda: ensure_bounds(state),
             stop=state.stop,
+            deadline=state.t0 + state.time_limit,
         )
+        state.pass_seconds = state.restarts.first_seconds
     given = state.start
     if given is not None and (state.warm is None or objective_of(given) < objective_of(state.warm)):
         state.warm = given
