@@ -180,7 +180,7 @@ def _stocks(inst: Instance, jobs: Jobs) -> dict[str, tuple[int, list[tuple[int, 
             moves[f"bogies {gauge} {btype}"].append((1, j, n, turnaround))
     jack_sets = {t.id: t.jack_sets for t in inst.station.tracks}
     for hold in jobs.holds:
-        if hold.resource == "jack_set":
+        if hold.hold.resource == "jack_set":
             label = f"jack sets {hold.track}"
             start[label] = jack_sets[hold.track]
             moves[label].append((0, hold.first, 1, 0))
@@ -217,7 +217,7 @@ class _Builder:
                 self.edge(a, b, 0, label)
         tracks: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for hold in self.jobs.holds:
-            if hold.resource == "track":
+            if hold.hold.resource == "track":
                 tracks[hold.track].append((hold.first, hold.last))
         for track, spans in tracks.items():
             spans.sort(key=lambda s: self.key[s[0]])
