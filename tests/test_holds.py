@@ -21,6 +21,7 @@ from gaugeopt.bounds import lower_bound
 from gaugeopt.construct import construct
 from gaugeopt.core.cpsat.model import solve_problem
 from gaugeopt.gauge.build import build
+from gaugeopt.gauge.hint import solution_values
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution
 from gaugeopt.rules import HOLDS, Hold, holds_at, rulebook, stay
@@ -118,6 +119,21 @@ def test_a_cp_sat_solution_of_the_built_model_keeps_one_carriage_over_the_pit(
             if m.op == pit.task and v.present
         )
         assert runs and all(b <= c for (_, b), (c, _) in itertools.pairwise(runs))
+
+
+def test_a_schedule_hints_the_new_holds_intervals(pit: Hold) -> None:
+    """The warm start of the CP-SAT model reads each hold's interval from its two ends."""
+    inst = tiny_instance(3)
+    sol = construct(inst, time_limit=0, seed=0)
+    assert sol is not None
+    model = build(inst)
+    values = solution_values(model, sol)
+    hinted = sorted(
+        (values.start[k], values.end[k])
+        for k, m in enumerate(model.meta)
+        if m.op == pit.task and values.present[k]
+    )
+    assert hinted == sorted(_pit_spans(inst, sol)["T1"])
 
 
 def test_the_constructive_scheduler_keeps_one_carriage_over_the_pit(pit: Hold) -> None:
