@@ -292,7 +292,7 @@ CASES = [
         "wrong block on a carriage task",
         "task-fields",
         lambda i, s: _find(s, "B", "lower", "B3").update(block=0),
-        ("train B", "lower B3", "block 0"),
+        ("train B", "lower B3", "has block 1 /", "expected block 2 /"),
     ),
     Case(
         "horizon",
@@ -343,7 +343,7 @@ CASES = [
         "crew shift",
         "crew-shift",
         _inst(lambda inst: inst["station"]["crews"][0].update(shifts=[[0, 105], [105, 600]])),
-        ("train B", "roll block 0", "C1", "[100, 110)"),
+        ("train B", "roll block 1", "C1", "[100, 110)"),
     ),
     Case("crew missing", "crew-missing", _set("A", "couple", crew=None), ("train A", "couple")),
     Case(
@@ -357,13 +357,13 @@ CASES = [
         "precedence across blocks",
         "precedence",
         _shift("B", "shunt_out", block=1, by=-3),
-        ("train B", "shunt_out block 1", "reconnect B3"),
+        ("train B", "shunt_out block 2", "reconnect B3"),
     ),
     Case(
         "shunter missing",
         "shunter",
         _set("A", "shunt_in", block=0, shunter=None),
-        ("train A", "shunt_in block 0"),
+        ("train A", "shunt_in block 1"),
     ),
     Case(
         "shunter on the wrong op",
@@ -375,7 +375,7 @@ CASES = [
         "unknown shunter",
         "shunter",
         _set("B", "roll", block=0, shunter="SH9"),
-        ("train B", "roll block 0", "SH9"),
+        ("train B", "roll block 1", "SH9"),
     ),
     Case(
         "changer twice at once",
@@ -388,7 +388,7 @@ CASES = [
         "bogie stock",
         "bogie-stock",
         _station(bogie_turnaround=80),
-        ("1435/heavy", "roll block 0", "train B"),
+        ("1435/heavy", "roll block 1", "train B"),
     ),
     Case(
         "loco gauge",
@@ -671,13 +671,13 @@ CASES_V11 = [
         "window over the block's start",
         "track-unavailable",
         _windows("T1", (0, 16), (59, 120)),
-        ("train G1", "block 0", "track T1 [15, 59)", "[0, 16)"),
+        ("train G1", "block 1", "track T1 [15, 59)", "[0, 16)"),
     ),
     Case(
         "window over the block's end",
         "track-unavailable",
         _windows("T1", (0, 15), (58, 120)),
-        ("train G1", "block 0", "track T1 [15, 59)", "[58, 120)"),
+        ("train G1", "block 1", "track T1 [15, 59)", "[58, 120)"),
     ),
     Case(
         "window inside the block's stay",
@@ -695,7 +695,7 @@ CASES_V11 = [
         "window on a roll track",
         "track-unavailable",
         _windows("T2", (151, 152)),
-        ("train G4", "block 0", "track T2 [95, 152)", "[151, 152)"),
+        ("train G4", "block 1", "track T2 [95, 152)", "[151, 152)"),
     ),
 ]
 

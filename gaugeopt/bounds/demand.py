@@ -21,6 +21,7 @@ from gaugeopt.bounds.sets import INF, Job, Resource
 from gaugeopt.bounds.skeleton import (
     BOGIE,
     JACKS,
+    POOL,
     SHUNT_IN,
     SHUNT_OUT,
     absent,
@@ -157,7 +158,7 @@ def _occupancy(b: _Block, track: Track) -> float:
     if track.method == "roll":
         roll = b.work[carriage_chain("roll")[BOGIE].op]
         return shunts + b.before_roll + roll + b.after_roll
-    jacks = b.min_pre + -(-b.jacks // track.jack_sets) + b.min_post
+    jacks = b.min_pre + -(-b.jacks // POOL.capacity(track)) + b.min_post
     return shunts + max(b.chain, jacks)
 
 

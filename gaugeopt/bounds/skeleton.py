@@ -23,7 +23,9 @@ The **carriage chain** (:func:`carriage_chain`) of a track method is what one ca
 through between its block's shunt_in and shunt_out (the track hold): disconnect, lift, the
 bogie step (a swap on ``individual`` tracks, the block's roll on ``roll`` ones), lower,
 reconnect, each waiting for the one before (checked); steps beside it are left out. The methods' chains differ only in
-the bogie step (:data:`BOGIE`, checked); the jack hold spans steps :data:`JACKS`.
+the bogie step (:data:`BOGIE`, checked); the jack hold (:data:`POOL`, the rulebook's
+:func:`~gaugeopt.rules.pool`) spans steps :data:`JACKS`; a
+block's stay on its track is the rulebook's :func:`~gaugeopt.rules.stay`.
 """
 
 from __future__ import annotations
@@ -36,21 +38,22 @@ from functools import cache
 from gaugeopt.model.instance import Carriage, Durations, Train
 from gaugeopt.rules import (
     DEPARTS_AFTER,
-    JACK_HOLD,
     METHODS,
     OPS,
     RULES,
-    TRACK_HOLD,
+    Hold,
     OpRule,
     departure,
+    pool,
+    stay,
 )
 
 #: The node standing for all block and carriage work of an exchange.
 BLOCKS = "blocks"
 
 #: The operations a block starts and ends its stay on a track with.
-SHUNT_IN: OpRule = RULES[TRACK_HOLD.start_op]
-SHUNT_OUT: OpRule = RULES[TRACK_HOLD.end_op]
+SHUNT_IN: OpRule = RULES[stay().start_op]
+SHUNT_OUT: OpRule = RULES[stay().end_op]
 
 
 @dataclass(frozen=True)
@@ -300,13 +303,17 @@ def bogie_step(chains: Sequence[tuple[OpRule, ...]]) -> int:
 BOGIE: int = bogie_step([carriage_chain(m) for m in METHODS])
 
 
-def _jacks() -> tuple[int, int]:
+def _span(hold: Hold) -> tuple[int, int]:
     chain = [r.op for r in carriage_chain("individual")]
-    return chain.index(JACK_HOLD.start_op), chain.index(JACK_HOLD.end_op)
+    if not {hold.start_op, hold.end_op} <= set(chain):
+        raise _broken("a jack hold over steps of the individual carriage chain")
+    return chain.index(hold.start_op), chain.index(hold.end_op)
 
 
-#: The first and last steps of the jack hold in the ``individual`` carriage chain.
-JACKS: tuple[int, int] = _jacks()
+#: The per-track pool of ``individual`` tracks (the jack hold, :func:`~gaugeopt.rules.pool`)
+#: and its first and last steps in the ``individual`` carriage chain.
+POOL: Hold = pool()
+JACKS: tuple[int, int] = _span(POOL)
 
 
 def chain_minutes(d: Durations, train: Train, car: Carriage, method: str) -> list[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gaugeopt.bounds.carriages import Car
-from gaugeopt.bounds.skeleton import BOGIE, JACKS
+from gaugeopt.bounds.skeleton import BOGIE, JACKS, POOL
 from gaugeopt.model.instance import Track, Train
 
 
@@ -86,7 +86,7 @@ def track_makespan(
         for t in fit:
             if t.method == "individual":
                 fixed = shunts + dis + rec
-                per_track.append((t.capacity, fixed, hold, min(t.jack_sets, t.capacity)))
+                per_track.append((t.capacity, fixed, hold, min(POOL.capacity(t), t.capacity)))
             else:
                 fixed = shunts + dislift + roll + lowrec
                 per_track.append((t.capacity, fixed, part, 0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from gaugeopt.checker.context import Context
+from gaugeopt.checker.violation import block_name
 
 
 def check_mode(ctx: Context) -> None:
@@ -48,12 +49,12 @@ def check_blocks(ctx: Context) -> None:
             if block.track not in tracks:
                 ctx.add(
                     "blocks",
-                    f"train {tid}: block {b} is on unknown track {block.track}",
+                    f"train {tid}: {block_name(b)} is on unknown track {block.track}",
                     tid,
                     resource=block.track,
                 )
             if not block.carriages:
-                ctx.add("blocks", f"train {tid}: block {b} is empty", tid)
+                ctx.add("blocks", f"train {tid}: {block_name(b)} is empty", tid)
         listed = [c for block in p.blocks for c in block.carriages]
         order = [c.id for c in tr.carriages]
         if listed == order:
@@ -93,10 +94,10 @@ def check_track_fit(ctx: Context) -> None:
             if len(block.carriages) > track.capacity:
                 ctx.add(
                     "track-capacity",
-                    f"train {tid}: block {b} has {len(block.carriages)} carriages, track "
+                    f"train {tid}: {block_name(b)} has {len(block.carriages)} carriages, track "
                     f"{track.id} holds {track.capacity}",
                     tid,
-                    f"block {b}",
+                    f"{block_name(b)}",
                     track.id,
                 )
             for cid in block.carriages:
@@ -105,10 +106,10 @@ def check_track_fit(ctx: Context) -> None:
                     if mass > track.max_mass_t:
                         ctx.add(
                             "track-mass",
-                            f"train {tid}: carriage {cid} ({mass:g} t) in block {b} exceeds "
+                            f"train {tid}: carriage {cid} ({mass:g} t) in {block_name(b)} exceeds "
                             f"track {track.id} max_mass_t {track.max_mass_t:g}",
                             tid,
-                            f"block {b}",
+                            f"{block_name(b)}",
                             track.id,
                         )
 

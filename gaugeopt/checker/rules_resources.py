@@ -5,6 +5,7 @@ from __future__ import annotations
 from gaugeopt.checker.context import Context, label
 from gaugeopt.checker.expected import SHUNTER_OPS, block_views
 from gaugeopt.checker.intervals import overlaps, peaks
+from gaugeopt.checker.violation import block_name
 
 
 def _blocks(ctx: Context):
@@ -29,10 +30,10 @@ def check_track_occupancy(ctx: Context) -> None:
         for (ta, ba, sa, ea), (tb, bb, sb, eb) in overlaps(items):
             ctx.add(
                 "track-overlap",
-                f"track {track} holds train {ta} block {ba} [{sa}, {ea}) and "
-                f"train {tb} block {bb} [{sb}, {eb}) at once",
+                f"track {track} holds train {ta} {block_name(ba)} [{sa}, {ea}) and "
+                f"train {tb} {block_name(bb)} [{sb}, {eb}) at once",
                 tb,
-                f"shunt_in block {bb}",
+                f"shunt_in {block_name(bb)}",
                 track,
             )
 
@@ -53,10 +54,10 @@ def check_track_windows(ctx: Context) -> None:
             if start < b and a < end and start < end:
                 ctx.add(
                     "track-unavailable",
-                    f"train {tid}: block {view.index} occupies track {view.track} "
+                    f"train {tid}: {block_name(view.index)} occupies track {view.track} "
                     f"[{start}, {end}), during its unavailable window [{a}, {b})",
                     tid,
-                    f"shunt_in block {view.index}",
+                    f"shunt_in {block_name(view.index)}",
                     view.track,
                 )
 

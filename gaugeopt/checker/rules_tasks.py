@@ -7,7 +7,7 @@ from typing import cast
 
 from gaugeopt.checker.context import Context, label
 from gaugeopt.checker.expected import key_of
-from gaugeopt.checker.violation import task_label
+from gaugeopt.checker.violation import block_name, task_label
 from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS
 
 
@@ -80,8 +80,8 @@ def check_fields(ctx: Context) -> None:
         if exp is not None and (t.block != exp.block or t.track != exp.track):
             ctx.add(
                 "task-fields",
-                f"{where} has block {t.block} / track {t.track}, "
-                f"expected block {exp.block} / track {exp.track}",
+                f"{where} has {block_name(t.block)} / track {t.track}, "
+                f"expected {block_name(exp.block)} / track {exp.track}",
                 t.train,
                 name,
                 t.track,

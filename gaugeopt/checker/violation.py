@@ -24,10 +24,17 @@ class Violation:
         return f"[{self.rule}] {self.message}"
 
 
+def block_name(index: int | None) -> str:
+    """A block as a person counts it, from 1 (the solution file's ``block`` index counts
+    from 0): ``block 1`` for index 0; ``no block`` for None."""
+    return "no block" if index is None else f"block {index + 1}"
+
+
 def task_label(op: str, carriage: str | None = None, block: int | None = None) -> str:
-    """A short human name for a task: ``lift A1``, ``shunt_in block 0``, ``attach``."""
+    """A short human name for a task: ``lift A1``, ``shunt_in block 1`` (the file's block
+    0, :func:`block_name`), ``attach``."""
     if carriage is not None:
         return f"{op} {carriage}"
     if block is not None:
-        return f"{op} block {block}"
+        return f"{op} {block_name(block)}"
     return op

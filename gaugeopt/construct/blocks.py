@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from gaugeopt.model.instance import Durations, Track, Train
-from gaugeopt.rules import JACK_HOLD, OPS, TRACK_HOLD
+from gaugeopt.rules import OPS, holds_at, stay
 
 #: One block of a cut: the track id and the carriage indices (consecutive, in train order).
 Cut = list[tuple[str, list[int]]]
@@ -23,18 +23,20 @@ Cut = list[tuple[str, list[int]]]
 def block_minutes(train: Train, idx: list[int], track: Track, dur: Durations) -> int:
     """A rough length of a block's stay on its track, used to spread blocks over tracks:
     the operations that bound its track hold, plus the rest of its work shared among the
-    jack sets (when its carriages hold them) or done one at a time."""
+    carriage holds' least capacity on the track (the jack sets) or done one at a time."""
     cars = [train.carriages[j] for j in idx]
     bounds = work = 0
+    ends = stay()
     for rule in OPS:
         if rule.level == "train" or not rule.exists("exchange", track.method):
             continue
         minutes = rule.minutes(dur, train, cars, False)
-        if rule.op in (TRACK_HOLD.start_op, TRACK_HOLD.end_op):
+        if rule.op in (ends.start_op, ends.end_op):
             bounds += minutes
         else:
             work += minutes
-    parallel = min(track.jack_sets, len(cars)) if track.method in JACK_HOLD.methods else 1
+    pools = [h.capacity(track) for h in holds_at("carriage", track.method)]
+    parallel = min(*pools, len(cars)) if pools else 1
     return bounds + math.ceil(work / max(1, parallel))
 
 

@@ -26,7 +26,7 @@ from gaugeopt.construct.placer import Option, PlaceFailed, Run, TrainPlacer, Tra
 from gaugeopt.construct.state import Calendar
 from gaugeopt.construct.steps import Step, Unit
 from gaugeopt.model.instance import Instance, Track, Train
-from gaugeopt.rules import TRACK_HOLD, ground_options, possible_modes
+from gaugeopt.rules import ground_options, possible_modes
 
 #: A bogie stock: (gauge, bogie type).
 Key = tuple[int, str]
@@ -195,7 +195,7 @@ def plan_group(
 
 def _split(order: list[Step]) -> tuple[list[Step], list[Unit], list[Step]]:
     """A placement order as (steps before the blocks, block units, steps after)."""
-    at = [k for k, s in enumerate(order) if isinstance(s, Unit) and s.hold is TRACK_HOLD]
+    at = [k for k, s in enumerate(order) if isinstance(s, Unit) and s.hold.level == "block"]
     if not at:
         return order, [], []
     units = [s for s in order[at[0] : at[-1] + 1] if isinstance(s, Unit)]

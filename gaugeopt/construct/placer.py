@@ -4,8 +4,10 @@ Each task starts at the earliest time its predecessors (by the rulebook), its cr
 changer, bogies and locomotive allow (DESIGN.md §4). A unit of tasks under a hold (see
 :mod:`gaugeopt.construct.steps`) is placed again from a later time when the held resource
 is taken: a block whose track is busy (another block, or a maintenance window) over
-[shunt_in start, shunt_out end) from the end of that occupation; a carriage whose jack hold
-[lift start, lower end) would exceed the track's jack sets from the next hold's end.
+its stay (:func:`~gaugeopt.rules.stay`, [shunt_in start, shunt_out end)) from the end of that
+occupation; a carriage whose hold of a per-track pool (the jack hold [lift start, lower end),
+or any other carriage-level hold of :data:`~gaugeopt.rules.HOLDS`) would exceed the pool's
+capacity on the track from the next hold's end.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from gaugeopt.model.solution import Block, Op, Task
 from gaugeopt.rules import (
     LOCO_FREED_BY,
     BlockSpec,
+    Hold,
     TaskNode,
     departure,
     task_graph,
@@ -58,6 +61,8 @@ class TrainResult:
 
 
 Graph = tuple[list[TaskNode], list[Step]]
+#: The carriage holds of a block placed so far: [start, end) spans by hold.
+Holds = dict[Hold, list[tuple[int, int]]]
 
 
 class GraphCache:
@@ -121,7 +126,7 @@ class TrainPlacer:
     def _place(self, train: Train, option: Option) -> TrainResult:
         run, order = self.begin(train, option)
         for step in order:
-            self._step(run, step, [])
+            self._step(run, step, {})
         return self.finish(run, option)
 
     def begin(self, train: Train, option: Option) -> tuple[Run, list[Step]]:
@@ -150,7 +155,7 @@ class TrainPlacer:
     def place_steps(self, run: Run, steps: list[Step]) -> None:
         """Place steps of a run begun with :meth:`begin` (raises PlaceFailed when one cannot be)."""
         for step in steps:
-            self._step(run, step, [])
+            self._step(run, step, {})
 
     def place_block(self, run: Run, unit: Unit, track_ids: list[str]) -> None:
         """Place a block's unit on whichever of ``track_ids`` (all of its cut's method) lets
@@ -168,7 +173,7 @@ class TrainPlacer:
             run.cut[b], run.tracks[b] = (tid, idx), self.tracks[tid]
             mark, n_out = self.cal.ledger.savepoint(), len(run.out)
             try:
-                self._step(run, unit, [])
+                self._step(run, unit, {})
             except PlaceFailed:
                 continue
             finally:
@@ -180,17 +185,17 @@ class TrainPlacer:
         if best is None:
             raise PlaceFailed("block")
         run.cut[b], run.tracks[b] = (best[2], idx), self.tracks[best[2]]
-        self._step(run, unit, [])
+        self._step(run, unit, {})
 
-    def _step(self, run: Run, step: Step, holds: list[tuple[int, int]]) -> None:
+    def _step(self, run: Run, step: Step, holds: Holds) -> None:
         if isinstance(step, int):
             self._task(run, step, 0)
         elif step.hold.level == "block":  # the block's track, one block at a time
             self._track_unit(run, step)
-        else:  # a carriage's share of a per-track pool (jack sets)
+        else:  # a carriage's share of a per-track pool (jack sets, any carriage hold)
             self._jack_unit(run, step, holds)
 
-    def _steps(self, run: Run, unit: Unit, floor: int, holds: list[tuple[int, int]]) -> None:
+    def _steps(self, run: Run, unit: Unit, floor: int, holds: Holds) -> None:
         """Place a unit's steps, its first task no earlier than ``floor``."""
         for step in unit.steps:
             if step == unit.first:
@@ -216,7 +221,7 @@ class TrainPlacer:
             if t > self.inst.horizon:
                 raise PlaceFailed("track")
             mark, n_out = self.cal.ledger.savepoint(), len(run.out)
-            self._steps(run, unit, t, [])
+            self._steps(run, unit, t, {})
             start = run.starts[unit.first]
             # Zero-length stays still claim their instant, so they never sit inside another.
             occ_end = max(run.ends[unit.last], start + 1)
@@ -227,21 +232,26 @@ class TrainPlacer:
             del run.out[n_out:]
             t = track.first_conflict_end(start, occ_end)
 
-    def _jack_unit(self, run: Run, unit: Unit, holds: list[tuple[int, int]]) -> None:
-        """A carriage's jack hold: again from the end of a hold in its way."""
-        cap = run.tracks[unit.block].jack_sets
+    def _jack_unit(self, run: Run, unit: Unit, holds: Holds) -> None:
+        """A carriage's hold of a per-track pool (its capacity on the block's track): again
+        from the end of a hold in its way (``holds``: the block's holds so far, by hold)."""
+        cap = unit.hold.capacity(run.tracks[unit.block])
         floor = 0
         while True:
             mark, n_out = self.cal.ledger.savepoint(), len(run.out)
+            held = {h: len(spans) for h, spans in holds.items()}
             self._steps(run, unit, floor, holds)
             start = run.starts[unit.first]
             hold = (start, max(run.ends[unit.last], start + 1))
-            blocker = _jack_conflict(holds, hold, cap)
+            mine = holds.setdefault(unit.hold, [])
+            blocker = _jack_conflict(mine, hold, cap)
             if blocker is None:
-                holds.append(hold)
+                mine.append(hold)
                 return
             self.cal.ledger.rollback(mark)
             del run.out[n_out:]
+            for h in list(holds):  # forget the nested holds of this try
+                del holds[h][held.get(h, 0) :]
             floor = blocker
 
     def _task(self, run: Run, i: int, floor: int) -> None:

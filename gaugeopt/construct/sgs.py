@@ -21,7 +21,7 @@ from gaugeopt.construct.placer import GraphCache, Option, TrainPlacer, TrainResu
 from gaugeopt.construct.state import Calendar
 from gaugeopt.model.instance import Instance, Train
 from gaugeopt.model.solution import Mode, Solution, TrainPlan
-from gaugeopt.rules import RULES, TRACK_HOLD, dwell, ground_options, objective, possible_modes
+from gaugeopt.rules import RULES, dwell, ground_options, objective, possible_modes, stay
 
 
 def _earliest_end(inst: Instance, train: Train, op: str) -> int:
@@ -37,7 +37,7 @@ def _earliest_end(inst: Instance, train: Train, op: str) -> int:
 
 def blocks_ready(inst: Instance, train: Train) -> int:
     """The soonest a train's blocks could go onto their tracks (its detach end)."""
-    first = RULES[TRACK_HOLD.start_op]
+    first = RULES[stay().start_op]
     return max(
         [train.arrival]
         + [_earliest_end(inst, train, p) for p in first.after if RULES[p].level == "train"]

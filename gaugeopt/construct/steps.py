@@ -1,13 +1,14 @@
 """The order in which the serial scheduler places one train's tasks, from its task graph.
 
 Train tasks go in rulebook order, and the blocks, one after the other, at the place of the
-first block task. Each block is one :class:`Unit` for the track hold
-(:data:`~gaugeopt.rules.TRACK_HOLD`): placed again from a later time while its track is
-taken. Inside a block, the block tasks before its first carriage task go first; then each
-carriage in turn goes through its leading carriage tasks, up to the first task at block
-level or the end of its jack hold (:data:`~gaugeopt.rules.JACK_HOLD`, itself a unit,
-placed again from the end of a hold in its way); the remaining tasks go operation by
-operation, in train order.
+first block task. Each block is one :class:`Unit` for its stay on its track
+(:func:`~gaugeopt.rules.stay`): placed again from a later time while its track is taken.
+Inside a block, the block tasks before its first carriage task go first; then each carriage
+in turn goes through its leading carriage tasks, up to the first task at block level or the
+end of the last of its carriage holds (:func:`~gaugeopt.rules.holds_at`; on an
+``individual`` track the jack hold), each hold a unit of its own (nested in the order of
+their spans), placed again from the end of a hold in its way; the remaining tasks go
+operation by operation, in train order.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gaugeopt.rules import JACK_HOLD, TRACK_HOLD, BlockSpec, Hold, TaskNode
+from gaugeopt.rules import BlockSpec, Hold, TaskNode, holds_at, stay
 
 
 @dataclass(frozen=True)
@@ -49,19 +50,35 @@ def _flatten(steps: Sequence[Step]) -> list[int]:
     return out
 
 
-def _carriage_chain(nodes: list[TaskNode], chain: list[int], block: int, jack: bool) -> list[Step]:
-    """One carriage's leading tasks, its jack hold (when it has one) as a unit."""
-    if not jack:
+def _nest(nodes: list[TaskNode], chain: list[int], block: int, holds: list[Hold]) -> list[Step]:
+    """A carriage's chain with each of ``holds`` (of its level, nested or disjoint) as a
+    unit, outer holds first; a hold with one end in the chain only cannot be placed."""
+    pos = {nodes[i].op: k for k, i in enumerate(chain)}
+    spans = []
+    for h in holds:
+        ends = (h.start_op in pos, h.end_op in pos)
+        if ends == (True, True):
+            spans.append((pos[h.start_op], -pos[h.end_op], h))
+        elif any(ends):
+            raise ValueError(f"the {h.resource} hold crosses another hold or a block step")
+    if not spans:
         return list(chain)
-    at = next(k for k, i in enumerate(chain) if nodes[i].op == JACK_HOLD.start_op)
-    return [*chain[:at], _unit(JACK_HOLD, block, nodes, list(chain[at:]))]
+    a, b, outer = min(spans, key=lambda s: s[:2])
+    rest = [h for _, _, h in spans if h != outer]
+    mid = _nest(nodes, chain[a : 1 - b], block, rest)
+    return [
+        *_nest(nodes, chain[:a], block, rest),
+        _unit(outer, block, nodes, mid),
+        *_nest(nodes, chain[1 - b :], block, rest),
+    ]
 
 
 def _block_unit(nodes: list[TaskNode], block: int, spec: BlockSpec) -> Unit:
-    """Block ``block``'s tasks (see the module docstring) as one track-hold unit."""
+    """Block ``block``'s tasks (see the module docstring) as one unit of its stay."""
     mine = [i for i, n in enumerate(nodes) if n.block == block]
     groups = [list(g) for _, g in itertools.groupby(mine, key=lambda i: nodes[i].op)]
-    jack = spec.method in JACK_HOLD.methods
+    holds = holds_at("carriage", spec.method)
+    pending = {h.end_op for h in holds}
     steps: list[Step] = []
     k = 0
     while k < len(groups) and nodes[groups[k][0]].rule.level != "carriage":
@@ -71,14 +88,15 @@ def _block_unit(nodes: list[TaskNode], block: int, spec: BlockSpec) -> Unit:
     while k < len(groups) and nodes[groups[k][0]].rule.level == "carriage":
         leading.extend(groups[k])
         k += 1
-        if jack and nodes[leading[-1]].op == JACK_HOLD.end_op:
+        if pending and not pending.difference({nodes[leading[-1]].op}):
             break
+        pending.discard(nodes[leading[-1]].op)
     for j in spec.carriages:
         chain = [i for i in leading if nodes[i].carriage == j]
-        steps.extend(_carriage_chain(nodes, chain, block, jack))
+        steps.extend(_nest(nodes, chain, block, holds))
     for g in groups[k:]:
         steps.extend(g)
-    return _unit(TRACK_HOLD, block, nodes, steps)
+    return _unit(stay(), block, nodes, steps)
 
 
 def placement_order(nodes: list[TaskNode], blocks: Sequence[BlockSpec]) -> list[Step]:

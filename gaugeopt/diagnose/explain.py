@@ -26,7 +26,8 @@ from gaugeopt.clock import Clock
 from gaugeopt.core import solve_problem
 from gaugeopt.gauge.build import build
 from gaugeopt.model.instance import MAX_TIME, BogieStock, Instance, Locomotive, Shunter, Train
-from gaugeopt.rules import JACK_HOLD, OPS, ground_options, possible_modes
+from gaugeopt.rules import OPS, ground_options, possible_modes
+from gaugeopt.rules import pool as jack_pool
 
 #: Seconds given to one feasibility test at least (the budget is shared among the tests).
 MIN_TEST_SECONDS = 0.5
@@ -181,7 +182,9 @@ def groups(inst: Instance) -> list[Group]:
             caps = ", ".join(f"{tr.id} holds {tr.capacity}" for tr in st.tracks)
             out.append(Group(f"the track capacities: {caps}", _capacity))
         for k, tr in enumerate(st.tracks):
-            if tr.method in JACK_HOLD.methods and tr.jack_sets < min(tr.capacity, longest):
+            if tr.method in jack_pool().methods and jack_pool().capacity(tr) < min(
+                tr.capacity, longest
+            ):
 
                 def _jacks(i: Instance, k: int = k) -> None:
                     i.station.tracks[k].jack_sets = max(n_cars, 1)

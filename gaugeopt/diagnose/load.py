@@ -31,13 +31,13 @@ from dataclasses import dataclass, replace
 from gaugeopt.clock import Clock
 from gaugeopt.model.instance import SKILLS, Carriage, Crew, Instance, Track, Train
 from gaugeopt.rules import (
-    JACK_HOLD,
     METHODS,
     OPS,
-    TRACK_HOLD,
     ground_options,
     possible_modes,
+    stay,
 )
+from gaugeopt.rules import pool as jack_pool
 
 #: Keys of the time resources besides skills.
 SHUNTERS, CHANGER, JACKS = "shunters", "changer", "jack sets"
@@ -127,8 +127,8 @@ def _hold_ops(start: str, end: str) -> tuple[str, ...]:
     return tuple(r.op for r in OPS if reaches(start, r.op) and reaches(r.op, end))
 
 
-_JACK_OPS = _hold_ops(JACK_HOLD.start_op, JACK_HOLD.end_op)
-_TRACK_ENDS = (TRACK_HOLD.start_op, TRACK_HOLD.end_op)
+_JACK_OPS = _hold_ops(jack_pool().start_op, jack_pool().end_op)
+_TRACK_ENDS = (stay().start_op, stay().end_op)
 
 
 def _fits(track: Track, car: Carriage) -> bool:
@@ -161,10 +161,10 @@ def _carriage_demand(inst: Instance, train: Train, car: Carriage, ground: bool) 
                 dem[SHUNTERS] = dem.get(SHUNTERS, 0) + minutes
             if rule.op in _JACK_OPS and rule.level == "carriage":
                 jack += minutes
-        if method in JACK_HOLD.methods:
+        if method in jack_pool().methods:
             dem[JACKS] = jack
             # the track's share: jack time over the jack sets working side by side
-            dem["@track"] = min(jack // t.jack_sets for t in tracks)
+            dem["@track"] = min(jack // jack_pool().capacity(t) for t in tracks)
         else:
             dem["@track"] = 0
         per_method.append(dem)
@@ -352,7 +352,7 @@ def _machine_loads(inst: Instance, per_train: list[list[Demand]], clock: Clock) 
         (_track_key(classes, i), "track-min", [t for t in st.tracks if t.max_mass_t >= m])
         for i, m in enumerate(classes)
     ]
-    pools.append((JACKS, "jack-set-min", [t for t in st.tracks if t.method in JACK_HOLD.methods]))
+    pools.append((JACKS, "jack-set-min", [t for t in st.tracks if t.method in jack_pool().methods]))
     pools.append((SHUNTERS, "shunter-min", len(st.shunters)))
     pools.append((CHANGER, "changer-min", 1 if st.changer is not None else 0))
     out = []
@@ -368,9 +368,10 @@ def _machine_loads(inst: Instance, per_train: list[list[Demand]], clock: Clock) 
                 continue
             if isinstance(what, list):
                 have = sum(
-                    _open(t, a, horizon) * (t.jack_sets if key == JACKS else 1) for t in what
+                    _open(t, a, horizon) * (jack_pool().capacity(t) if key == JACKS else 1)
+                    for t in what
                 )
-                count = len(what) if key != JACKS else sum(t.jack_sets for t in what)
+                count = len(what) if key != JACKS else sum(jack_pool().capacity(t) for t in what)
             else:
                 assert isinstance(what, int)
                 have, count = what * (horizon - a), what

@@ -17,13 +17,13 @@ from gaugeopt.model.instance import Carriage, Instance, Track, Train
 from gaugeopt.rules import (
     MODES,
     OPS,
-    TRACK_HOLD,
     BlockSpec,
     OpRule,
     changer_obstacle,
     departure,
     ground_options,
     possible_modes,
+    stay,
     task_graph,
     track_windows,
 )
@@ -210,9 +210,9 @@ def _shed_stay(inst: Instance, train: Train, j: int, method: str) -> tuple[int, 
     for node in nodes:
         begin = max([node.release] + [ends[p] for p in node.preds])
         ends.append(begin + node.duration)
-        if node.op == TRACK_HOLD.start_op:
+        if node.op == stay().start_op:
             start = begin
-        if node.op == TRACK_HOLD.end_op:
+        if node.op == stay().end_op:
             end = ends[-1]
     return start, end - start
 

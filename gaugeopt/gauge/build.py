@@ -30,31 +30,32 @@ Every rule of DESIGN.md §4 becomes tasks, literals and constraints of the core:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
 from gaugeopt.bounds import train_dwell_bounds
 from gaugeopt.core.problem import Choice, Demand, Duration, Lit, Problem, Reservoir, Resource
-from gaugeopt.model.instance import Instance, Train
+from gaugeopt.model.instance import Instance, Track, Train
 from gaugeopt.rules import (
     DEPARTS_AFTER,
-    JACK_HOLD,
     METHODS,
     MODES,
     OPS,
     RULES,
-    TRACK_HOLD,
+    Hold,
     OpRule,
     ground_options,
+    holds_at,
     possible_modes,
+    rulebook,
     track_windows,
 )
 from gaugeopt.rules.crews import CrewGroup, crew_groups, crew_pools
 
 #: How a core task maps back to the contract: (train index, op, carriage index, block start).
 #: ``op`` is a DESIGN §4 operation, or one of the auxiliary kinds below.
-AUX_OPS = ("occupy", "jack_hold", "depart", "loco_ready")
+AUX_OPS = (*(h.task for h in rulebook.HOLDS), "depart", "loco_ready")
 #: Name tags of the "carriage stands on a track of this method" literals (roll first).
 _METHOD_TAG = {"roll": "roll", "individual": "indiv"}
 
@@ -145,16 +146,13 @@ class _Builder:
                 self.crews_by_skill.setdefault(s, []).append(res)
         self.skill_pools = self._skill_pools()
         self.shunters = [self.p.add_resource(Resource(f"shunter:{s.id}", 1)) for s in st.shunters]
-        self.tracks = [
-            self.p.add_resource(
-                Resource(f"track:{t.id}", 1, windows=track_windows(t.unavailable, inst.horizon))
-            )
-            for t in st.tracks
-        ]
-        self.jacks = {
-            k: self.p.add_resource(Resource(f"jacks:{t.id}", t.jack_sets))
+        self.holds = list(rulebook.HOLDS)
+        #: The resource of each (hold, track index), on the tracks of the hold's methods.
+        self.held: dict[tuple[Hold, int], int] = {
+            (h, k): self.p.add_resource(self._hold_resource(h, t))
+            for h in self.holds
             for k, t in enumerate(st.tracks)
-            if t.method == "individual"
+            if t.method in h.methods
         }
         self.changer = (
             self.p.add_resource(Resource(f"changer:{st.changer.id}", 1)) if st.changer else None
@@ -172,6 +170,12 @@ class _Builder:
         self.dwell_floor = train_dwell_bounds(inst) if dwell_floor is None else dwell_floor
 
     # --- helpers ---------------------------------------------------------------------
+    def _hold_resource(self, hold: Hold, track: Track) -> Resource:
+        """The resource of ``hold`` on ``track``: its capacity there, closed in the track's
+        maintenance windows when the hold says so."""
+        windows = track_windows(track.unavailable, self.inst.horizon) if hold.closures else None
+        return Resource(f"{hold.label}:{track.id}", hold.capacity(track), windows=windows)
+
     def _skill_pools(self) -> list[tuple[frozenset[str], int]]:
         """Redundant cumulatives, one per crew pool (see rules.crews): implied by the crews'
         own capacities, but they let CP-SAT reason on the pooled work (an energy bound)."""
@@ -467,7 +471,7 @@ class _Builder:
     ) -> None:
         """Block tasks at every possible block start i, present when a block starts there:
         the operations on every track, the track hold, then method-specific operations."""
-        p, d, cars = self.p, self.d, train.carriages
+        d, cars = self.d, train.carriages
         for i in range(len(cars)):
             s = tm.starts[i]
             members = [j for j in range(i, len(cars)) if (i, j) in tm.m]
@@ -477,19 +481,10 @@ class _Builder:
                         TaskMeta(k, rule.op, block_start=i), rule.fixed(d, train, False), present=s
                     )
                     self.link(tm, rule.op, i)
-            for t in allowed[i]:
-                w = self.new_and(f"w:{train.id}:{i}:{self.st.tracks[t].id}", [s, tm.z[i, t]])
-                occ = self.task(
-                    TaskMeta(k, "occupy", block_start=i, track=t),
-                    None,
-                    demands=[Demand(self.tracks[t])],
-                    present=w,
-                )
-                p.add_span(
-                    occ,
-                    tm.block_tasks[TRACK_HOLD.start_op, i],
-                    tm.block_tasks[TRACK_HOLD.end_op, i],
-                )
+            holds = holds_at("block", holds=self.holds)
+            early = [h for h in holds if self.spans(h, i, tm.block_tasks)]
+            on_track: dict[int, Lit] = {}
+            self.add_block_holds(k, train, tm, i, early, allowed, method_of, on_track)
             for rule in self.rules_of(train):
                 if rule.level != "block" or rule.methods == frozenset(METHODS):
                     continue
@@ -508,6 +503,45 @@ class _Builder:
                 if rule.bogies:
                     task = tm.block_tasks[rule.op, i]
                     self.bogie_events(train, task, [(j, tm.m[i, j]) for j in members])
+            late = [h for h in holds if h not in early and self.spans(h, i, tm.block_tasks)]
+            self.add_block_holds(k, train, tm, i, late, allowed, method_of, on_track)
+
+    @staticmethod
+    def spans(hold: Hold, at: int, tasks: Mapping[tuple[str, int], int]) -> bool:
+        """Whether ``tasks`` (by operation and block start or carriage) has both ends of
+        ``hold`` at ``at`` (a train may lack an operation; a method's block operations
+        exist only where a track of the method is allowed)."""
+        return (hold.start_op, at) in tasks and (hold.end_op, at) in tasks
+
+    def add_block_holds(
+        self,
+        k: int,
+        train: Train,
+        tm: TrainModel,
+        i: int,
+        holds: Sequence[Hold],
+        allowed: list[list[int]],
+        method_of: Sequence[str],
+        on_track: dict[int, Lit],
+    ) -> None:
+        """For each block hold, an interval on each allowed track of its methods from its
+        start operation's start to its end operation's end, present when the block starting
+        at i is on that track (``on_track``: those literals, made once)."""
+        for t in allowed[i]:
+            for hold in holds:
+                if method_of[t] not in hold.methods:
+                    continue
+                if t not in on_track:
+                    name = f"w:{train.id}:{i}:{self.st.tracks[t].id}"
+                    on_track[t] = self.new_and(name, [tm.starts[i], tm.z[i, t]])
+                task = self.task(
+                    TaskMeta(k, hold.task, block_start=i, track=t),
+                    None,
+                    demands=[Demand(self.held[hold, t])],
+                    present=on_track[t],
+                )
+                ends = (tm.block_tasks[hold.start_op, i], tm.block_tasks[hold.end_op, i])
+                self.p.add_span(task, *ends)
 
     def add_carriages(
         self,
@@ -544,15 +578,16 @@ class _Builder:
                 if (i, j) in tm.m:
                     self.link_carriage_to_block(tm, j, i, tm.m[i, j])
             for t in allowed[j]:
-                if method_of[t] not in JACK_HOLD.methods:
-                    continue
-                hold = self.task(
-                    TaskMeta(k, "jack_hold", carriage=j, track=t),
-                    None,
-                    demands=[Demand(self.jacks[t])],
-                    present=tm.z[j, t],
-                )
-                p.add_span(hold, ct[JACK_HOLD.start_op, j], ct[JACK_HOLD.end_op, j])
+                for h in holds_at("carriage", method_of[t], self.holds):
+                    if not self.spans(h, j, ct):
+                        continue
+                    hold = self.task(
+                        TaskMeta(k, h.task, carriage=j, track=t),
+                        None,
+                        demands=[Demand(self.held[h, t])],
+                        present=tm.z[j, t],
+                    )
+                    p.add_span(hold, ct[h.start_op, j], ct[h.end_op, j])
 
     def add_locomotives(self) -> None:
         """Each train picks one loco of its to_gauge; each loco hauls at most one train."""

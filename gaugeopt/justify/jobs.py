@@ -43,10 +43,11 @@ class Job:
 
 @dataclass(frozen=True)
 class HoldSpan:
-    """``resource`` ("track" or "jack_set") of ``track``, held from the start of job
-    ``first`` to the end of job ``last``."""
+    """``hold`` (a :data:`~gaugeopt.rules.HOLDS` entry: its resource, capacity and
+    closures) on ``track``, held from the start of job ``first`` to the end of job
+    ``last``."""
 
-    resource: str
+    hold: Hold
     track: str
     first: int
     last: int
@@ -148,7 +149,7 @@ def _hold_spans(
             continue
         last = ends.get((hold.end_op, where(n)))
         if last is not None:
-            spans.append(HoldSpan(hold.resource, plan.blocks[n.block].track, first + k, last))
+            spans.append(HoldSpan(hold, plan.blocks[n.block].track, first + k, last))
     return spans
 
 

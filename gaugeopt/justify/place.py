@@ -137,15 +137,15 @@ class Placer:
         maintenance windows), else a later start worth trying."""
         span = self.jobs.holds[h]
         track = self.tracks[span.track]
-        limit = 1 if span.resource == "track" else track.jack_sets
+        limit = span.hold.capacity(track)
         events: list[tuple[int, int]] = []
         for other, o in enumerate(self.jobs.holds):
-            if other == h or (o.resource, o.track) != (span.resource, span.track):
+            if other == h or (o.hold, o.track) != (span.hold, span.track):
                 continue
             run = self.hold_span(other)
             if run is not None and run[1] > run[0] and run[0] < b and a < run[1]:
                 events += [(run[0], 1), (run[1], -1)]
-        if span.resource == "track":
+        if span.hold.closures:
             events += [(w0, limit) for w0, w1 in track.unavailable if w0 < b and a < w1]
             events += [(w1, -limit) for w0, w1 in track.unavailable if w0 < b and a < w1]
         return _first_room(events, a, b - a, limit)

@@ -18,6 +18,7 @@ from functools import partial
 from gaugeopt.justify.jobs import BogieKey, Jobs
 from gaugeopt.justify.steps import earliest_ok
 from gaugeopt.model.instance import Instance
+from gaugeopt.rules import Hold
 
 
 def _at_least(n: int, level: int) -> bool:
@@ -52,9 +53,9 @@ class Shifter:
                 self.takers[key].append(k)
             for key in job.gives:
                 self.givers[key].append(k)
-        self.spans: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.spans: dict[tuple[Hold, str], list[int]] = defaultdict(list)
         for h, span in enumerate(jobs.holds):
-            self.spans[(span.resource, span.track)].append(h)
+            self.spans[(span.hold, span.track)].append(h)
 
     def _units(self, k: int) -> list[str]:
         """The one-at-a-time resources job ``k`` holds while it runs."""
@@ -94,18 +95,16 @@ class Shifter:
         for h in self.jobs.jobs[k].opens:
             span = self.jobs.holds[h]
             events: list[tuple[int, int]] = []
-            for other in self.spans[(span.resource, span.track)]:
+            for other in self.spans[(span.hold, span.track)]:
                 o = self.jobs.holds[other]
                 a, b = self.start[o.first], self.end[o.last]
                 if other != h and b > a:
                     events += [(a, 1), (b, -1)]
             track = self.tracks[span.track]
-            if span.resource == "track":
-                limit = 1
+            limit = span.hold.capacity(track)
+            if span.hold.closures:
                 for a, b in track.unavailable:
-                    events += [(a, 1), (b, -1)]
-            else:
-                limit = track.jack_sets
+                    events += [(a, limit), (b, -limit)]
             low = max(low, earliest_ok(events, 0, before, partial(_below, limit)))
         return low
 

@@ -14,6 +14,7 @@ from gaugeopt.core.problem import Lit
 from gaugeopt.core.result import CoreHint, TaskHint
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
 from gaugeopt.model.solution import Solution, Task
+from gaugeopt.rules import Hold, rulebook
 
 #: (train id, op, carriage id or None, first carriage of the block or None).
 ModelKey = tuple[str, str, str | None, str | None]
@@ -158,6 +159,7 @@ def hint(model: GaugeModel, placed: Placed, previous: Solution) -> CoreHint:
     tracks = model.instance.station.tracks
     keys = model_keys(model)
     tasks: dict[int, TaskHint] = {}
+    holds = {h.task: h for h in rulebook.HOLDS}  # each hold's interval, by its task name
     for idx, meta in enumerate(model.meta):
         tid = trains[meta.train].id if meta.train >= 0 else None
         plan = planned.get(tid or "")
@@ -168,10 +170,10 @@ def hint(model: GaugeModel, placed: Placed, previous: Solution) -> CoreHint:
             continue
         elif meta.op == "depart":
             tasks[idx] = TaskHint(True, plan.departure, 0, [], plan.departure)
-        elif meta.op in ("occupy", "jack_hold"):
+        elif meta.op in holds:
             assert meta.track is not None  # build() gives every hold task its track
             track = tracks[meta.track].id
-            tasks[idx] = _hold_hint(model, keys, idx, placed, track)
+            tasks[idx] = _hold_hint(model, keys, idx, placed, track, holds[meta.op])
         elif idx in placed.tasks:
             task = placed.tasks[idx]
             res = chosen_resources(model, idx, task)
@@ -192,11 +194,17 @@ def _fits(model: GaugeModel, idx: int, start: int, end: int | None) -> bool:
 
 
 def _hold_hint(
-    model: GaugeModel, keys: dict[ModelKey, int], idx: int, placed: Placed, track: str
+    model: GaugeModel,
+    keys: dict[ModelKey, int],
+    idx: int,
+    placed: Placed,
+    track: str,
+    hold: Hold,
 ) -> TaskHint:
-    """A track hold spans shunt_in to shunt_out, a jack hold lift to lower (when on ``track``)."""
+    """A hold spans its start operation to its end operation (when on ``track``): a track
+    hold shunt_in to shunt_out, a jack hold lift to lower."""
     meta = model.meta[idx]
-    first, last = ("shunt_in", "shunt_out") if meta.op == "occupy" else ("lift", "lower")
+    first, last = hold.start_op, hold.end_op
     tm = model.instance.trains[meta.train]
     car = tm.carriages[meta.carriage].id if meta.carriage is not None else None
     block = tm.carriages[meta.block_start].id if meta.block_start is not None else None

@@ -17,8 +17,11 @@ from gaugeopt.rules.rulebook import (
     departure,
     dwell,
     ground_options,
+    holds_at,
     objective,
+    pool,
     possible_modes,
+    stay,
     track_windows,
 )
 from gaugeopt.rules.taskgraph import BlockSpec, TaskNode, task_graph
@@ -41,8 +44,11 @@ __all__ = [
     "departure",
     "dwell",
     "ground_options",
+    "holds_at",
     "objective",
+    "pool",
     "possible_modes",
+    "stay",
     "task_graph",
     "track_windows",
 ]

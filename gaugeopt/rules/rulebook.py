@@ -17,11 +17,11 @@ of it for a finer one. An operation absent from the configuration is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from gaugeopt.model.instance import Carriage, Durations, Instance, Train, scaled
+from gaugeopt.model.instance import Carriage, Durations, Instance, Track, Train, scaled
 
 Level = Literal["train", "block", "carriage"]
 Mode = Literal["through", "exchange", "changer"]
@@ -168,24 +168,88 @@ OPS: tuple[OpRule, ...] = (
 RULES: dict[str, OpRule] = {r.op: r for r in OPS}
 
 
+#: (track) -> how many instances of a hold the track takes at once.
+Capacity = Callable[[Track], int]
+
+
+def _one(track: Track) -> int:
+    return 1
+
+
 @dataclass(frozen=True)
 class Hold:
-    """A resource held from the start of one operation to the end of another, per
-    ``level`` instance, on tracks of ``methods``."""
+    """A per-track resource held from the start of ``start_op`` to the end of ``end_op``
+    (both operations of ``level``) by each ``level`` instance on a track of ``methods``.
 
-    resource: Literal["track", "jack_set"]
+    A track takes ``capacity(track)`` instances at once, and none during its ``unavailable``
+    windows when ``closures`` is set. ``label`` names the resource in the CP-SAT model (one
+    per track, ``label:track``) and ``task`` its interval there. Every consumer (the CP-SAT
+    builder, the constructive scheduler, the bounds) reads these fields, never which hold it
+    is, so a new hold is one more entry of :data:`HOLDS`. A block-level hold with capacity 1
+    that ``closes`` with the windows and spans every block operation is the block's stay on
+    its track (:func:`stay`); holds of one level on one train nest or are disjoint.
+    """
+
+    resource: str
     level: Level
     start_op: str
     end_op: str
     methods: frozenset[str] = frozenset(METHODS)
+    capacity: Capacity = _one
+    closures: bool = False
+    label: str = ""
+    task: str = ""
 
 
 #: A block occupies its track from shunt_in start to shunt_out end (one block per track at a
 #: time, and never during one of the track's ``unavailable`` windows); a carriage on an
 #: ``individual`` track holds one of its jack sets from lift start to lower end.
-TRACK_HOLD = Hold("track", "block", "shunt_in", "shunt_out")
-JACK_HOLD = Hold("jack_set", "carriage", "lift", "lower", _INDIVIDUAL)
+TRACK_HOLD = Hold(
+    "track", "block", "shunt_in", "shunt_out", closures=True, label="track", task="occupy"
+)
+JACK_HOLD = Hold(
+    "jack_set", "carriage", "lift", "lower", _INDIVIDUAL,
+    capacity=lambda t: t.jack_sets, label="jacks", task="jack_hold",
+)  # fmt: skip
 HOLDS: tuple[Hold, ...] = (TRACK_HOLD, JACK_HOLD)
+
+
+def holds_at(
+    level: Level, method: str | None = None, holds: Sequence[Hold] | None = None
+) -> list[Hold]:
+    """The holds of ``level`` (on tracks of ``method``, when given), in :data:`HOLDS` order
+    (``holds``: another list of holds, e.g. a test's)."""
+    return [
+        h
+        for h in (HOLDS if holds is None else holds)
+        if h.level == level and (method is None or method in h.methods)
+    ]
+
+
+def stay(holds: Sequence[Hold] | None = None) -> Hold:
+    """The hold that is a block's stay on its track: the block-level hold of every method
+    with capacity 1 that the track's windows close, over the first and last block operation
+    (checked)."""
+    block_ops = [r.op for r in OPS if r.level == "block"]
+    for h in holds_at("block", holds=holds):
+        if (
+            h.methods == frozenset(METHODS)
+            and h.closures
+            and (h.start_op, h.end_op) == (block_ops[0], block_ops[-1])
+        ):
+            return h
+    raise AssertionError("the rulebook has no hold for a block's stay on its track")
+
+
+def pool(holds: Sequence[Hold] | None = None) -> Hold:
+    """The per-carriage pool of ``individual`` tracks that the bounds and the load analysis
+    count (the jack sets): the first carriage-level hold of ``individual`` tracks only. Any
+    other hold only forbids schedules, so a bound that leaves it out stays valid."""
+    for h in holds_at("carriage", "individual", holds):
+        if h.methods == _INDIVIDUAL:
+            return h
+    raise AssertionError("the rulebook has no carriage hold of individual tracks (jack sets)")
+
 
 #: The operations a departure waits for (besides the train's ``earliest_departure``).
 DEPARTS_AFTER: tuple[str, ...] = ("brake_test", "border_check")

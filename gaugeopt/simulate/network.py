@@ -36,7 +36,7 @@ import numpy as np
 from gaugeopt.justify.jobs import Job, Jobs, build_jobs
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution
-from gaugeopt.rules import DEPARTS_AFTER, RULES
+from gaugeopt.rules import DEPARTS_AFTER, RULES, stay
 
 #: The label of the edges of a train's own task graph.
 WORK_ORDER = "work order"
@@ -178,11 +178,11 @@ def _stocks(inst: Instance, jobs: Jobs) -> dict[str, tuple[int, list[tuple[int, 
             moves[f"bogies {gauge} {btype}"].append((0, j, n, 0))
         for (gauge, btype), n in job.gives.items():
             moves[f"bogies {gauge} {btype}"].append((1, j, n, turnaround))
-    jack_sets = {t.id: t.jack_sets for t in inst.station.tracks}
+    tracks = {t.id: t for t in inst.station.tracks}
     for hold in jobs.holds:
-        if hold.resource == "jack_set":
-            label = f"jack sets {hold.track}"
-            start[label] = jack_sets[hold.track]
+        if hold.hold.level == "carriage":  # a pool of the track (its jack sets)
+            label = f"{hold.hold.resource.replace('_', ' ')}s {hold.track}"
+            start[label] = hold.hold.capacity(tracks[hold.track])
             moves[label].append((0, hold.first, 1, 0))
             moves[label].append((1, hold.last, 1, 0))
     return {label: (start[label], m) for label, m in moves.items()}
@@ -217,7 +217,7 @@ class _Builder:
                 self.edge(a, b, 0, label)
         tracks: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for hold in self.jobs.holds:
-            if hold.resource == "track":
+            if hold.hold == stay():  # a block's stay on its track: one at a time
                 tracks[hold.track].append((hold.first, hold.last))
         for track, spans in tracks.items():
             spans.sort(key=lambda s: self.key[s[0]])
