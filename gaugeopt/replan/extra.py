@@ -21,7 +21,7 @@ from gaugeopt.construct.state import Calendar
 from gaugeopt.justify.jobs import Jobs, build_jobs
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution
-from gaugeopt.rules import LOCO_FREED_BY, objective
+from gaugeopt.rules import LOCO_FREED_BY, objective, stay
 
 log = logging.getLogger("gaugeopt")
 
@@ -48,7 +48,7 @@ def _load(cal: Calendar, inst: Instance, plan: Solution, jobs: Jobs) -> None:
         for key, n in job.gives.items():
             cal.stock_of(*key).add(task.end + turnaround, n, cal.ledger)
     for hold in jobs.holds:
-        if hold.resource == "track":
+        if hold.hold == stay():  # a block's stay on its track
             a = plan.tasks[jobs.jobs[hold.first].task].start
             b = plan.tasks[jobs.jobs[hold.last].task].end
             cal.tracks[hold.track].reserve(a, max(b, a + 1), cal.ledger)
