@@ -45,6 +45,7 @@ from gaugeopt.rules import (
     OPS,
     RULES,
     TRACK_HOLD,
+    Hold,
     OpRule,
     ground_options,
     possible_modes,
@@ -55,6 +56,8 @@ from gaugeopt.rules.crews import CrewGroup, crew_groups, crew_pools
 #: How a core task maps back to the contract: (train index, op, carriage index, block start).
 #: ``op`` is a DESIGN §4 operation, or one of the auxiliary kinds below.
 AUX_OPS = ("occupy", "jack_hold", "depart", "loco_ready")
+#: The auxiliary task that holds each hold's resource in the model, by hold.
+HOLD_TASKS: dict[Hold, str] = {TRACK_HOLD: "occupy", JACK_HOLD: "jack_hold"}
 #: Name tags of the "carriage stands on a track of this method" literals (roll first).
 _METHOD_TAG = {"roll": "roll", "individual": "indiv"}
 
@@ -480,7 +483,7 @@ class _Builder:
             for t in allowed[i]:
                 w = self.new_and(f"w:{train.id}:{i}:{self.st.tracks[t].id}", [s, tm.z[i, t]])
                 occ = self.task(
-                    TaskMeta(k, "occupy", block_start=i, track=t),
+                    TaskMeta(k, HOLD_TASKS[TRACK_HOLD], block_start=i, track=t),
                     None,
                     demands=[Demand(self.tracks[t])],
                     present=w,
@@ -547,7 +550,7 @@ class _Builder:
                 if method_of[t] not in JACK_HOLD.methods:
                     continue
                 hold = self.task(
-                    TaskMeta(k, "jack_hold", carriage=j, track=t),
+                    TaskMeta(k, HOLD_TASKS[JACK_HOLD], carriage=j, track=t),
                     None,
                     demands=[Demand(self.jacks[t])],
                     present=tm.z[j, t],

@@ -8,12 +8,12 @@ from typing import cast
 from gaugeopt.core.problem import Lit
 from gaugeopt.core.result import CoreResult
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
-from gaugeopt.model.solution import OP_ORDER, Block, Mode, Op, Solution, Status, Task, TrainPlan
+from gaugeopt.model.solution import Block, Mode, Op, Solution, Status, Task, TrainPlan
 from gaugeopt.rules import DEPARTS_AFTER, departure, dwell
 from gaugeopt.rules.crews import assign_crews
+from gaugeopt.rules.reading import OP_RANK
 
 #: Order of tasks in a written solution: by train, then as the work flows.
-_OP_ORDER = {op: i for i, op in enumerate(OP_ORDER)}
 
 
 def lit_value(bools: Sequence[bool], lit: Lit) -> bool:
@@ -131,7 +131,7 @@ def decode(
         key=lambda t: (
             order[t.train],
             t.block if t.block is not None else -1,
-            _OP_ORDER[t.op],
+            OP_RANK[t.op],
             t.start,
             t.carriage or "",
         )

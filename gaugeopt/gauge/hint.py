@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from gaugeopt.core.problem import Lit
 from gaugeopt.core.result import CoreResult, TaskValue
-from gaugeopt.gauge.build import GaugeModel
+from gaugeopt.gauge.build import HOLD_TASKS, GaugeModel
 from gaugeopt.model.solution import Solution, Task
 
 
@@ -93,6 +93,7 @@ def solution_values(model: GaugeModel, sol: Solution) -> ModelValues:
         block = None if car is not None else _block_start(sol, inst, k, sol_task)
         by_key[k, sol_task.op, car, block] = sol_task
 
+    hold_of = {task: hold for hold, task in HOLD_TASKS.items()}
     n = len(model.meta)
     present = [False] * n
     start = [0] * n
@@ -108,23 +109,17 @@ def solution_values(model: GaugeModel, sol: Solution) -> ModelValues:
             present[idx] = True
             start[idx] = end[idx] = tp.departure
             continue
-        if meta.op == "occupy":
-            assert meta.track is not None  # build() gives every occupy task its track
-            t_in = by_key.get((meta.train, "shunt_in", None, meta.block_start))
-            t_out = by_key.get((meta.train, "shunt_out", None, meta.block_start))
-            if t_in is not None and t_in.track == st.tracks[meta.track].id:
-                assert t_out is not None  # a checked solution shunts out every block it shunts in
+        hold = hold_of.get(meta.op)
+        if hold is not None:
+            assert meta.track is not None  # build() gives every hold task its track
+            car = meta.carriage if hold.level == "carriage" else None
+            blk = meta.block_start if hold.level == "block" else None
+            opens = by_key.get((meta.train, hold.start_op, car, blk))
+            closes = by_key.get((meta.train, hold.end_op, car, blk))
+            if opens is not None and opens.track == st.tracks[meta.track].id:
+                assert closes is not None  # a checked solution ends every hold it starts
                 present[idx] = True
-                start[idx], end[idx] = t_in.start, t_out.end
-            continue
-        if meta.op == "jack_hold":
-            assert meta.track is not None  # build() gives every jack_hold task its track
-            lift = by_key.get((meta.train, "lift", meta.carriage, None))
-            lower = by_key.get((meta.train, "lower", meta.carriage, None))
-            if lift is not None and lift.track == st.tracks[meta.track].id:
-                assert lower is not None  # a checked solution lowers every carriage it lifts
-                present[idx] = True
-                start[idx], end[idx] = lift.start, lower.end
+                start[idx], end[idx] = opens.start, closes.end
             continue
         task = by_key.get((meta.train, meta.op, meta.carriage, meta.block_start))
         if task is None:
