@@ -11,7 +11,7 @@ from gaugeopt.gauge.build import AUX_OPS, GaugeModel
 from gaugeopt.model.solution import Block, Mode, Op, Solution, Status, Task, TrainPlan
 from gaugeopt.rules import DEPARTS_AFTER, departure, dwell
 from gaugeopt.rules.crews import assign_crews
-from gaugeopt.rules.reading import OP_RANK
+from gaugeopt.rules.reading import HAUL_OPS, OP_RANK
 
 #: Order of tasks in a written solution: by train, then as the work flows.
 
@@ -123,7 +123,7 @@ def decode(
                 crew=crew_of.get(idx),
                 shunter=shunter_of.get(chosen["shunter"]) if "shunter" in chosen else None,
                 track=track_of[meta.train, start_i] if start_i is not None else None,
-                locomotive=plans[meta.train].locomotive if meta.op == "attach" else None,
+                locomotive=plans[meta.train].locomotive if meta.op in HAUL_OPS else None,
             )
         )
     order = {t.id: k for k, t in enumerate(inst.trains)}
