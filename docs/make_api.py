@@ -31,6 +31,7 @@ ENTRIES = [
     ("gaugeopt.whatif", "gaugeopt.whatif.run", "whatif"),
     ("gaugeopt.check", "gaugeopt.checker.check", "check"),
     ("gaugeopt.report", "gaugeopt.report", "report"),
+    ("gaugeopt.report.plot_result", "gaugeopt.report", "plot_result"),
     ("gaugeopt.read_instance", "gaugeopt.model.io", "read_instance"),
     ("gaugeopt.Result", "gaugeopt.result", "Result"),
     ("gaugeopt.SolveParams", "gaugeopt.params", "SolveParams"),

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import pandas as pd
 
+from gaugeopt.bounds import train_dwell_bounds
+from gaugeopt.frames import tasks_frame, trains_frame
 from gaugeopt.model.instance import Instance
-from gaugeopt.model.solution import Solution, Task
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+from gaugeopt.model.solution import Solution
+from gaugeopt.utilisation import resource_table
 
 #: Shown where a value is missing (no objective, no bound).
 MISSING = "—"
@@ -65,6 +63,9 @@ class SolveStats:
 @dataclass
 class Result:
     """What a solve found: the schedule, its status, objective and bound, and tidy tables.
+
+    A record: its tables are :mod:`gaugeopt.frames` and :func:`gaugeopt.utilisation.resource_table`
+    of its schedule, and :func:`gaugeopt.report.plot_result` draws it.
 
     :func:`gaugeopt.solve` returns one (:func:`gaugeopt.replan` a subclass). ``status`` is
     ``optimal`` (objective proven minimal), ``feasible`` (a checked schedule, maybe not
@@ -143,48 +144,21 @@ class Result:
 
     @property
     def trains(self) -> pd.DataFrame:
-        """One row per train: mode, arrival, departure, dwell, weight, locomotive and
-        ``blocks``, the track split in the wording of :func:`gaugeopt.wording.track_split`
-        (blocks counted from 1: ``1: E02-01..04 → H1; 2: E02-05..08 → R2``)."""
-        from gaugeopt.wording import track_split
-
-        arrival = {t.id: t.arrival for t in self.instance.trains}
-        weight = {t.id: t.weight for t in self.instance.trains}
-        rows = [
-            {
-                "train": p.id,
-                "mode": p.mode,
-                "arrival": arrival[p.id],
-                "departure": p.departure,
-                "dwell": p.dwell,
-                "weight": weight[p.id],
-                "locomotive": p.locomotive,
-                "blocks": track_split(p),
-            }
-            for p in self.solution.trains
-        ]
-        cols = ["train", "mode", "arrival", "departure", "dwell", "weight", "locomotive", "blocks"]
-        return pd.DataFrame(rows, columns=cols)
+        """One row per train (:func:`gaugeopt.frames.trains_frame` of the schedule)."""
+        return trains_frame(self.instance, self.solution)
 
     @property
     def tasks(self) -> pd.DataFrame:
-        """One row per task, with the solution file's fields; ``block`` is counted from 1
-        as people count blocks (the file's 0-based index + 1), a nullable integer (pandas
-        ``Int64``: ``<NA>`` on train tasks); ``start`` and ``end`` are integers."""
-        cols = list(Task.model_fields)
-        df = pd.DataFrame([t.model_dump() for t in self.solution.tasks], columns=cols)
-        df = df.astype({"block": "Int64", "start": "int64", "end": "int64"})
-        df["block"] = df["block"] + 1
-        return df
+        """One row per task (:func:`gaugeopt.frames.tasks_frame` of the schedule); ``block``
+        is counted from 1, a nullable integer."""
+        return tasks_frame(self.solution)
 
     @property
     def resources(self) -> pd.DataFrame:
         """One row per resource — crews, shunters, tracks, jack sets, changer, locomotives —
         with ``busy`` and ``available`` minutes, ``utilisation`` (busy / available) and
-        ``uses``; see :mod:`gaugeopt.utilisation` for what each counts. Empty without a
-        schedule."""
-        from gaugeopt.utilisation import resource_table
-
+        ``uses`` (:func:`gaugeopt.utilisation.resource_table` of the schedule). Empty
+        without a schedule."""
         return resource_table(self.instance, self.solution)
 
     def dwell_bounds(self) -> list[int | None]:
@@ -198,58 +172,28 @@ class Result:
         """
         if self.stats.dwell_bounds:
             return self.stats.dwell_bounds
-        from gaugeopt.bounds import train_dwell_bounds
-
         return train_dwell_bounds(self.instance)
 
-    def plot_gantt(
-        self, path: str | Path | None = None, *, ax: Axes | None = None, **kwargs: Any
-    ) -> Figure:
-        """Draw the schedule (see :func:`gaugeopt.report.plot_gantt`) and return the Figure.
-
-        Parameters
-        ----------
-        path : str or path, optional
-            Also save the figure there (any format matplotlib writes, by suffix).
-        ax : matplotlib.axes.Axes, optional
-            Draw resources and trains as one Gantt on this axes; a figure without a layout
-            engine gets matplotlib's constrained layout, so that row labels and the legend
-            outside the axes are not cut off.
-        **kwargs
-            Passed on to :func:`gaugeopt.report.plot_gantt` (``dwell_bounds``; default:
-            ``self.dwell_bounds()``).
-
-        Returns
-        -------
-        matplotlib.figure.Figure
-            Without ``ax``, the full report figure (resources, trains, bogie stock, dwell,
-            utilisation, advice); with ``ax``, the figure of ``ax``.
-
-        Raises
-        ------
-        NothingToDraw
-            The solution holds no schedule (status ``infeasible`` or ``unknown``).
-        """
-        from gaugeopt.report import plot_gantt
-
-        if ax is not None:
-            fig = ax.figure
-            root = cast("Figure", getattr(fig, "figure", fig))  # a SubFigure's root Figure
-            if root.get_layout_engine() is None:
-                root.set_layout_engine("constrained")
-        kwargs.setdefault("dwell_bounds", self.dwell_bounds())
-        return plot_gantt(self.instance, self.solution, path, ax=ax, **kwargs)
-
     def summary(self) -> str:
-        """One line: status, objective, bound, gap and runtime.
+        """One line: status, objective, bound, gap and runtime (the line ``gaugeopt solve``
+        prints).
 
         Returns
         -------
         str
-            E.g. ``optimal: objective 280, lower bound 280, gap 0.00%, 1.2 s`` ("—" where
-            there is no value).
+            E.g. ``optimal: objective 280 (weighted dwell, min), lower bound 280, gap
+            0.00%, 1.2 s`` ("—" where there is no value);
+            ``infeasible: no schedule exists, 0.3 s`` or ``unknown: no schedule found
+            within the time limit, 30.0 s`` without a schedule.
         """
+        if self.status == "infeasible":
+            return f"infeasible: no schedule exists, {self.runtime:.1f} s"
+        if self.status == "unknown":
+            return f"unknown: no schedule found within the time limit, {self.runtime:.1f} s"
         gap = MISSING if self.gap is None else f"{100 * self.gap:.2f}%"
         obj = MISSING if self.objective is None else str(self.objective)
         lb = MISSING if self.lower_bound is None else f"{self.lower_bound:g}"
-        return f"{self.status}: objective {obj}, lower bound {lb}, gap {gap}, {self.runtime:.1f} s"
+        return (
+            f"{self.status}: objective {obj} (weighted dwell, min), "
+            f"lower bound {lb}, gap {gap}, {self.runtime:.1f} s"
+        )

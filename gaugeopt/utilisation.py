@@ -23,9 +23,10 @@ from collections import defaultdict
 
 import pandas as pd
 
-from gaugeopt.justify.jobs import TaskKey, task_key
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution, Task
+from gaugeopt.rules import JACK_HOLD, LOCO_FREED_BY, TRACK_HOLD
+from gaugeopt.rules.reading import CHANGER_OPS, HAUL_OPS, Reading
 
 COLUMNS = ["kind", "resource", "busy", "available", "utilisation", "uses"]
 #: The utilisation column's header wherever a person reads it (report, pages, charts).
@@ -68,7 +69,7 @@ def _units(inst: Instance, sol: Solution) -> list[dict[str, object]]:
                 by[("crew", t.crew)].append(t)
             if t.shunter is not None:
                 by[("shunter", t.shunter)].append(t)
-            if t.op == "changer_pass":
+            if t.op in CHANGER_OPS:
                 by[("changer", "")].append(t)
     st = inst.station
     rows = []
@@ -89,22 +90,12 @@ def _units(inst: Instance, sol: Solution) -> list[dict[str, object]]:
 
 def _tracks(inst: Instance, sol: Solution) -> list[dict[str, object]]:
     """Tracks (block occupations) and their jack sets (carriages lifted)."""
-    first: dict[TaskKey, Task] = {}
-    for t in sol.tasks:
-        first.setdefault(task_key(t), t)
+    reading = Reading(sol)
     occ: dict[str, list[int]] = defaultdict(list)
     lifted: dict[str, list[int]] = defaultdict(list)
-    for plan in sol.trains:
-        for b, block in enumerate(plan.blocks):
-            sin = first.get((plan.id, "shunt_in", None, b))
-            sout = first.get((plan.id, "shunt_out", None, b))
-            if sin is not None and sout is not None:
-                occ[block.track].append(sout.end - sin.start)
-            for car in block.carriages:
-                lift = first.get((plan.id, "lift", car, None))
-                lower = first.get((plan.id, "lower", car, None))
-                if lift is not None and lower is not None:
-                    lifted[block.track].append(lower.end - lift.start)
+    for hold, spans in ((TRACK_HOLD, occ), (JACK_HOLD, lifted)):
+        for o in reading.occupancies(hold):
+            spans[o.track].append(o.end - o.start)
     rows = []
     for track in inst.station.tracks:
         open_minutes = inst.horizon - _clipped(list(track.unavailable), inst.horizon)
@@ -120,8 +111,8 @@ def _locos(inst: Instance, sol: Solution) -> list[dict[str, object]]:
     """Station and inbound locomotives: hauling a train out, from its attach start."""
     h = inst.horizon
     dep = {p.id: p.departure for p in sol.trains}
-    attach = {t.locomotive: t for t in sol.tasks if t.op == "attach" and t.locomotive is not None}
-    detach_end = {t.train: t.end for t in sol.tasks if t.op == "detach"}
+    attach = {t.locomotive: t for t in sol.tasks if t.op in HAUL_OPS and t.locomotive is not None}
+    detach_end = {t.train: t.end for t in sol.tasks if t.op == LOCO_FREED_BY}
     ready: dict[str, int] = {lo.id: lo.available_from for lo in inst.station.locomotives}
     for tr in inst.trains:
         if tr.inbound_loco is not None:

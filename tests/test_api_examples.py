@@ -15,6 +15,7 @@ import pytest
 import gaugeopt
 from gaugeopt.model.io import read_instance
 from gaugeopt.model.solution import Solution
+from gaugeopt.report import plot_result
 from gaugeopt.result import Result
 
 matplotlib.use("Agg")
@@ -74,12 +75,15 @@ def test_summary_shows_a_dash_where_a_value_is_missing() -> None:
     inst = read_instance(KHASAN)
     line = Result(inst, Solution(instance=inst.name, status="unknown")).summary()
     assert "None" not in line
-    assert line.startswith("unknown: objective —, lower bound —, gap —")
+    assert line == "unknown: no schedule found within the time limit, 0.0 s"
+    feasible = Solution(instance=inst.name, status="feasible", objective=12)
+    line = Result(inst, feasible).summary()
+    assert line.startswith("feasible: objective 12 (weighted dwell, min), lower bound —, gap —")
 
 
 def test_plot_gantt_on_an_axes_keeps_every_label_inside(result: Result, tmp_path: Path) -> None:
     fig, ax = plt.subplots(figsize=(8, 4))
-    got = result.plot_gantt(tmp_path / "g.png", ax=ax)
+    got = plot_result(result, tmp_path / "g.png", ax=ax)
     assert got is fig and (tmp_path / "g.png").stat().st_size > 0
     fig.canvas.draw()
     box = fig.bbox
@@ -96,7 +100,7 @@ def test_plot_gantt_on_an_axes_keeps_every_label_inside(result: Result, tmp_path
 
 def test_plot_gantt_keeps_a_layout_the_caller_chose(result: Result) -> None:
     fig, ax = plt.subplots(figsize=(8, 4), layout="tight")
-    result.plot_gantt(ax=ax)
+    plot_result(result, ax=ax)
     assert type(fig.get_layout_engine()).__name__ == "TightLayoutEngine"
     plt.close(fig)
 

@@ -19,7 +19,8 @@ from gaugeopt import check as exported_check
 from gaugeopt.checker import Violation, check
 from gaugeopt.cli import app
 from gaugeopt.model import parse_instance, parse_solution
-from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS, Solution, Task
+from gaugeopt.model.solution import Solution, Task
+from gaugeopt.rules.reading import level
 
 Doc = dict[str, Any]
 
@@ -34,8 +35,8 @@ def _find(sol: Doc, train: str, op: str, carriage: str | None = None, block: int
         if (
             t["train"] == train
             and t["op"] == op
-            and (op not in CARRIAGE_OPS or t["carriage"] == carriage)
-            and (op not in BLOCK_OPS or t["block"] == block)
+            and (level(op) != "carriage" or t["carriage"] == carriage)
+            and (level(op) != "block" or t["block"] == block)
         ):
             return t
     raise KeyError((train, op, carriage, block))

@@ -13,6 +13,7 @@ import gaugeopt.solver
 from gaugeopt.cli import app
 from gaugeopt.model.io import read_instance
 from gaugeopt.model.solution import Solution
+from gaugeopt.report import plot_result
 from gaugeopt.result import Result
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "instances" / "examples"
@@ -90,7 +91,7 @@ def test_bad_gantt_suffix_exits_2_before_solving(runner, tmp_path) -> None:
 
 def test_result_plot_gantt_draws_the_schedule(tmp_path) -> None:
     result = gaugeopt.solver.solve(read_instance(EXAMPLES / "dandong-handover.json"), time_limit=5)
-    fig = result.plot_gantt(tmp_path / "g.png")
+    fig = plot_result(result, tmp_path / "g.png")
     assert fig.axes and (tmp_path / "g.png").stat().st_size > 20_000
 
 

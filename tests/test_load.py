@@ -125,7 +125,7 @@ def test_examples_are_not_overloaded(name: str) -> None:
 def _used(inst: Any, sol: Any, load: Load) -> int:
     """What the schedule actually spends on ``load``'s resource for the trains arriving at
     or after its window start."""
-    from gaugeopt.model.solution import OP_SKILL
+    from gaugeopt.rules.reading import skill
 
     arrival = {t.id: t.arrival for t in inst.trains}
     tasks = [t for t in sol.tasks if arrival[t.train] >= (load.start or 0)]
@@ -135,7 +135,7 @@ def _used(inst: Any, sol: Any, load: Load) -> int:
             if " " not in load.resource
             else set(load.resource.removeprefix("crews with ").replace(" or ", ", ").split(", "))
         )
-        return sum(t.end - t.start for t in tasks if OP_SKILL[t.op] in skills and t.crew)
+        return sum(t.end - t.start for t in tasks if skill(t.op) in skills and t.crew)
     if load.resource == "shunters":
         return sum(t.end - t.start for t in tasks if t.shunter)
     if load.resource == "tracks":

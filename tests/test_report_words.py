@@ -101,8 +101,8 @@ def test_the_erenhot_html_report_is_at_most_1_5_mb(tmp_path) -> None:
 
 
 def test_every_operation_gets_a_colour_and_a_new_one_too() -> None:
-    from gaugeopt.model.solution import OP_ORDER
     from gaugeopt.report.timeline import OP_COLORS, op_colors
+    from gaugeopt.rules.reading import OP_ORDER
 
     assert set(OP_COLORS) == set(OP_ORDER)
     grown = op_colors((*OP_ORDER, "wheel_check", "axle_count"))

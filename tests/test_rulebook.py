@@ -3,9 +3,11 @@ ground-air test, departure and modes."""
 
 from __future__ import annotations
 
+from typing import get_args
+
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance
-from gaugeopt.model.solution import OP_ORDER, OP_SKILL
+from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS, OP_SKILL, Op
 from gaugeopt.rules import OPS, BlockSpec, departure, ground_options, possible_modes, task_graph
 
 KHASAN = "instances/examples/khasan-armoured.json"
@@ -23,8 +25,11 @@ def _inst(**station: object) -> Instance:
 
 
 def test_ops_are_the_solution_format_ops_in_order() -> None:
-    assert tuple(r.op for r in OPS) == OP_ORDER
+    assert tuple(r.op for r in OPS) == get_args(Op)
+    # the tables replan still reads from the file model (until it reads gaugeopt.rules.reading)
     assert {r.op: r.skill for r in OPS} == OP_SKILL
+    assert tuple(r.op for r in OPS if r.level == "block") == BLOCK_OPS
+    assert tuple(r.op for r in OPS if r.level == "carriage") == CARRIAGE_OPS
 
 
 def test_exchange_graph_follows_section_4() -> None:

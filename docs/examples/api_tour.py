@@ -49,7 +49,7 @@ def tour(instance: Path, out: Path, time_limit: float) -> int:
     out.mkdir(parents=True, exist_ok=True)
     gaugeopt.write_solution(result.solution, out / "plan.json")
     fig, ax = plt.subplots(figsize=(11, 5))
-    result.plot_gantt(ax=ax)
+    gaugeopt.report.plot_result(result, ax=ax)
     fig.savefig(out / "gantt.png", dpi=100)
     plt.close(fig)
     print(f"\nWrote {out / 'plan.json'} and {out / 'gantt.png'}")

@@ -156,20 +156,6 @@ def print_outcome(result: Result) -> None:
         out.print(train_table(result))
 
 
-def summary_line(result: Result) -> str:
-    """One line: status, objective (weighted dwell), bound, gap, time; nothing as "None"."""
-    if result.status == "infeasible":
-        return f"infeasible: no schedule exists, {result.runtime:.1f} s"
-    if result.status == "unknown":
-        return f"unknown: no schedule found within the time limit, {result.runtime:.1f} s"
-    bound = MISSING if result.lower_bound is None else f"{result.lower_bound:g}"
-    gap = MISSING if result.gap is None else f"{100 * result.gap:.2f}%"
-    return (
-        f"{result.status}: objective {result.objective} (weighted dwell, min), "
-        f"lower bound {bound}, gap {gap}, {result.runtime:.1f} s"
-    )
-
-
 def json_summary(result: Result, solution: Path, gantt: Path | None) -> dict[str, Any]:
     """What ``solve --json`` prints: the outcome, its numbers and the files written."""
     arrival = {t.id: t.arrival for t in result.instance.trains}
@@ -284,7 +270,7 @@ def solve(
     except OSError as exc:
         raise fail(f"{target}: cannot write ({exc.strerror or exc})") from None
     if not as_json:
-        out.print(summary_line(result), markup=False)
+        out.print(result.summary(), markup=False)
         out.print(f"solution written to {target}", markup=False)
     drawn = gantt is not None and result.status in ("optimal", "feasible")
     if gantt is not None and drawn:

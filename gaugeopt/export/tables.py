@@ -14,7 +14,8 @@ import pandas as pd
 
 from gaugeopt.clock import Clock, duration
 from gaugeopt.model.instance import Instance
-from gaugeopt.model.solution import OP_ORDER, Solution, Task
+from gaugeopt.model.solution import Solution, Task
+from gaugeopt.rules.reading import OP_RANK
 from gaugeopt.wording import block_number, track_split
 
 #: Columns of :func:`tasks_table`, in order.
@@ -54,10 +55,9 @@ ROSTER_COLUMNS = [
 
 def sorted_tasks(solution: Solution) -> list[Task]:
     """Tasks by start, then end, train and the order of operations."""
-    rank = {op: i for i, op in enumerate(OP_ORDER)}
     return sorted(
         solution.tasks,
-        key=lambda t: (t.start, t.end, t.train, rank[t.op], t.block or 0, t.carriage or ""),
+        key=lambda t: (t.start, t.end, t.train, OP_RANK[t.op], t.block or 0, t.carriage or ""),
     )
 
 

@@ -39,6 +39,7 @@ from gaugeopt.core.problem import Choice, Demand, Duration, Lit, Problem, Reserv
 from gaugeopt.model.instance import Instance, Track, Train
 from gaugeopt.rules import (
     DEPARTS_AFTER,
+    LOCO_FREED_BY,
     METHODS,
     MODES,
     OPS,
@@ -52,6 +53,7 @@ from gaugeopt.rules import (
     track_windows,
 )
 from gaugeopt.rules.crews import CrewGroup, crew_groups, crew_pools
+from gaugeopt.rules.reading import HAUL_OPS
 
 #: How a core task maps back to the contract: (train index, op, carriage index, block start).
 #: ``op`` is a DESIGN §4 operation, or one of the auxiliary kinds below.
@@ -601,7 +603,7 @@ class _Builder:
         users: dict[int, list[Lit]] = {}
         for tm in self.trains:
             train = self.inst.trains[tm.index]
-            attach = tm.tasks["attach"]
+            (haul,) = (tm.tasks[op] for op in HAUL_OPS)  # the task that takes the loco
             options = []
             for li, loco in enumerate(self.locos):
                 if loco.gauge != train.to_gauge:
@@ -611,10 +613,10 @@ class _Builder:
                 options.append(sel)
                 users.setdefault(li, []).append(sel)
                 if loco.inbound_of is not None:
-                    detach = self.trains[loco.inbound_of].tasks["detach"]
-                    p.add_precedence(detach, attach, self.st.loco_turnaround, when=[sel])
+                    freed = self.trains[loco.inbound_of].tasks[LOCO_FREED_BY]
+                    p.add_precedence(freed, haul, self.st.loco_turnaround, when=[sel])
                 elif li in ready:
-                    p.add_precedence(ready[li], attach, when=[sel])
+                    p.add_precedence(ready[li], haul, when=[sel])
             p.add_exactly_one(options)
         for sels in users.values():
             if len(sels) > 1:

@@ -8,12 +8,12 @@ from typing import cast
 from gaugeopt.core.problem import Lit
 from gaugeopt.core.result import CoreResult
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
-from gaugeopt.model.solution import OP_ORDER, Block, Mode, Op, Solution, Status, Task, TrainPlan
+from gaugeopt.model.solution import Block, Mode, Op, Solution, Status, Task, TrainPlan
 from gaugeopt.rules import DEPARTS_AFTER, departure, dwell
 from gaugeopt.rules.crews import assign_crews
+from gaugeopt.rules.reading import HAUL_OPS, OP_RANK
 
 #: Order of tasks in a written solution: by train, then as the work flows.
-_OP_ORDER = {op: i for i, op in enumerate(OP_ORDER)}
 
 
 def lit_value(bools: Sequence[bool], lit: Lit) -> bool:
@@ -123,7 +123,7 @@ def decode(
                 crew=crew_of.get(idx),
                 shunter=shunter_of.get(chosen["shunter"]) if "shunter" in chosen else None,
                 track=track_of[meta.train, start_i] if start_i is not None else None,
-                locomotive=plans[meta.train].locomotive if meta.op == "attach" else None,
+                locomotive=plans[meta.train].locomotive if meta.op in HAUL_OPS else None,
             )
         )
     order = {t.id: k for k, t in enumerate(inst.trains)}
@@ -131,7 +131,7 @@ def decode(
         key=lambda t: (
             order[t.train],
             t.block if t.block is not None else -1,
-            _OP_ORDER[t.op],
+            OP_RANK[t.op],
             t.start,
             t.carriage or "",
         )

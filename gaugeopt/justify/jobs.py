@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 
 from gaugeopt.model.instance import Carriage, Instance, Train
 from gaugeopt.model.solution import Solution, Task, TrainPlan
-from gaugeopt.rules import HOLDS, LOCO_FREED_BY, RULES, BlockSpec, Hold, TaskNode, task_graph
+from gaugeopt.rules import HOLDS, LOCO_FREED_BY, BlockSpec, Hold, TaskNode, task_graph
+from gaugeopt.rules.reading import TaskKey, task_key
 
 #: Bogies of one (gauge, type).
 BogieKey = tuple[int, str]
-#: A task's identity: (train, op, carriage id, block index), by the op's level.
-TaskKey = tuple[str, str, str | None, int | None]
 
 
 @dataclass
@@ -63,17 +62,6 @@ class Jobs:
     loco_ready: dict[str, tuple[int | None, int]] = field(default_factory=dict)
     #: Train id -> op -> job, for the train-level jobs (departure waits for some).
     train_jobs: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-def task_key(t: Task) -> TaskKey:
-    """A solution task's identity: carriage tasks by carriage, block tasks by block."""
-    level = RULES[t.op].level
-    return (
-        t.train,
-        t.op,
-        t.carriage if level == "carriage" else None,
-        t.block if level == "block" else None,
-    )
 
 
 def _node_key(train: Train, node: TaskNode) -> TaskKey:

@@ -25,8 +25,8 @@ from collections.abc import Mapping, Sequence, Set
 from gaugeopt.justify.jobs import Jobs, TaskKey, build_jobs, task_key
 from gaugeopt.justify.place import Choice, NoStart, Placer
 from gaugeopt.model.instance import Instance
-from gaugeopt.model.solution import OP_SKILL, Solution, Task, TrainPlan
-from gaugeopt.rules import DEPARTS_AFTER, departure, dwell, objective
+from gaugeopt.model.solution import Solution, Task, TrainPlan
+from gaugeopt.rules import DEPARTS_AFTER, departure, dwell, objective, reading
 
 __all__ = ["shift_to_feasible"]
 
@@ -125,7 +125,7 @@ class _Repair:
         """The kept crew and shunter first, then every other capable pair."""
         job = self.jobs.jobs[k]
         task = self.sol.tasks[job.task]
-        skill = OP_SKILL.get(task.op)
+        skill: str | None = reading.skill(task.op)
         others = [u for u in job.units if not u.startswith("shunter ")]
         shunter = [u for u in job.units if u.startswith("shunter ")]
         crew = job.crew

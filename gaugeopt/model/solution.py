@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 Mode = Literal["through", "exchange", "changer"]
+#: The operation names a solution file may hold (validation only; what each one is, the
+#: rulebook says: :mod:`gaugeopt.rules.reading`).
 Op = Literal[
     "detach",
     "border_check",
@@ -27,9 +29,10 @@ Op = Literal[
     "attach",
     "brake_test",
 ]
-#: Operations in the order a train goes through them (DESIGN.md §4).
-OP_ORDER: tuple[str, ...] = get_args(Op)
-#: The skill each operation needs (DESIGN.md §4).
+#: Kept until gaugeopt.replan reads :mod:`gaugeopt.rules.reading` (issue 21): the skill
+#: and the level of each operation. Everything else reads them from the rulebook, and
+#: :mod:`gaugeopt.rules.reading` checks at import that ``Op`` names the rulebook's
+#: operations in its order; tests/test_rulebook.py checks these two tables against it.
 OP_SKILL: dict[str, str] = {
     "detach": "coupling",
     "border_check": "customs",
@@ -49,17 +52,6 @@ OP_SKILL: dict[str, str] = {
     "attach": "coupling",
     "brake_test": "brake",
 }
-#: Operations done once per train, once per block, and once per carriage.
-TRAIN_OPS: tuple[str, ...] = (
-    "detach",
-    "border_check",
-    "inspect",
-    "couple",
-    "changer_pass",
-    "ground_brake_test",
-    "attach",
-    "brake_test",
-)
 BLOCK_OPS: tuple[str, ...] = ("shunt_in", "roll", "shunt_out")
 CARRIAGE_OPS: tuple[str, ...] = ("disconnect", "coupler", "lift", "swap", "lower", "reconnect")
 

@@ -2,7 +2,8 @@
 
 * :func:`report` writes print pages (PDF, or PNG/SVG files) or a self-contained
   interactive HTML page; :func:`report_files` also returns every page file it wrote.
-* :func:`plot_gantt` returns a matplotlib Figure (the full report, or one Gantt on an axes).
+* :func:`plot_gantt` returns a matplotlib Figure (the full report, or one Gantt on an axes);
+  :func:`plot_result` draws a solve's :class:`~gaugeopt.result.Result` so.
 * :func:`kpis` returns the tables: per train, per resource, critical chains.
 
 The package itself is callable, so that ``gaugeopt.report(...)`` is :func:`report` whether
@@ -18,7 +19,7 @@ import tempfile
 import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
@@ -28,9 +29,11 @@ from gaugeopt.report.kpi import Kpis, kpis
 from gaugeopt.report.simulation import plot_dwell_distribution
 from gaugeopt.report.timeline import NothingToDraw, Timeline, build_timeline
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the report imports no solver code: Result (and its bounds) only typed
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from gaugeopt.result import Result
 
 __all__ = [
     "Kpis",
@@ -41,6 +44,7 @@ __all__ = [
     "page_paths",
     "plot_dwell_distribution",
     "plot_gantt",
+    "plot_result",
     "report",
     "report_files",
 ]
@@ -96,6 +100,44 @@ def plot_gantt(
         target = Path(path)
         _write_binary(target, lambda tmp: fig.savefig(tmp, format=target.suffix[1:] or "png"))
     return fig
+
+
+def plot_result(
+    result: Result, path: str | os.PathLike[str] | None = None, *, ax: Axes | None = None
+) -> Figure:
+    """Draw a solve's schedule (:func:`plot_gantt` with the result's dwell bounds) and
+    return the Figure.
+
+    Parameters
+    ----------
+    result : Result
+        What :func:`gaugeopt.solve` (or :func:`gaugeopt.replan`) returned.
+    path : str or path, optional
+        Also save the figure there (any format matplotlib writes, by suffix).
+    ax : matplotlib.axes.Axes, optional
+        Draw resources and trains as one Gantt on this axes; a figure without a layout
+        engine gets matplotlib's constrained layout, so that row labels and the legend
+        outside the axes are not cut off.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Without ``ax``, the full report figure (resources, trains, bogie stock, dwell,
+        utilisation, advice); with ``ax``, the figure of ``ax``.
+
+    Raises
+    ------
+    NothingToDraw
+        The solution holds no schedule (status ``infeasible`` or ``unknown``).
+    """
+    if ax is not None:
+        fig = ax.figure
+        root = cast("Figure", getattr(fig, "figure", fig))  # a SubFigure's root Figure
+        if root.get_layout_engine() is None:
+            root.set_layout_engine("constrained")
+    return plot_gantt(
+        result.instance, result.solution, path, ax=ax, dwell_bounds=result.dwell_bounds()
+    )
 
 
 def page_paths(path: str | os.PathLike[str], pages: int) -> list[Path]:

@@ -33,7 +33,6 @@ from gaugeopt.report.text import (
     title_text,
 )
 from gaugeopt.report.timeline import (
-    OP_ORDER,
     Bar,
     Row,
     Timeline,
@@ -43,6 +42,7 @@ from gaugeopt.report.timeline import (
     time_axis_title,
     time_ticks,
 )
+from gaugeopt.rules.reading import OP_ORDER
 from gaugeopt.utilisation import UTILISATION_HEADER
 
 _KIND_NAMES = {

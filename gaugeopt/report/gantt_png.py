@@ -49,7 +49,6 @@ from gaugeopt.report.text import (
 )
 from gaugeopt.report.timeline import (
     OP_COLORS,
-    OP_ORDER,
     Bar,
     Row,
     Timeline,
@@ -59,6 +58,7 @@ from gaugeopt.report.timeline import (
     time_axis_title,
     time_ticks,
 )
+from gaugeopt.rules.reading import OP_ORDER
 from gaugeopt.utilisation import UTILISATION_HEADER
 
 #: Panel titles of :func:`report_figure`, in drawing order (tests and callers may look them up).

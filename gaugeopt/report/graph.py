@@ -8,7 +8,7 @@ carriage ops, the block index for block ops and ``None`` for train ops.
 from __future__ import annotations
 
 from gaugeopt.model.instance import Instance, Train
-from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS, Task, TrainPlan
+from gaugeopt.model.solution import Task, TrainPlan
 from gaugeopt.rules import (
     BlockSpec,
     TaskNode,
@@ -18,6 +18,7 @@ from gaugeopt.rules import (
     possible_modes,
     task_graph,
 )
+from gaugeopt.rules.reading import level
 from gaugeopt.wording import block_name
 
 TaskKey = tuple[str, str, str | int | None]
@@ -25,9 +26,10 @@ TaskKey = tuple[str, str, str | int | None]
 
 def task_key(task: Task) -> TaskKey:
     """The key of a solution task."""
-    if task.op in CARRIAGE_OPS:
+    lvl = level(task.op)
+    if lvl == "carriage":
         return (task.train, task.op, task.carriage)
-    if task.op in BLOCK_OPS:
+    if lvl == "block":
         return (task.train, task.op, task.block)
     return (task.train, task.op, None)
 

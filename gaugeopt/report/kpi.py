@@ -40,9 +40,11 @@ import pandas as pd
 
 from gaugeopt.clock import Clock
 from gaugeopt.model.instance import Instance
-from gaugeopt.model.solution import OP_SKILL, Solution, Task
+from gaugeopt.model.solution import Solution, Task
 from gaugeopt.report.graph import TaskKey, any_blocks_dwell, task_key, train_graph
 from gaugeopt.report.timeline import check_references, task_name, task_words
+from gaugeopt.rules import JACK_HOLD, LOCO_FREED_BY, TRACK_HOLD
+from gaugeopt.rules.reading import BOGIE_OPS, CHANGER_OPS, HAUL_OPS, Reading, skill
 from gaugeopt.utilisation import UTILISATION_HEADER, resource_table
 
 #: Wait columns of ``Kpis.trains`` and the words the report prints for them, in order.
@@ -173,13 +175,14 @@ class _Walker:
             self.ending[t.end].append(t)
             if t.crew is not None and t.end > t.start:
                 self.crew_busy[t.crew].append((t.start, t.end))
-        # Jack holds per individual track: (start, end, lower task).
+        # Jack holds per track: (start, end, the task that ends it), in task order.
         self.holds: dict[str, list[tuple[int, int, Task]]] = defaultdict(list)
-        for t in solution.tasks:
-            if t.op == "lower" and t.track in self.tracks:
-                lift = self.tasks.get((t.train, "lift", t.carriage))
-                if lift is not None:
-                    self.holds[t.track].append((lift.start, t.end, t))
+        at = {id(t): i for i, t in enumerate(solution.tasks)}
+        self.reading = Reading(solution)
+        jacks = self.reading.occupancies(JACK_HOLD)
+        for o in sorted(jacks, key=lambda o: at[id(o.last)]):
+            if o.track in self.tracks:
+                self.holds[o.track].append((o.start, o.end, o.last))
 
     def _span(self, a: int, b: int) -> str:
         return self.clock.span(a, b)
@@ -214,7 +217,7 @@ class _Walker:
                 for q in others
                 if q.shunter == task.shunter
             )
-        if task.op == "changer_pass":
+        if task.op in CHANGER_OPS:
             out.extend(
                 Cause(
                     "wait_changer",
@@ -223,26 +226,26 @@ class _Walker:
                     q,
                 )
                 for q in others
-                if q.op == "changer_pass"
+                if q.op in CHANGER_OPS
             )
-        if task.op == "shunt_in" and task.track is not None:
+        if task.op == TRACK_HOLD.start_op and task.track is not None:
             out.extend(self._track_causes(task, ready, others))
-        if task.op == "lift" and task.track in self.tracks:
+        if task.op == JACK_HOLD.start_op and task.track in self.tracks:
             out.extend(self._jack_causes(task, ready))
-        if task.op == "attach" and task.locomotive is not None:
+        if task.op in HAUL_OPS and task.locomotive is not None:
             out.extend(self._loco_cause(task, ready))
-        if task.op in ("swap", "roll"):
+        if task.op in BOGIE_OPS:
             out.extend(self._bogie_cause(task, ready))
         return out
 
     def _crew_causes(self, task: Task, ready: int, others: list[Task]) -> list[Cause]:
         s, crew_id = task.start, task.crew or ""
-        skill = OP_SKILL[task.op]
-        idle = self._idle_crew(task, skill, ready)
+        needs = skill(task.op)
+        idle = self._idle_crew(task, needs, ready)
         out = []
         for q in others:
             if q.crew == crew_id:
-                advice = f"add another crew with skill {skill}, {self._span(ready, s)}"
+                advice = f"add another crew with skill {needs}, {self._span(ready, s)}"
                 if idle is not None:  # the crew was not the bottleneck: the assignment was
                     advice = (
                         f"give {task_words(task)} to crew {idle[0]}, free at "
@@ -255,7 +258,7 @@ class _Walker:
                 Cause(
                     "wait_crew",
                     f"crew {crew_id} (its shift starts at {self.clock.time(s)})",
-                    f"add a crew with skill {skill} on shift from {self.clock.time(ready)}",
+                    f"add a crew with skill {needs} on shift from {self.clock.time(ready)}",
                 )
             )
         return out
@@ -269,7 +272,7 @@ class _Walker:
         out = [
             Cause("wait_track", self._busy_with(f"track {tid}", q), advice, q)
             for q in others
-            if q.op == "shunt_out" and q.track == tid
+            if q.op == TRACK_HOLD.end_op and q.track == tid
         ]
         track = self.tracks.get(tid)
         if track is not None and any(b == s for _, b in track.unavailable):
@@ -278,7 +281,7 @@ class _Walker:
 
     def _jack_causes(self, task: Task, ready: int) -> list[Cause]:
         s, track = task.start, self.tracks[task.track or ""]
-        if track.method != "individual":
+        if track.method not in JACK_HOLD.methods:
             return []
         held = sum(1 for a, b, _ in self.holds[track.id] if a < s <= b and a != s)
         return [
@@ -319,7 +322,7 @@ class _Walker:
             return [Cause("wait_locomotive", f"locomotive {lid} (available from then)", advice)]
         brought = self.inbound.get(lid)
         if brought is not None:
-            detach = self.tasks.get((brought.id, "detach", None))
+            detach = self.tasks.get((brought.id, LOCO_FREED_BY, None))
             if detach is not None and detach.end + self.inst.station.loco_turnaround == s:
                 text = f"locomotive {lid} (brought in by {brought.id}, free then)"
                 return [Cause("wait_locomotive", text, advice, detach)]
@@ -328,24 +331,17 @@ class _Walker:
     def _bogie_cause(self, task: Task, ready: int) -> list[Cause]:
         train = self.trains[task.train]
         turnaround = self.inst.station.bogie_turnaround
-        if task.op == "swap":
-            needed = [self.cars[task.carriage][1]] if task.carriage in self.cars else []
-        else:
-            plan = self.plans[task.train]
-            ids = plan.blocks[task.block].carriages if task.block is not None else []
-            needed = [self.cars[c][1] for c in ids if c in self.cars]
+        needed = [self.cars[c][1] for c in self.reading.carriages_of(task) if c in self.cars]
         types = {c.bogie_type for c in needed}
         out: list[Cause] = []
         for q in self.ending[task.start - turnaround]:
-            if q.op not in ("swap", "roll") or q is task:
+            if q.op not in BOGIE_OPS or q is task:
                 continue
             if self.trains[q.train].from_gauge != train.to_gauge:
                 continue
-            if q.op == "swap":
-                back = {self.cars[q.carriage][1].bogie_type} if q.carriage in self.cars else set()
-            else:
-                blk = self.plans[q.train].blocks[q.block] if q.block is not None else None
-                back = {self.cars[c][1].bogie_type for c in (blk.carriages if blk else [])}
+            back = {
+                self.cars[c][1].bogie_type for c in self.reading.carriages_of(q) if c in self.cars
+            }
             for kind in sorted(types & back):
                 n = sum(c.bogies for c in needed if c.bogie_type == kind)
                 out.append(

@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 from gaugeopt.clock import Clock, duration
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
-from gaugeopt.model.solution import OP_ORDER, Solution, Task
+from gaugeopt.model.solution import Solution, Task
+from gaugeopt.rules import JACK_HOLD, LOCO_FREED_BY, TRACK_HOLD
+from gaugeopt.rules.reading import (
+    BOGIE_OPS,
+    CHANGER_OPS,
+    HAUL_OPS,
+    OP_ORDER,
+    OP_RANK,
+    Reading,
+)
 from gaugeopt.wording import block_name, block_number, block_short
 
 #: Hand-picked colours of the operations; related steps share a hue family (coupling
@@ -271,49 +280,44 @@ def _track_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Ro
     rows = []
     blocks: dict[str, list[Bar]] = defaultdict(list)
     lifted: dict[str, list[Bar]] = defaultdict(list)
-    by_key = {(t.train, t.op, t.block, t.carriage): t for t in solution.tasks}
-    for plan in solution.trains:
-        for b_i, block in enumerate(plan.blocks):
-            s_in = by_key.get((plan.id, "shunt_in", b_i, None))
-            s_out = by_key.get((plan.id, "shunt_out", b_i, None))
-            if s_in is None or s_out is None:
-                continue
-            ids = block.carriages
-            blocks[block.track].append(
-                Bar(
-                    s_in.start,
-                    s_out.end,
-                    "block",
-                    plan.id,
-                    label=f"{plan.id} {block_short(b_i)}",
-                    lane=None,
-                    hover={
-                        "block": f"{plan.id} {block_name(b_i)}",
-                        "carriages": f"{len(ids)}: {ids[0]}…{ids[-1]}" if ids else "0",
-                        "time": clock.span(s_in.start, s_out.end),
-                    },
-                )
+    reading = Reading(solution)
+    shunted = set()
+    for o in reading.occupancies(TRACK_HOLD):
+        shunted.add((o.train, o.block))
+        ids = reading.plans[o.train].blocks[o.block].carriages
+        blocks[o.track].append(
+            Bar(
+                o.start,
+                o.end,
+                "block",
+                o.train,
+                label=f"{o.train} {block_short(o.block)}",
+                lane=None,
+                hover={
+                    "block": f"{o.train} {block_name(o.block)}",
+                    "carriages": f"{len(ids)}: {ids[0]}…{ids[-1]}" if ids else "0",
+                    "time": clock.span(o.start, o.end),
+                },
             )
-            for cid in ids:
-                lift = by_key.get((plan.id, "lift", b_i, cid))
-                lower = by_key.get((plan.id, "lower", b_i, cid))
-                if lift is None or lower is None:
-                    continue
-                lifted[block.track].append(
-                    Bar(
-                        lift.start,
-                        lower.end,
-                        "lifted",
-                        plan.id,
-                        label=cid,
-                        hover={
-                            "carriage": cid,
-                            "lifted": clock.span(lift.start, lower.end),
-                            "lift crew": lift.crew or "none",
-                            "lower crew": lower.crew or "none",
-                        },
-                    )
-                )
+        )
+    for o in reading.occupancies(JACK_HOLD):
+        if (o.train, o.block) not in shunted:
+            continue
+        lifted[o.track].append(
+            Bar(
+                o.start,
+                o.end,
+                "lifted",
+                o.train,
+                label=o.carriage or "",
+                hover={
+                    "carriage": o.carriage or "",
+                    "lifted": clock.span(o.start, o.end),
+                    "lift crew": o.first.crew or "none",
+                    "lower crew": o.last.crew or "none",
+                },
+            )
+        )
     for track in instance.station.tracks:
         closed = [
             Bar(a, b, "closed", lane=None, label="closed", hover={"closed": clock.span(a, b)})
@@ -403,7 +407,7 @@ def _loco_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Row
             marks=[Mark(loco.available_from, "available", "available")],
         )
     departure = {p.id: p.departure for p in solution.trains}
-    detach_end = {t.train: t.end for t in solution.tasks if t.op == "detach"}
+    detach_end = {t.train: t.end for t in solution.tasks if t.op == LOCO_FREED_BY}
     turnaround = instance.station.loco_turnaround
     for train in instance.trains:
         lo = train.inbound_loco
@@ -423,7 +427,7 @@ def _loco_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Row
             row.marks.append(Mark(end + turnaround, "available", "free"))
         rows[lo.id] = row
     for task in solution.tasks:
-        if task.op == "attach" and task.locomotive in rows:
+        if task.op in HAUL_OPS and task.locomotive in rows:
             end = max(departure.get(task.train, task.end), task.end)
             hover = {
                 "locomotive": task.locomotive,
@@ -446,7 +450,6 @@ def _train_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Ro
     tasks: dict[str, list[Task]] = defaultdict(list)
     for task in solution.tasks:
         tasks[task.train].append(task)
-    order = {op: i for i, op in enumerate(OP_ORDER)}
     for train in instance.trains:
         plan = plans.get(train.id)
         if plan is None:
@@ -456,7 +459,7 @@ def _train_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Ro
             label=f"{train.id} ({plan.mode}, {train.from_gauge}→{train.to_gauge})",
             group="train",
         )
-        mine = sorted(tasks[train.id], key=lambda t: (t.start, order[t.op], t.block or 0))
+        mine = sorted(tasks[train.id], key=lambda t: (t.start, OP_RANK[t.op], t.block or 0))
         for task in mine:
             short = op_words(task.op) if task.carriage is None else task.carriage
             if task.block is not None:
@@ -482,17 +485,11 @@ def bogie_stock(instance: Instance, solution: Solution) -> dict[str, tuple[list[
     events: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     trains = {t.id: t for t in instance.trains}
     cars = {c.id: c for t in instance.trains for c in t.carriages}
-    plans = {p.id: p for p in solution.trains}
+    reading = Reading(solution)
     for task in solution.tasks:
-        if task.op == "swap" and task.carriage in cars:
-            moved = [cars[task.carriage]]
-        elif task.op == "roll" and task.block is not None and task.train in plans:
-            blocks = plans[task.train].blocks
-            if task.block >= len(blocks):
-                continue
-            moved = [cars[c] for c in blocks[task.block].carriages if c in cars]
-        else:
+        if task.op not in BOGIE_OPS:
             continue
+        moved = [cars[c] for c in reading.carriages_of(task) if c in cars]
         train = trains[task.train]
         for car in moved:
             events[(train.to_gauge, car.bogie_type)][task.start] -= car.bogies
@@ -520,7 +517,7 @@ def build_timeline(instance: Instance, solution: Solution) -> Timeline:
     rows += _crew_rows(instance, solution, clock)
     rows += _task_rows(solution, clock, "shunter", [s.id for s in st.shunters], "shunter", {})
     if st.changer is not None:
-        changer = [t for t in solution.tasks if t.op == "changer_pass"]
+        changer = [t for t in solution.tasks if t.op in CHANGER_OPS]
         row = Row(
             key=f"changer:{st.changer.id}", label=f"{st.changer.id} (changer)", group="changer"
         )
