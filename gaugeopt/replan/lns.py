@@ -194,7 +194,7 @@ def improve_floor(
     params: dict[str, object] = {"cp_model_probing_level": 0}
     if deterministic_time is not None:
         params["max_deterministic_time"] = deterministic_time
-    cap = 4 * step_time if deterministic_time is not None else step_time
+    cap = 10 * step_time if deterministic_time is not None else step_time
     if best is None:  # the hint itself, with everything fixed
         best = _step(
             floor,

@@ -32,7 +32,7 @@ LNS_SHARE = 0.6
 #: is the neighbourhood time divided by this.
 LNS_STEP_SECONDS = 0.5
 #: With one worker, CP-SAT's deterministic time of each neighbourhood's sub-solve.
-LNS_STEP_DETERMINISTIC = 0.5
+LNS_STEP_DETERMINISTIC = 0.25
 
 
 @dataclass
