@@ -31,8 +31,16 @@ LNS_SHARE = 0.6
 #: Seconds of each neighbourhood's sub-solve; with one worker the count of neighbourhoods
 #: is the neighbourhood time divided by this.
 LNS_STEP_SECONDS = 0.5
+#: A neighbourhood is reckoned to take at least this many seconds per movable task (each
+#: step copies and loads the whole day's model): on a large day fewer steps are made.
+LNS_SECONDS_PER_TASK = 0.001
 #: With one worker, CP-SAT's deterministic time of each neighbourhood's sub-solve.
 LNS_STEP_DETERMINISTIC = 0.25
+
+
+def _step_seconds(movable: int) -> float:
+    """Seconds a neighbourhood is reckoned to take with ``movable`` movable tasks."""
+    return max(LNS_STEP_SECONDS, LNS_SECONDS_PER_TASK * movable)
 
 
 @dataclass
@@ -232,7 +240,7 @@ def search(
         floor,
         repaired if repaired.has_solution else None,
         hint,
-        steps=max(1, int(LNS_SHARE * time_limit / LNS_STEP_SECONDS)),
+        steps=max(1, int(LNS_SHARE * time_limit / _step_seconds(len(movable.tasks)))),
         step_time=LNS_STEP_SECONDS,
         deterministic_time=LNS_STEP_DETERMINISTIC if workers == 1 else None,
         time_limit=LNS_SHARE * time_limit,
