@@ -1,18 +1,18 @@
 """Large-neighbourhood search from the replan's floor, with the replanning objective.
 
-Each step frees the trains a disruption touched — a train of the incumbent that has a
-task the previous plan did not have (an extra train) or a task that does not keep its
-start, crew group, track or shunter — one drawn with odds growing with its weighted excess
-dwell, plus up to :data:`NEIGHBOURS` trains whose stay overlaps it (they compete for the
-same crews, tracks and bogies). Everything of those trains is free (mode, cuts, tracks,
-locomotive, crews and times); every other task and literal is fixed to the incumbent by
-its variable's domain, so CP-SAT's presolve leaves a small problem. The objective is the
-replan's (dwell, changes, moves), so a train that need not change keeps its roster. A
-sub-solve that finds a lower objective gives the new incumbent.
+Each step draws one train a disruption touched — a train of the incumbent that has a task
+the previous plan did not have (an extra train) or a task that does not keep its start,
+crew group, track or shunter — with odds growing with its weighted excess dwell, and frees
+either everything of it and of up to :data:`NEIGHBOURS` trains whose stay overlaps it
+(``trains``: mode, cuts, tracks, locomotive, crews and times), or only the times and crews
+of it and of up to :data:`SCHEDULE_NEIGHBOURS` overlapping trains (``schedule``). Every
+other task and literal is fixed to the incumbent by its variable's domain, so CP-SAT's
+presolve leaves a small problem. The objective is the replan's (dwell, changes, moves), so a
+train that need not change keeps its roster. A sub-solve that finds a lower objective gives
+the new incumbent.
 
-With one worker each sub-solve is budgeted in deterministic time and the count of steps is
-fixed by the caller: the search does not depend on the clock.
-"""
+With one worker each sub-solve is budgeted in deterministic time (the clock only as a
+safety net, ten times the step) and the count of steps is fixed by the caller."""
 
 from __future__ import annotations
 
