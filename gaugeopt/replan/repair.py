@@ -69,16 +69,18 @@ def _kept_trains(inst: Instance, previous: Solution) -> Solution:
 #: whichever capable crew and shunter starts them soonest instead of keeping theirs: "none",
 #: "all", the "disturbed" ones (:func:`disturbed`), or a number of minutes: every task keeps
 #: its own unless another starts it more than that much sooner). The first keeps the most;
-#: the next ones were the best on the Erenhot day with a late train and a crew gone.
+#: the next ones were the best on the Erenhot day with a late train and a crew gone and on
+#: the generated days of benchmarks/replan_figures.py (with one worker a large day makes
+#: only the first few: docs/replanning.md).
 TRIES: tuple[tuple[str, str, str | int], ...] = (
     ("previous", "previous", "none"),
     ("now", "previous", 30),
+    ("now", "previous", 10),
     ("now", "previous", 20),
     ("previous", "previous", 20),
     ("previous", "shifted", "disturbed"),
     ("now", "shifted", "disturbed"),
     ("previous", "previous", "disturbed"),
-    ("now", "previous", 10),
     ("now", "shifted", 20),
     ("now", "shifted", "all"),
     ("now", "previous", "all"),

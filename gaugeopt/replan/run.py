@@ -30,12 +30,13 @@ from gaugeopt.result import Result, SolveStats
 
 log = logging.getLogger("gaugeopt")
 
-#: Share of the time limit that trying repairs of the previous plan may take (with more
-#: than one worker).
+#: Share of the time limit that trying repairs of the previous plan may take.
 REPAIR_SHARE = 0.25
-#: With one worker, repairs are counted instead of timed, one per this many seconds of the
-#: time limit (one at least), so the result does not depend on the clock.
-SECONDS_PER_REPAIR = 0.1
+#: With one worker, repairs are counted instead of timed: a try is reckoned to take this
+#: many seconds per task of the previous plan, and as many are made (one at least) as fit
+#: in ``REPAIR_SHARE`` of the limit, so the result does not depend on the clock and a
+#: large day does not overrun its limit.
+SECONDS_PER_REPAIR_TASK = 0.0002
 #: Below this many seconds left after the repair (with one worker: below this time limit),
 #: the search is not started: the repaired previous plan is the replan.
 MIN_SEARCH_SECONDS = 1.0
@@ -186,14 +187,15 @@ def replan(
     frozen = frozen_part(prev, now)
     validate_frozen(inst, prev, frozen)
     deterministic = workers == 1
+    share = REPAIR_SHARE * time_limit
     budget = (
-        Budget(tries=max(1, int(time_limit / SECONDS_PER_REPAIR)))
+        Budget(tries=max(1, int(share / (SECONDS_PER_REPAIR_TASK * max(1, len(prev.tasks))))))
         if deterministic
-        else Budget(seconds=REPAIR_SHARE * time_limit)
+        else Budget(seconds=share)
     )
     repaired = repair(inst, prev, now, weights, budget)
     repair_time = time.perf_counter() - t0
-    left = time_limit if deterministic else time_limit - repair_time
+    left = time_limit - (share if deterministic else repair_time)
     if repaired is not None and left < MIN_SEARCH_SECONDS:
         log.info("replan: %.2f s left after the repair; the repaired plan is the replan", left)
         found = None
@@ -201,7 +203,15 @@ def replan(
         model = None
     else:
         model, found, stats = _search(
-            inst, prev, frozen, repaired, weights, t0, time_limit, workers=workers, seed=seed
+            inst,
+            prev,
+            frozen,
+            repaired,
+            weights,
+            t0,
+            left if deterministic else time_limit,
+            workers=workers,
+            seed=seed,
         )
         if repaired is not None:
             stats.warm_start_time = repair_time
@@ -259,7 +269,8 @@ def _search(
         movable,
         hint(model, place(model, warm) if repaired else placed, warm),
         weights,
-        time_limit=max(0.1, time_limit - build_time),
+        # with one worker the budget is deterministic: not cut by the clock spent so far
+        time_limit=time_limit if workers == 1 else max(0.1, time_limit - build_time),
         workers=workers,
         seed=seed,
         dwell_cap=repaired.solution.objective if repaired is not None else None,

@@ -19,9 +19,28 @@ from gaugeopt.core.cpsat.model import CpsatModel
 from gaugeopt.core.result import CoreHint, CoreResult
 from gaugeopt.gauge.build import GaugeModel
 from gaugeopt.params import SolveParams
+from gaugeopt.replan.lns import Floor, improve_floor
 from gaugeopt.replan.mapping import Placed, chosen_resources
 
 log = logging.getLogger("gaugeopt")
+
+#: Share of the search's time for the neighbourhood search from the repaired plan
+#: (:mod:`gaugeopt.replan.lns`), after ``repair_share``; the rest is one search over the
+#: whole model (the one that can prove a bound).
+LNS_SHARE = 0.6
+#: Seconds of each neighbourhood's sub-solve; with one worker the count of neighbourhoods
+#: is the neighbourhood time divided by this.
+LNS_STEP_SECONDS = 0.5
+#: A neighbourhood is reckoned to take at least this many seconds per movable task (each
+#: step copies and loads the whole day's model): on a large day fewer steps are made.
+LNS_SECONDS_PER_TASK = 0.001
+#: With one worker, CP-SAT's deterministic time of each neighbourhood's sub-solve.
+LNS_STEP_DETERMINISTIC = 0.25
+
+
+def _step_seconds(movable: int) -> float:
+    """Seconds a neighbourhood is reckoned to take with ``movable`` movable tasks."""
+    return max(LNS_STEP_SECONDS, LNS_SECONDS_PER_TASK * movable)
 
 
 @dataclass
@@ -160,7 +179,7 @@ def search(
     workers: int,
     seed: int,
     dwell_cap: int | None = None,
-    repair_share: float = 0.4,
+    repair_share: float = 0.2,
 ) -> Searched:
     """Solve the pinned model with the replanning objective: first with the previous
     plan's structure fixed (``repair_share`` of the time), then everything free from there.
@@ -185,9 +204,15 @@ def search(
         - weights.move * cp.LinearExpr.sum(list(keeps.start.values()))
     )
     cpsat.model.minimize(combined)
-    params: dict[str, object] = {"cp_model_probing_level": 0}
-    if workers == 1:
-        params["max_deterministic_time"] = SolveParams().deterministic_rate * time_limit
+    rate = SolveParams().deterministic_rate
+    rest = max(0.0, 1 - repair_share - LNS_SHARE)
+
+    def budget(share: float) -> dict[str, object]:
+        params: dict[str, object] = {"cp_model_probing_level": 0}
+        if workers == 1:
+            params["max_deterministic_time"] = rate * share * time_limit
+        return params
+
     repaired = _repair(
         cpsat,
         model,
@@ -196,16 +221,44 @@ def search(
         time_limit=repair_share * time_limit,
         workers=workers,
         seed=seed,
-        params=params,
+        params=budget(repair_share),
     )
     log.debug(
         "replan: repaired previous plan %s, objective %s", repaired.status, repaired.objective
     )
+    floor = Floor(
+        cpsat,
+        model,
+        combined,
+        set(movable.tasks),
+        lambda core, idx: (
+            _same(core, model, idx, movable.tasks[idx]) and _at(core, idx, movable.tasks[idx])
+        ),
+        lambda core: _hint_keeps(cpsat, core, model, movable, keeps),
+    )
+    better = improve_floor(
+        floor,
+        repaired if repaired.has_solution else None,
+        hint,
+        steps=max(1, int(LNS_SHARE * time_limit / _step_seconds(len(movable.tasks)))),
+        step_time=LNS_STEP_SECONDS,
+        deterministic_time=LNS_STEP_DETERMINISTIC if workers == 1 else None,
+        time_limit=LNS_SHARE * time_limit,
+        workers=workers,
+        seed=seed,
+    )
+    if better is not None:
+        repaired = better
+        repaired.status = "feasible"
+    cpsat.model.clear_hints()
     if repaired.has_solution:
-        cpsat.model.clear_hints()
         cpsat.add_hint(CoreHint.from_result(repaired))
         _hint_keeps(cpsat, repaired, model, movable, keeps)
-    core = cpsat.solve(time_limit=time_limit, workers=workers, seed=seed, t0=t0, params=params)
+    else:
+        cpsat.add_hint(hint)
+    core = cpsat.solve(
+        time_limit=time_limit, workers=workers, seed=seed, t0=t0, params=budget(rest)
+    )
     if repaired.has_solution and (
         not core.has_solution or (core.objective or 0) > (repaired.objective or 0)
     ):
