@@ -221,11 +221,27 @@ class SolveParams(BaseModel):
         " units per second of the time limit (measured 0.06 units/s on single trains), so the"
         " budget rather than the clock ends the search and the run is reproducible.",
     )
+    clock_slack: float = Field(
+        default=1.0,
+        ge=1,
+        le=1000,
+        description="With one worker the deterministic budgets (all derived from the time"
+        " limit) end the search and the clock is only a safety net: the pipeline reads it"
+        " this many times slower, so the run ends at the latest at time limit × clock_slack"
+        " seconds and a machine up to this many times slower than expected gives the same"
+        " schedule. 1: the clock stops the run at the time limit, as it always has. Ignored"
+        " with several workers, where the clock is the budget.",
+    )
     explain_min_seconds: float = Field(
         default=2.0,
         ge=0,
         description="Least time given to naming the rules behind a proof of infeasibility.",
     )
+
+    def slack(self, workers: int) -> float:
+        """How many times slower than the time limit the clock may run before it ends a
+        search of ``workers`` workers: ``clock_slack`` with one worker, else 1."""
+        return self.clock_slack if workers == 1 else 1.0
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str]) -> SolveParams:

@@ -632,11 +632,14 @@ def solve_direct(
     seed: int,
     *,
     on_solution: OnSolution | None = None,
+    deterministic_time: float | None = None,
 ) -> tuple[Status, int | None, int | None, Solution | None]:
     """Build and solve the direct model: (status, objective, lower bound, solution or None).
 
     ``status`` is ``optimal``, ``feasible``, ``infeasible`` or ``unknown``; the solution (in
     DESIGN §5 form) exists for the first two only. The bound is CP-SAT's own.
+    ``deterministic_time`` also limits CP-SAT's deterministic time: with one worker the
+    result is then the same on any machine the clock does not cut short.
     """
     t0 = time.perf_counter()
     model = DirectModel(instance)
@@ -644,6 +647,8 @@ def solve_direct(
     solver.parameters.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - t0))
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    if deterministic_time is not None:
+        solver.parameters.max_deterministic_time = deterministic_time
     # The full-problem worker follows the model's decision strategy; with more workers, the
     # others run CP-SAT's large-neighbourhood searches from its schedules.
     if workers > 1:

@@ -51,7 +51,7 @@ def full_search(state: SolveState) -> None:
     search that ends without a schedule falls back on the neighbourhoods' incumbent."""
     p = state.params
     model = state.require_model()
-    remaining = max(p.full_search_min_seconds, state.time_limit - state.elapsed())
+    remaining = max(p.full_search_min_seconds, state.left())
     cp_params = search_params(state)
     upper = upper_bound(state)
     analytic = state.analytic
@@ -61,7 +61,7 @@ def full_search(state: SolveState) -> None:
     else:
         core = solve_problem(
             model.problem,
-            time_limit=remaining,
+            time_limit=state.wall(remaining),
             workers=state.workers,
             seed=state.seed,
             on_progress=state.report,

@@ -52,7 +52,7 @@ def neighbourhood_search(state: SolveState) -> None:
     measured progress (:mod:`gaugeopt.pipeline.portfolio`); the incumbent is then the best
     schedule of either.
     """
-    remaining = state.time_limit - state.elapsed()
+    remaining = state.left()
     share = lns_share(state, remaining)
     if share is None:
         return
@@ -67,7 +67,7 @@ def neighbourhood_search(state: SolveState) -> None:
             model.problem,
             state.incumbent,
             neighbourhoods(model, p),
-            time_limit=share * remaining,
+            time_limit=state.wall(share * remaining),
             workers=state.workers,
             seed=state.seed,
             step_time=p.lns_step_seconds,

@@ -85,6 +85,23 @@ class SolveState:
         """Seconds since the call's start."""
         return time.perf_counter() - self.t0
 
+    @property
+    def slack(self) -> float:
+        """How many times slower the budget's clock runs than the wall clock: with one
+        worker ``params.clock_slack`` (the deterministic budgets end the search, the clock
+        is a safety net), else 1."""
+        return self.params.slack(self.workers)
+
+    def left(self) -> float:
+        """Seconds of the time limit left, on the budget's clock (the wall clock read
+        ``slack`` times slower)."""
+        return self.time_limit - self.elapsed() / self.slack
+
+    def wall(self, seconds: float) -> float:
+        """Wall-clock seconds for ``seconds`` of the budget: the limit a sub-solve's
+        clock gets."""
+        return seconds * self.slack
+
     def require_model(self) -> GaugeModel:
         """The model the build phase made (an error to ask before it ran)."""
         if self.model is None:

@@ -18,6 +18,7 @@ from gaugeopt.gauge.decode import decode_core
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance, read_solution
 from gaugeopt.model.solution import Solution, Status, Task
+from gaugeopt.params import SolveParams
 from gaugeopt.replan import diff
 from gaugeopt.replan.crews import reassign_crews
 from gaugeopt.replan.frozen import frozen_part, validate_frozen
@@ -80,6 +81,7 @@ def replan(
     seed: int = 0,
     dwell_weight: int | None = None,
     change_weight: int = 1,
+    params: SolveParams | None = None,
 ) -> ReplanResult:
     """Plan ``instance`` (what the station knows now) keeping the work of ``previous``
     that started before ``now`` (DESIGN.md §7).
@@ -89,6 +91,10 @@ def replan(
     comes first and the fewest changes second (docs/replanning.md). Raises
     :class:`~gaugeopt.errors.InputError` (one line naming the task and the rule) when the
     edited instance contradicts the frozen work.
+
+    With ``workers=1`` the search is budgeted in CP-SAT's deterministic time
+    (``params.deterministic_rate`` × ``time_limit``) and the clock is a safety net at
+    ``time_limit`` × ``params.clock_slack``, as in :func:`gaugeopt.solve`.
     """
     t0 = time.perf_counter()
     inst = instance if isinstance(instance, Instance) else read_instance(Path(instance))
@@ -102,8 +108,10 @@ def replan(
     )
     frozen = frozen_part(prev, now)
     validate_frozen(inst, prev, frozen)
+    p = params or SolveParams()
+    wall = time_limit * p.slack(workers)
     repaired = repair(
-        inst, prev, now, weights, time_limit=REPAIR_SHARE * time_limit, workers=workers, seed=seed
+        inst, prev, now, weights, time_limit=REPAIR_SHARE * wall, workers=workers, seed=seed
     )
     repair_time = time.perf_counter() - t0
     model = build(inst)
@@ -118,9 +126,10 @@ def replan(
         movable,
         hint(model, place(model, warm) if repaired else placed, warm),
         weights,
-        time_limit=max(0.1, time_limit - build_time),
+        time_limit=max(0.1, wall - build_time),
         workers=workers,
         seed=seed,
+        deterministic_time=p.deterministic_rate * time_limit if workers == 1 else None,
     )
     stats = SolveStats(
         build_time=build_time,

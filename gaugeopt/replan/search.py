@@ -121,9 +121,12 @@ def search(
     workers: int,
     seed: int,
     repair_share: float = 0.4,
+    deterministic_time: float | None = None,
 ) -> Searched:
     """Solve the pinned model with the replanning objective: first with the previous
-    plan's structure fixed (``repair_share`` of the time), then everything free from there."""
+    plan's structure fixed (``repair_share`` of the time), then everything free from there.
+    ``deterministic_time`` budgets the two in CP-SAT's deterministic time (shared the same
+    way) so that a run with one worker is reproducible; the clock is then a safety net."""
     t0 = time.perf_counter()
     cpsat = CpsatModel(model.problem)
     cpsat.add_hint(hint)
@@ -134,6 +137,7 @@ def search(
     combined = weights.dwell * dwell - weights.change * cp.LinearExpr.sum(list(keeps.values()))
     cpsat.model.minimize(combined)
     params: dict[str, object] = {"cp_model_probing_level": 0}
+    budget = {} if deterministic_time is None else {"max_deterministic_time": deterministic_time}
     repaired = _repair(
         cpsat,
         model,
@@ -142,7 +146,7 @@ def search(
         time_limit=repair_share * time_limit,
         workers=workers,
         seed=seed,
-        params=params,
+        params=params | {k: repair_share * v for k, v in budget.items()},
     )
     log.debug(
         "replan: repaired previous plan %s, objective %s", repaired.status, repaired.objective
@@ -152,7 +156,9 @@ def search(
         cpsat.add_hint(CoreHint.from_result(repaired))
         for idx, keep in keeps.items():
             cpsat.model.add_hint(keep, _kept(repaired, model, idx, movable.tasks[idx]))
-    core = cpsat.solve(time_limit=time_limit, workers=workers, seed=seed, t0=t0, params=params)
+    core = cpsat.solve(
+        time_limit=time_limit, workers=workers, seed=seed, t0=t0, params=params | budget
+    )
     if repaired.has_solution and (
         not core.has_solution or (core.objective or 0) > (repaired.objective or 0)
     ):
