@@ -131,6 +131,7 @@ def test_random_disruptions_keep_the_past_and_pass_the_checker(seed: int) -> Non
     assert solved >= 3, f"only {solved} of {len(DISRUPTIONS)} disruptions were replanned"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", (0, 29))
 def test_a_small_delay_changes_far_fewer_tasks_than_a_fresh_solve(seed: int) -> None:
     inst, previous = planned(seed)
@@ -369,13 +370,12 @@ def test_repair_after_a_delay_keeps_every_assignment_and_moves_tasks_only_later(
     assert assignments(sol)["plans"] == assignments(previous)["plans"]
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", (0, 5, 11))  # on 26 and 29 the repair finds no other crew
 def test_repair_hands_a_lost_crews_work_to_others(seed: int) -> None:
     inst, previous = planned(seed)
     now = now_of(previous, random.Random(seed), "shift")
     later = [t for t in previous.tasks if t.start >= now and t.crew is not None]
-    if not later:
-        pytest.skip("no crew works after now")
+    assert later, "no crew works after now"
     crew = later[0].crew
     edited = inst.model_copy(deep=True)
     done = max((t.end for t in started(previous, now) if t.crew == crew), default=0)
@@ -384,8 +384,7 @@ def test_repair_hands_a_lost_crews_work_to_others(seed: int) -> None:
     lost.shifts = [(a, min(b, cut)) for a, b in lost.shifts if a < cut and min(b, cut) > a]
     edited = Instance.model_validate(edited.model_dump(), strict=False)
     repaired = repair(edited, previous, now, default_weights(previous))
-    if repaired is None:
-        pytest.skip("no other crew can take the work")
+    assert repaired is not None, "no other crew took the work"
     sol = repaired.solution
     assert check(edited, sol) == [] and check_frozen(previous, sol, now) == []
     assert not [t for t in sol.tasks if t.crew == crew and t.end > cut]
