@@ -203,9 +203,12 @@ def test_example_params_file_lists_every_field_at_its_default() -> None:
 
 def test_params_from_toml_keeps_left_out_keys_at_their_defaults(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
-    path.write_text('lns_share = 0.7\nwarm_max_cuts = 2\nsingle_train_subsolvers = ["a", "b"]\n')
+    path.write_text(
+        'lns_share = 0.7\nwarm_max_cuts = 2\nsingle_train_subsolvers = ["core", "max_lp"]\n'
+    )
     params = SolveParams.from_toml(path)
-    assert params == SolveParams(lns_share=0.7, warm_max_cuts=2, single_train_subsolvers=("a", "b"))
+    subsolvers = ("core", "max_lp")
+    assert params == SolveParams(lns_share=0.7, warm_max_cuts=2, single_train_subsolvers=subsolvers)
     assert params.lns_step_seconds == SolveParams().lns_step_seconds
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (Ctrl-C is deferred before the slow imports, see below)
 """The ``gaugeopt`` command line: one module per command, each added to one typer app here.
 
 A command module only defines its function; :data:`COMMANDS` lists them all, and importing
@@ -5,6 +6,14 @@ a module never changes the app.
 """
 
 from __future__ import annotations
+
+import sys
+
+from gaugeopt.cli.interrupt import defer_during_startup
+
+# First, before the slow imports: a Ctrl-C while ``gaugeopt solve`` starts up stops it
+# cleanly (gaugeopt.cli.interrupt) instead of raising in the middle of an import.
+defer_during_startup(sys.argv)
 
 from collections.abc import Callable
 from typing import Any

@@ -24,6 +24,11 @@ from gaugeopt.cli.common import (
 )
 from gaugeopt.model.io import read_instance, read_solution, write_solution
 
+#: Largest --dwell-weight or --change-weight: the objective (weight x minutes x trains, plus
+#: weight x changes) then stays far inside CP-SAT's 64-bit integers on any instance that
+#: passes the input limits.
+MAX_WEIGHT = 1_000_000
+
 
 def frame_table(title: str, frame: pd.DataFrame) -> Table:
     """A rich table of a small DataFrame (missing values as ``—``)."""
@@ -54,11 +59,12 @@ def replan(
         None,
         "--dwell-weight",
         min=0,
+        max=MAX_WEIGHT,
         help="Weight of a minute of weighted dwell (default: (tasks of PREVIOUS + 1) x "
         "change weight, dwell first).",
     ),
     change_weight: int = typer.Option(
-        1, "--change-weight", min=0, help="Weight of one changed task."
+        1, "--change-weight", min=0, max=MAX_WEIGHT, help="Weight of one changed task."
     ),
     verbose: bool = verbose_option(),
     quiet: bool = quiet_option(),

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import signal
-import socket
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,42 +25,12 @@ from gaugeopt.cli.common import (
     set_verbosity,
     verbose_option,
 )
+from gaugeopt.cli.interrupt import interrupt_sets
 from gaugeopt.cli.report import check_suffix
 from gaugeopt.clock import Clock, duration
 from gaugeopt.model.io import read_instance, write_solution
 from gaugeopt.params import SolveParams
 from gaugeopt.result import Result
-
-
-@contextmanager
-def interrupt_sets(stop: threading.Event) -> Iterator[None]:
-    """While active, Ctrl-C (SIGINT) sets ``stop`` at once, even mid-search.
-
-    A Python signal handler runs only when the main thread is back in Python, not while
-    it waits inside a CP-SAT solve; so the handler also writes to a wakeup socket, which a
-    watcher thread reads to set ``stop`` immediately (CP-SAT is then stopped by the core's
-    stop watcher).
-    """
-    receiver, sender = socket.socketpair()
-    sender.setblocking(False)
-
-    def watch() -> None:
-        while data := receiver.recv(64):
-            if signal.SIGINT in data:
-                stop.set()
-
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-    previous_fd = signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
-    watcher = threading.Thread(target=watch, name="sigint-watch", daemon=True)
-    watcher.start()
-    try:
-        yield
-    finally:
-        signal.set_wakeup_fd(previous_fd)
-        signal.signal(signal.SIGINT, previous)
-        sender.close()  # ends the watcher's recv
-        watcher.join(timeout=1)
-        receiver.close()
 
 
 def train_table(result: Result) -> Table:
@@ -202,6 +168,7 @@ def solve(
             err.print(text, markup=False)  # a log line per improvement when not on a terminal
         last.append((objective, bound))
 
+    # Ctrl-C sets ``stop`` from here to the end: the search, writing and explaining.
     with interrupt_sets(stop):
         try:
             if interactive:
@@ -219,43 +186,43 @@ def solve(
             if interactive:
                 live.stop()
 
-    if stop.is_set():
-        err.print("interrupted: returning the best schedule found so far", markup=False)
-    if not as_json:  # with --json: one JSON object at the end, nothing else on stdout
-        print_outcome(result)
-    try:  # atomic: an existing file is replaced whole or left as it was
-        write_solution(result.solution, target)
-    except OSError as exc:
-        raise fail(f"{target}: cannot write ({exc.strerror or exc})") from None
-    if not as_json:
-        out.print(summary_line(result), markup=False)
-        out.print(f"solution written to {target}", markup=False)
-    drawn = gantt is not None and result.status in ("optimal", "feasible")
-    if gantt is not None and drawn:
-        from gaugeopt.report import report
-
-        try:
-            report(inst, result.solution, gantt, dwell_bounds=result.dwell_bounds())
+        if stop.is_set():
+            err.print("interrupted: returning the best schedule found so far", markup=False)
+        if not as_json:  # with --json: one JSON object at the end, nothing else on stdout
+            print_outcome(result)
+        try:  # atomic: an existing file is replaced whole or left as it was
+            write_solution(result.solution, target)
         except OSError as exc:
-            raise fail(f"{gantt}: cannot write ({exc.strerror or exc})") from None
+            raise fail(f"{target}: cannot write ({exc.strerror or exc})") from None
         if not as_json:
-            out.print(f"schedule drawn to {gantt}", markup=False)
-    extra: dict[str, Any] = {}
-    if result.status in ("infeasible", "unknown"):  # root cause, and <out stem>.overrun.json
-        from gaugeopt.cli.no_schedule import explain_and_overrun
+            out.print(summary_line(result), markup=False)
+            out.print(f"solution written to {target}", markup=False)
+        drawn = gantt is not None and result.status in ("optimal", "feasible")
+        if gantt is not None and drawn:
+            from gaugeopt.report import report
 
-        extra = explain_and_overrun(
-            inst,
-            target,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            stop=stop,
-            reasons=list(result.reasons),
-            quiet_stdout=as_json,
-        )
-    if as_json:
-        print_json({**json_summary(result, target, gantt if drawn else None), **extra})
-    if result.status == "unknown":
-        raise typer.Exit(EXIT_NO_SCHEDULE)
-    raise typer.Exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_OK)
+            try:
+                report(inst, result.solution, gantt, dwell_bounds=result.dwell_bounds())
+            except OSError as exc:
+                raise fail(f"{gantt}: cannot write ({exc.strerror or exc})") from None
+            if not as_json:
+                out.print(f"schedule drawn to {gantt}", markup=False)
+        extra: dict[str, Any] = {}
+        if result.status in ("infeasible", "unknown"):  # root cause, and <out stem>.overrun.json
+            from gaugeopt.cli.no_schedule import explain_and_overrun
+
+            extra = explain_and_overrun(
+                inst,
+                target,
+                time_limit=time_limit,
+                workers=workers,
+                seed=seed,
+                stop=stop,
+                reasons=list(result.reasons),
+                quiet_stdout=as_json,
+            )
+        if as_json:
+            print_json({**json_summary(result, target, gantt if drawn else None), **extra})
+        if result.status == "unknown":
+            raise typer.Exit(EXIT_NO_SCHEDULE)
+        raise typer.Exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_OK)

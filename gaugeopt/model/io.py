@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from gaugeopt.errors import InputError, format_path, parse_path, short_value
 from gaugeopt.model.instance import Instance, semantic_errors
+from gaugeopt.model.limits import MAX_DIGITS, InputLimits
 from gaugeopt.model.solution import Solution
 
 M = TypeVar("M", bound=BaseModel)
@@ -63,6 +64,8 @@ def _describe(err: dict[str, Any]) -> str:
         return f"is too long, got {got}"
     if kind == "finite_number":
         return f"must be a finite number, got {got}"
+    if kind == "value_error":  # a validator's own words
+        return f"{str(err.get('msg', 'invalid')).removeprefix('Value error, ')}, got {got}"
     if kind == "json_invalid":
         return f"not valid JSON ({ctx.get('error', 'syntax error')})"
     return f"{err.get('msg', 'invalid')}, got {got}"
@@ -158,29 +161,67 @@ def _name_ids(text: str, data: Any) -> str:
     return _PATH_IN_TEXT.sub(lambda m: format_path(parse_path(m[0]), data), text)
 
 
-def _load_json(text: str | bytes, source: str) -> Any:
+class _Refused(Exception):
+    """A JSON document the reader refuses part-way (a duplicate key, a huge integer)."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is refused (JSON would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            ident = out.get("id")
+            where = f" in the object with id {short_value(ident)}" if isinstance(ident, str) else ""
+            raise _Refused(f"duplicate key {short_value(key)}{where}")
+        out[key] = value
+    return out
+
+
+def _integer(text: str) -> int:
+    """An integer literal of at most :data:`MAX_DIGITS` digits."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise _Refused(f"an integer of {digits:,} digits (at most {MAX_DIGITS})")
+    return int(text)
+
+
+def _load_json(text: str | bytes, source: str, limits: InputLimits | None = None) -> Any:
     try:
-        return json.loads(text)
+        data = json.loads(text, object_pairs_hook=_object, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", path=source
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", path=source
         ) from None
+    except _Refused as exc:
+        raise InputError(f"not valid JSON: {exc}", path=source) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", path=source) from None
     except RecursionError:  # arrays or objects nested thousands deep
         raise InputError("not valid JSON: nested too deeply", path=source) from None
+    (limits or InputLimits.from_environment()).check_counts(data, source)
+    return data
 
 
-def _read_text(path: str | os.PathLike[str]) -> bytes:
+def _read_text(path: str | os.PathLike[str], limits: InputLimits | None = None) -> bytes:
+    """The file's bytes, read only up to the size limit (a larger file is refused)."""
     p = Path(path)
+    most = (limits or InputLimits.from_environment()).bytes
     try:
-        return p.read_bytes()
+        with p.open("rb") as fh:
+            data = fh.read(most + 1)
     except FileNotFoundError:
         raise InputError("no such file", path=str(p)) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", path=str(p)) from None
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", path=str(p)) from None
+    if len(data) > most:
+        raise InputError(
+            f"larger than {most / 1e6:g} MB, the most an input file may be "
+            f"(set GAUGEOPT_MAX_MB to allow more)",
+            path=str(p),
+        )
+    return data
 
 
 def _validate(model: type[M], data: Any) -> M:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 
 from gaugeopt.model.solution import Solution
@@ -32,7 +31,7 @@ def warm_start(state: SolveState) -> None:
     """Set ``warm`` (None if switched off or nothing found) and ``restarts``.
 
     Reproducible runs (one worker) make a fixed number of restarts rather than as many as
-    the clock allows. The search stops early at the search-free bound, worked out after
+    the clock allows (the clock still ends them at the time limit × ``clock_slack``). The search stops early at the search-free bound, worked out after
     the constructive scheduler's first pass.
     """
     from gaugeopt.construct.search import MultiStart
@@ -47,7 +46,8 @@ def warm_start(state: SolveState) -> None:
             on_improve=lambda sol: _improved(state, sol),
         )
         state.warm = state.restarts.run(
-            time_limit=math.inf if state.deterministic else warm_budget(state),
+            # one worker: a count of restarts, the clock only a safety net at the limit
+            time_limit=state.wall(state.time_limit) if state.deterministic else warm_budget(state),
             restarts=p.deterministic_restarts if state.deterministic else None,
             target=lambda: ensure_bounds(state),
             stop=state.stop,
