@@ -53,7 +53,7 @@ def test_integers_of_thousands_of_digits_are_refused_by_every_reader(digits: int
             parse(text, source="f.json")
         assert (
             str(err.value)
-            == f"f.json: not valid JSON: an integer of {digits:,} digits (at most 100)"
+            == f"f.json: not valid JSON: an integer of {digits:,} digits (at most 4,300)"
         )
 
 
@@ -134,6 +134,16 @@ def test_a_train_of_too_many_carriages_is_refused_by_count(monkeypatch) -> None:
     )
     monkeypatch.setenv("GAUGEOPT_MAX_CARRIAGES", "2000")
     parse_instance(text)  # allowed now: the limit is only a guard
+
+
+def test_too_many_trains_are_refused(monkeypatch) -> None:
+    monkeypatch.setenv("GAUGEOPT_MAX_TRAINS", "2")
+    with pytest.raises(InputError) as err:
+        read_instance(INSTANCE)
+    assert str(err.value) == (
+        f"{INSTANCE}: trains: 4 trains, more than the 2 allowed (set GAUGEOPT_MAX_TRAINS to "
+        "allow more)"
+    )
 
 
 def test_any_list_longer_than_the_item_limit_is_refused(monkeypatch) -> None:

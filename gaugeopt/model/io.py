@@ -6,6 +6,7 @@ import difflib
 import json
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, TypeVar, get_args
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from gaugeopt.errors import InputError, format_path, parse_path, short_value
 from gaugeopt.model.instance import Instance, semantic_errors
-from gaugeopt.model.limits import MAX_DIGITS, InputLimits
+from gaugeopt.model.limits import InputLimits
 from gaugeopt.model.solution import Solution
 
 M = TypeVar("M", bound=BaseModel)
@@ -161,8 +162,8 @@ def _name_ids(text: str, data: Any) -> str:
     return _PATH_IN_TEXT.sub(lambda m: format_path(parse_path(m[0]), data), text)
 
 
-class _Refused(Exception):
-    """A JSON document the reader refuses part-way (a duplicate key, a huge integer)."""
+class _Refused(ValueError):
+    """A JSON document the reader refuses part-way (a key given twice)."""
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -177,17 +178,24 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _integer(text: str) -> int:
-    """An integer literal of at most :data:`MAX_DIGITS` digits."""
-    digits = len(text.lstrip("-"))
-    if digits > MAX_DIGITS:
-        raise _Refused(f"an integer of {digits:,} digits (at most {MAX_DIGITS})")
-    return int(text)
+def _huge_integer(exc: ValueError) -> str:
+    """Python's refusal of an integer literal of thousands of digits, as one phrase."""
+    digits = re.search(r"has (\d+) digits", str(exc))
+    count = f"{int(digits[1]):,} digits" if digits else "too many digits"
+    return f"an integer of {count} (at most {sys.get_int_max_str_digits():,})"
 
 
 def _load_json(text: str | bytes, source: str, limits: InputLimits | None = None) -> Any:
+    """The parsed document: counted first (a file too large is refused before anything else
+    is done with it), then read again for keys given twice."""
+    data = _parse_json(text, source, None)
+    (limits or InputLimits.from_environment()).check_counts(data, source)
+    return _parse_json(text, source, _object)
+
+
+def _parse_json(text: str | bytes, source: str, pairs: Any) -> Any:
     try:
-        data = json.loads(text, object_pairs_hook=_object, parse_int=_integer)
+        return json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", path=source
@@ -198,8 +206,8 @@ def _load_json(text: str | bytes, source: str, limits: InputLimits | None = None
         raise InputError(f"not UTF-8 text ({exc.reason})", path=source) from None
     except RecursionError:  # arrays or objects nested thousands deep
         raise InputError("not valid JSON: nested too deeply", path=source) from None
-    (limits or InputLimits.from_environment()).check_counts(data, source)
-    return data
+    except ValueError as exc:  # an integer literal of thousands of digits
+        raise InputError(f"not valid JSON: {_huge_integer(exc)}", path=source) from None
 
 
 def _read_text(path: str | os.PathLike[str], limits: InputLimits | None = None) -> bytes:

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from gaugeopt.errors import InputError, format_path
+from gaugeopt.errors import InputError, format_path, id_label
 
 #: The environment variable that overrides each limit.
 ENVIRONMENT = {
@@ -22,10 +22,6 @@ ENVIRONMENT = {
     "carriages": "GAUGEOPT_MAX_CARRIAGES",
     "items": "GAUGEOPT_MAX_ITEMS",
 }
-
-#: Digits of an integer literal at most: every integer of the files is far below 10^18 (a
-#: larger one gets its range error); Python refuses to convert more than 4,300 digits.
-MAX_DIGITS = 100
 
 
 @dataclass(frozen=True)
@@ -69,31 +65,33 @@ class InputLimits:
         allowed, naming the list."""
         trains = data.get("trains") if isinstance(data, dict) else None
         if isinstance(trains, list) and len(trains) > self.trains:
-            self._refuse(source, ("trains",), len(trains), self.trains, "trains")
+            self._refuse(source, "trains", len(trains), self.trains, "trains")
         for i, train in enumerate(trains if isinstance(trains, list) else []):
             cars = train.get("carriages") if isinstance(train, dict) else None
             if isinstance(cars, list) and len(cars) > self.carriages:
-                where = ("trains", i, "carriages")
-                self._refuse(source, where, len(cars), self.carriages, "carriages", data)
-        self._check_lists(data, (), source, data)
+                ident = train.get("id")
+                label = id_label(ident) if isinstance(ident, str) and ident else str(i)
+                where = f"trains[{label}].carriages"
+                self._refuse(source, where, len(cars), self.carriages, "carriages")
+        self._check_lists(data, source)
 
-    def _check_lists(self, value: Any, loc: tuple[Any, ...], source: str, data: Any) -> None:
-        stack = [(value, loc)]
+    def _check_lists(self, data: Any, source: str) -> None:
+        stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
         while stack:
             item, where = stack.pop()
             if isinstance(item, dict):
                 stack.extend((v, (*where, k)) for k, v in item.items())
             elif isinstance(item, list):
                 if len(item) > self.items:
-                    self._refuse(source, where, len(item), self.items, "items", data)
+                    self._refuse(source, format_path(where), len(item), self.items, "items")
                 stack.extend((v, (*where, k)) for k, v in enumerate(item))
 
     @staticmethod
-    def _refuse(
-        source: str, loc: tuple[Any, ...], count: int, most: int, what: str, data: Any = None
-    ) -> None:
+    def _refuse(source: str, where: str, count: int, most: int, what: str) -> None:
+        """Named by the list's path: its items by index (naming them by id would mean
+        counting every id of a file refused for its size)."""
         raise InputError(
-            f"{format_path(loc, data)}: {count:,} {what}, more than the {most:,} allowed "
+            f"{where}: {count:,} {what}, more than the {most:,} allowed "
             f"(set {ENVIRONMENT[what]} to allow more)",
             path=source,
         )

@@ -189,7 +189,7 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "integer_5000_digits.json": (
         raw("horizon", "9" * 5000),
-        "not valid JSON: an integer of 5,000 digits (at most 100)",
+        "not valid JSON: an integer of 5,000 digits (at most 4,300)",
     ),
     "control_character_id.json": (
         edit(put("station.crews.0.id", "C1\u0007")),
