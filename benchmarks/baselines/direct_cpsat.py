@@ -1,9 +1,9 @@
-"""A direct CP-SAT model of the gauge-change contract (DESIGN.md v1.1 §4), as a user would write it.
+"""A direct CP-SAT model of the gauge-change contract (docs/model.md), as a user would write it.
 
 The benchmark baseline ``gaugeopt bench -m direct``: one CP-SAT model of the whole instance,
 built straight from the rules, with none of gaugeopt's own solver code (no bounds, no
 constructive start, no decomposition). It reads the instance through :mod:`gaugeopt.model`
-and writes a DESIGN §5 solution, which :func:`gaugeopt.checker.check` can verify.
+and writes a solution (docs/file-formats.md), which :func:`gaugeopt.checker.check` can verify.
 
 The model, rule by rule:
 
@@ -540,7 +540,7 @@ class DirectModel:
     # -- reading a schedule back ---------------------------------------------------------------
 
     def solution(self, solver: cp_model.CpSolver, status: Status, bound: int | None) -> Solution:
-        """The DESIGN §5 solution of the solver's current values."""
+        """The docs/file-formats.md solution of the solver's current values."""
         plans, tasks = [], []
         objective = 0
         for tv in self.trains:
@@ -637,7 +637,7 @@ def solve_direct(
     """Build and solve the direct model: (status, objective, lower bound, solution or None).
 
     ``status`` is ``optimal``, ``feasible``, ``infeasible`` or ``unknown``; the solution (in
-    DESIGN §5 form) exists for the first two only. The bound is CP-SAT's own.
+    the form of docs/file-formats.md) exists for the first two only. The bound is CP-SAT's own.
     ``deterministic_time`` also limits CP-SAT's deterministic time: with one worker the
     result is then the same on any machine the clock does not cut short.
     """

@@ -1,4 +1,4 @@
-"""The entry point: every rule of DESIGN.md §4 and §5, independent of the solver."""
+"""The entry point: every rule of docs/model.md and docs/file-formats.md, independent of the solver."""
 
 from __future__ import annotations
 

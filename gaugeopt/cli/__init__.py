@@ -22,20 +22,21 @@ import typer
 
 from gaugeopt import __version__
 from gaugeopt.cli import bench, check, export, generate, replan, report, solve, validate, whatif
-from gaugeopt.cli.common import EXIT_CODES_HELP, Command, Group
+from gaugeopt.cli.common import EXIT_CODES_HELP, Command, Group, exit_codes_help
 
-#: (name, function) of every command, in the order ``gaugeopt --help`` lists them.
-COMMANDS: list[tuple[str, Callable[..., Any]]] = [
-    ("solve", solve.solve),
-    ("check", check.check_command),
-    ("validate", validate.validate),
-    ("report", report.report),
-    ("export", export.export),
-    ("replan", replan.replan),
-    ("whatif", whatif.whatif),
-    ("generate", generate.generate),
-    ("bench", bench.bench),
-    ("schema", validate.schema),
+#: (name, function, the exit codes it can give) of every command, in the order ``gaugeopt
+#: --help`` lists them; each command's ``--help`` lists its own codes.
+COMMANDS: list[tuple[str, Callable[..., Any], tuple[int, ...]]] = [
+    ("solve", solve.solve, (0, 1, 2, 3)),
+    ("check", check.check_command, (0, 1, 2)),
+    ("validate", validate.validate, (0, 1, 2)),
+    ("report", report.report, (0, 1, 2, 3)),
+    ("export", export.export, (0, 1, 2, 3)),
+    ("replan", replan.replan, (0, 1, 2, 3)),
+    ("whatif", whatif.whatif, (0, 2)),
+    ("generate", generate.generate, (0, 2)),
+    ("bench", bench.bench, (0, 2)),
+    ("schema", validate.schema, (0,)),
 ]
 
 
@@ -69,8 +70,9 @@ def build_app() -> typer.Typer:
         epilog=EXIT_CODES_HELP,
     )
     cli.callback()(_root)
-    for name, function in COMMANDS:
-        cli.command(name, cls=Command, epilog=EXIT_CODES_HELP)(function)
+    for name, function, codes in COMMANDS:
+        epilog = exit_codes_help(codes) if codes != (0,) else None  # schema: always 0
+        cli.command(name, cls=Command, epilog=epilog)(function)
     return cli
 
 

@@ -36,8 +36,8 @@ def check_command(
     Exit 0 when valid, 1 when any rule is broken, 2 when a file is unreadable or invalid, or when the solution is plainly for another instance (one line says so).
     """
     set_verbosity(verbose, quiet)
-    inst = load(read_instance, instance)
-    sol = load(read_solution, solution)
+    inst = load(read_instance, instance, as_json=as_json)
+    sol = load(read_solution, solution, as_json=as_json)
     wrong = mismatch(inst, sol)
     if wrong is not None:
         raise fail(f"{solution}: {wrong}")

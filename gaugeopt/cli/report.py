@@ -47,7 +47,8 @@ def report(
         ...,
         "--out",
         "-o",
-        help="Report to write: PATH.html (interactive), PATH.png, PATH.svg or PATH.pdf.",
+        help="Report to write: PATH.html (interactive), PATH.png, PATH.svg or PATH.pdf"
+        " (missing folders are created).",
     ),
     verbose: bool = verbose_option(),
     quiet: bool = quiet_option(),
@@ -67,6 +68,8 @@ def report(
     wrong = mismatch(inst, sol)
     if wrong is not None:
         raise fail(f"{solution}: {wrong}")
+    # Missing folders are created, as for every file gaugeopt writes, and named.
+    created = next((p for p in reversed(out_path.parents) if not p.exists()), None)
     with bad_input_exits():
         try:
             paths = report_files(inst, sol, out_path, dwell_bounds=train_dwell_bounds(inst))
@@ -74,6 +77,8 @@ def report(
             raise fail(str(exc), empty_exit(sol)) from None
         except OSError as exc:
             raise fail(f"{out_path}: cannot write ({exc.strerror or exc})") from None
+    if created is not None:
+        out.print(f"created folder {created}", markup=False)
     for path in paths:
         out.print(f"wrote {path}", markup=False)
     raise typer.Exit(EXIT_OK)

@@ -117,6 +117,13 @@ def json_summary(result: Result, solution: Path, gantt: Path | None) -> dict[str
     }
 
 
+def default_out(instance: str) -> Path:
+    """Where ``solve`` writes without ``--out``: beside the instance, ``<stem>.solution.json``
+    (``instances/day.json`` -> ``instances/day.solution.json``)."""
+    path = Path(instance)
+    return path.with_name(f"{path.stem}.solution.json")
+
+
 def solve(
     instance: str = typer.Argument(..., metavar="INSTANCE", help="Instance file (JSON)."),
     time_limit: float = typer.Option(30.0, "--time-limit", "-t", min=0.1, help="Seconds."),
@@ -125,7 +132,10 @@ def solve(
         0, "--seed", help="Random seed (same seed + 1 worker = same schedule)."
     ),
     out_path: Path | None = typer.Option(
-        None, "--out", "-o", help="Solution file to write (default: <instance>.solution.json)."
+        None,
+        "--out",
+        "-o",
+        help="Solution file to write (default: <instance>.solution.json beside the instance).",
     ),
     gantt: Path | None = typer.Option(
         None, "--gantt", help="Also draw the schedule (.png, .svg, .pdf or .html)."
@@ -149,11 +159,11 @@ def solve(
 
     set_verbosity(verbose, quiet)
 
-    inst = load(read_instance, instance)
+    inst = load(read_instance, instance, as_json=as_json)
     params = SolveParams() if params_path is None else load(SolveParams.from_toml, params_path)
     if gantt is not None:
         check_suffix("--gantt", gantt)
-    target = out_path or Path(f"{Path(instance).stem}.solution.json")
+    target = out_path or default_out(instance)
 
     stop = threading.Event()
     live = Live(Text("searching ..."), console=err, transient=True)

@@ -10,7 +10,7 @@
 * ``random-skills``: a day of 4-10 trains over two days, three rotating shift teams, random
   skill sets per crew, every skill covered in every shift (:func:`.teams.rotating_crews`).
 
-Each recipe returns an instance dict (DESIGN.md §3); :func:`gaugeopt.generate.generate`
+Each recipe returns an instance dict (docs/file-formats.md); :func:`gaugeopt.generate.generate`
 validates it, checks it with the constructive scheduler and re-draws when needed.
 """
 

@@ -1,4 +1,4 @@
-"""The instance model (DESIGN.md §3): a station and the trains that cross it.
+"""The instance model (docs/file-formats.md): a station and the trains that cross it.
 
 Types and ranges are enforced by pydantic in strict mode (no silent string-to-number
 coercion, no unknown fields); rules that span several fields (unique ids, known skills in
@@ -54,7 +54,7 @@ Shift = Annotated[
 
 
 def _check_epoch(value: str) -> str:
-    """An ISO 8601 date and time with its UTC offset (DESIGN.md §3, v1.1)."""
+    """An ISO 8601 date and time with its UTC offset (docs/file-formats.md, v1.1)."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -140,7 +140,7 @@ class InboundLoco(_Model):
 
 
 class Durations(_Model):
-    """Minutes per operation (DESIGN.md §4); per-carriage ones are scaled by work_pct."""
+    """Minutes per operation (docs/model.md); per-carriage ones are scaled by work_pct."""
 
     detach: Duration
     attach: Duration
@@ -233,7 +233,7 @@ class Instance(_Model):
 
 
 def scaled(minutes: int, work_pct: int) -> int:
-    """ceil(minutes * work_pct / 100) in integer arithmetic (DESIGN.md §4)."""
+    """ceil(minutes * work_pct / 100) in integer arithmetic (docs/model.md)."""
     return (minutes * work_pct + 99) // 100
 
 

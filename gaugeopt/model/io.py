@@ -257,7 +257,7 @@ def parse_instance(data: dict[str, Any] | str | bytes, source: str = "<input>") 
 
 
 def read_instance(path: str | os.PathLike[str]) -> Instance:
-    """Read and validate an instance file (DESIGN.md §3)."""
+    """Read and validate an instance file (docs/file-formats.md)."""
     return parse_instance(_read_text(path), source=str(path))
 
 
@@ -269,7 +269,7 @@ def parse_solution(data: dict[str, Any] | str | bytes, source: str = "<input>") 
 
 
 def read_solution(path: str | os.PathLike[str]) -> Solution:
-    """Read and validate a solution file (DESIGN.md §5)."""
+    """Read and validate a solution file (docs/file-formats.md)."""
     return parse_solution(_read_text(path), source=str(path))
 
 

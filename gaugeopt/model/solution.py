@@ -1,4 +1,4 @@
-"""The solution model (DESIGN.md §5): per-train summary and every task with its resources."""
+"""The solution model (docs/file-formats.md): per-train summary and every task with its resources."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ Op = Literal[
     "attach",
     "brake_test",
 ]
-#: Operations in the order a train goes through them (DESIGN.md §4).
+#: Operations in the order a train goes through them (docs/model.md).
 OP_ORDER: tuple[str, ...] = get_args(Op)
-#: The skill each operation needs (DESIGN.md §4).
+#: The skill each operation needs (docs/model.md).
 OP_SKILL: dict[str, str] = {
     "detach": "coupling",
     "border_check": "customs",
@@ -107,6 +107,6 @@ class Solution(_Model):
     lower_bound: int | float | None = None
     trains: list[TrainPlan] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)
-    #: gaugeopt's extension of DESIGN.md §5: why no schedule exists (the root cause, one
+    #: gaugeopt's extension of the solution format (docs/file-formats.md): why no schedule exists (the root cause, one
     #: line each). Written only when not empty, so other solutions stay §5 files.
     reasons: list[str] = Field(default_factory=list, exclude_if=lambda v: not v)

@@ -84,7 +84,7 @@ def replan(
     params: SolveParams | None = None,
 ) -> ReplanResult:
     """Plan ``instance`` (what the station knows now) keeping the work of ``previous``
-    that started before ``now`` (DESIGN.md §7).
+    that started before ``now`` (docs/replanning.md).
 
     The objective is ``dwell_weight × Σ weight × dwell + change_weight × changes``; by
     default ``dwell_weight = (tasks of previous + 1) × change_weight``, so that least dwell
