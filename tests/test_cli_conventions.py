@@ -381,3 +381,15 @@ def test_report_creates_missing_folders_and_names_them(runner, tmp_path) -> None
     assert f"created folder {tmp_path / 'new'}" in result.stdout
     again = runner.invoke(app, ["report", str(INSTANCE), str(SOLUTION), "--out", str(target)])
     assert again.exit_code == 0 and "created folder" not in again.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["solve"], ["solve", str(INSTANCE), "-t", "abc"], ["solve", str(INSTANCE), "--colour"]],
+)
+def test_a_bad_option_is_one_line_and_exit_2(runner, args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and line.endswith("(gaugeopt solve --help lists the options)")
+    assert result.stdout == ""

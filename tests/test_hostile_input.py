@@ -245,10 +245,9 @@ def test_replan_refuses_weights_out_of_range(
 ) -> None:
     out = tmp_path / "new.json"
     args = ["replan", str(INSTANCE), str(SOLUTION), "--now", "5", option, str(value)]
-    result = runner.invoke(app, [*args, "-o", str(out)])
-    assert result.exit_code == 2, result.output
-    assert option in result.output and "1000000" in result.output
-    assert "Traceback" not in result.output and not out.exists()
+    line = one_line(runner.invoke(app, [*args, "-o", str(out)]))
+    assert line.startswith(f"error: Invalid value for '{option}'") and "1000000" in line
+    assert not out.exists()
 
 
 # ---- Ctrl-C while solve starts up ------------------------------------------------------------

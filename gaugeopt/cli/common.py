@@ -13,6 +13,11 @@ import typer
 from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
+try:
+    from typer._click.exceptions import UsageError
+except ImportError:  # a typer that does not vendor click
+    from click.exceptions import UsageError  # type: ignore[assignment,no-redef,unused-ignore]
+
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution
@@ -105,6 +110,15 @@ class Command(TyperCommand):
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _plain_help(self, ctx)
         super().format_help(ctx, formatter)
+
+    def make_context(self, info_name: str | None, args: list[str], *rest: Any, **kw: Any) -> Any:
+        """A bad option or argument is one line on stderr and exit 2, as bad input in a file
+        is (not click's framed usage block)."""
+        try:
+            return super().make_context(info_name, args, *rest, **kw)
+        except UsageError as exc:
+            message = " ".join(exc.format_message().split())
+            raise fail(f"{message} (gaugeopt {info_name} --help lists the options)") from None
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
