@@ -1,4 +1,4 @@
-"""Replanning figures (issue 20): random disruptions of every DESIGN §7 kind on generated days,
+"""Replanning figures (issue 20): random disruptions of every docs/replanning.md kind on generated days,
 each replanned, repaired and solved afresh, side by side.
 
     nice -n 10 python benchmarks/replan_figures.py OUT.csv [--days 6] [--per-day 5] [-t 5]

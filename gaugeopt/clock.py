@@ -1,6 +1,6 @@
 """Minutes from t = 0 as people read them: clock times, days and durations.
 
-An instance's ``epoch`` (ISO 8601 with its UTC offset, DESIGN.md §3) is the wall-clock moment
+An instance's ``epoch`` (ISO 8601 with its UTC offset, docs/file-formats.md) is the wall-clock moment
 of t = 0. With it, a minute reads as ``2025-09-02 09:00 +08:00``; without it, as
 ``day 1 09:00``, day 1 being the first 24 hours from t = 0. Durations read as ``1 h 25 min``.
 

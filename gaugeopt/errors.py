@@ -47,8 +47,20 @@ def _label(item: Any, index: int, where: tuple[Any, ...], ids: dict[tuple[str, s
     ident = item.get("id") if isinstance(item, dict) else None
     if not isinstance(ident, str) or not ident or ids.get((_collection(where), ident)) != 1:
         return str(index)
-    plain = not ident.isdigit() and not any(c in ident for c in '[]." ')
-    return ident if plain else json.dumps(ident, ensure_ascii=False)
+    return id_label(ident)
+
+
+def id_label(ident: str) -> str:
+    """An id as it names its item in a path: as it is, or quoted when it could be read as
+    an index or a path (``trains[K1]``, ``trains["1"]``)."""
+    plain = ident.isprintable() and not ident.isdigit() and not any(c in ident for c in '[]." ')
+    return ident if plain else printable_json(ident)
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def format_path(loc: tuple[Any, ...] | list[Any], data: Any = None) -> str:
@@ -83,10 +95,17 @@ def parse_path(path: str) -> tuple[str | int, ...]:
     return tuple(int(m[2]) if m[2] is not None else m[1] for m in _PATH.finditer(path))
 
 
+def printable_json(value: Any) -> str:
+    """``value`` as JSON, readable characters kept as they are and every other one (control
+    characters, line and paragraph separators) escaped, so it stays on one line."""
+    text = json.dumps(value, ensure_ascii=False)
+    return "".join(c if c.isprintable() else json.dumps(c)[1:-1] for c in text)
+
+
 def short_value(value: Any, limit: int = 60) -> str:
     """A value as it would appear in JSON, cut to one short line."""
     try:
-        text = json.dumps(value, ensure_ascii=False)
+        text = printable_json(value)
     except (TypeError, ValueError):
         text = repr(value)
     text = " ".join(text.split())

@@ -137,7 +137,7 @@ class Overrun:
 
     def as_dict(self) -> dict[str, Any]:
         """The overrun file: how far it overruns, per train, the notes, the lifted
-        instance and the schedule (a solution of that instance, DESIGN.md §5)."""
+        instance and the schedule (a solution of that instance, docs/file-formats.md)."""
         clock = Clock.of(self.original)
         return {
             "instance": self.original.name,

@@ -11,12 +11,13 @@ Limits of the input itself (horizon, sizes) stay with the models.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from gaugeopt.errors import InputError, short_value
 
@@ -31,7 +32,28 @@ _EXPECTED = {
     "greater_than_equal": "must be >= {ge:g}",
     "less_than_equal": "must be <= {le:g}",
     "too_short": "must not be empty",
+    "finite_number": "must be a finite number",
 }
+
+
+#: Some of the full-problem subsolvers CP-SAT 9.x knows (named in refusals).
+SUBSOLVER_EXAMPLES = ("default_lp", "max_lp", "core", "objective_lb_search", "quick_restart")
+
+
+@functools.cache
+def cpsat_knows_subsolver(name: str) -> bool:
+    """Whether the installed CP-SAT runs ``name`` as a subsolver: asked of CP-SAT itself on
+    an empty model (an unknown name makes the model invalid), so the list is always the
+    installed version's."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    model.new_bool_var("x")
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.catch_sigint_signal = False
+    solver.parameters.subsolvers.append(name)
+    return bool(solver.solve(model) != cp_model.MODEL_INVALID)
 
 
 class SolveParams(BaseModel):
@@ -79,19 +101,25 @@ class SolveParams(BaseModel):
     warm_small_carriages: int = Field(
         default=30,
         ge=0,
+        le=100_000,
         description="A single train of up to this many carriages counts as small.",
     )
     warm_min_seconds: float = Field(
-        default=0.05, ge=0, description="Least time given to the warm start, whatever the shares."
+        default=0.05,
+        ge=0,
+        le=3600,
+        description="Least time given to the warm start, whatever the shares.",
     )
     warm_max_cuts: int = Field(
         default=3,
         ge=1,
+        le=20,
         description="How many block counts the warm start tries for each train in exchange mode.",
     )
     deterministic_restarts: int = Field(
         default=4,
         ge=0,
+        le=1000,
         description="Randomised restarts of the warm start when the run must be reproducible"
         " (one worker): a fixed count instead of as many as the clock allows.",
     )
@@ -99,6 +127,7 @@ class SolveParams(BaseModel):
     build_min_left_passes: float = Field(
         default=2.0,
         ge=0,
+        le=100,
         description="The CP-SAT model is built only when the time left after the warm start"
         " is at least this many times the constructive scheduler's first pass (building the"
         " model of a 60-train day takes about one pass: 1.2 s against 1.6 s); otherwise the"
@@ -107,6 +136,7 @@ class SolveParams(BaseModel):
     finish_reserve_passes: float = Field(
         default=0.6,
         ge=0,
+        le=100,
         description="The searches end this many first constructive passes before the time"
         " limit, which the finish phase needs to decode and left-justify the schedule (0.96 s"
         " against a 1.6 s pass on a 60-train day).",
@@ -115,6 +145,7 @@ class SolveParams(BaseModel):
     lns_min_seconds: float = Field(
         default=5.0,
         ge=0,
+        le=3600,
         description="Neighbourhood search runs only if more than this many seconds are left"
         " after the warm start (unless the whole model is too large to search, see"
         " full_search_max_tasks).",
@@ -139,6 +170,7 @@ class SolveParams(BaseModel):
     lns_step_seconds: float = Field(
         default=2.0,
         gt=0,
+        le=3600,
         description="Time cap of each neighbourhood's sub-solve; with one worker the count of"
         " sub-solves is the neighbourhood time divided by this.",
     )
@@ -156,12 +188,14 @@ class SolveParams(BaseModel):
     sweep_step_seconds: float = Field(
         default=1.0,
         gt=0,
+        le=3600,
         description="Time cap of each train's sub-solve in the train sweep (with one worker:"
         " deterministic_rate units of CP-SAT's deterministic time per second of it).",
     )
     lns_window_tasks: int = Field(
         default=600,
         ge=1,
+        le=1_000_000,
         description="Tasks a time-window neighbourhood frees at full intensity.",
     )
     # -- portfolio: neighbourhood search and constructive restarts, by measured progress ----
@@ -177,6 +211,7 @@ class SolveParams(BaseModel):
     portfolio_restart_seconds: float = Field(
         default=0.5,
         gt=0,
+        le=3600,
         description="Length of a round of constructive restarts (at least one pass runs); a"
         " round of neighbourhoods lasts up to lns_step_seconds (one neighbourhood with one"
         " worker).",
@@ -184,6 +219,7 @@ class SolveParams(BaseModel):
     portfolio_window_seconds: float = Field(
         default=3.0,
         gt=0,
+        le=3600,
         description="An arm's rate is the improvement of the best schedule per second over"
         " its last rounds that took this long (with one worker each round counts as"
         " lns_step_seconds); the warm start counts as the restarts' first round. While"
@@ -193,6 +229,7 @@ class SolveParams(BaseModel):
     portfolio_deterministic_restarts: int = Field(
         default=4,
         ge=1,
+        le=1000,
         description="Randomised restarts in a round of restarts when the run must be"
         " reproducible (one worker); a round of either kind then counts as one neighbourhood"
         " in the count of neighbourhoods the time limit allows.",
@@ -201,6 +238,7 @@ class SolveParams(BaseModel):
     full_search_max_tasks: int = Field(
         default=5000,
         ge=0,
+        le=10_000_000,
         description="Above this many tasks the whole-model search is skipped and the"
         " neighbourhood search keeps all the time: building and presolving the whole model of"
         " a 30-train day takes seconds and the search over it found nothing.",
@@ -208,11 +246,13 @@ class SolveParams(BaseModel):
     full_search_min_seconds: float = Field(
         default=0.1,
         gt=0,
+        le=60,
         description="Least time given to the whole-model search, even past the time limit.",
     )
     probing_off_above_tasks: int = Field(
         default=1000,
         ge=0,
+        le=10_000_000,
         description="Above this many tasks CP-SAT's presolve probing is switched off: on a day"
         " of 11 trains (2,200 tasks) it spent 28 s probing and left no time to search.",
     )
@@ -237,11 +277,13 @@ class SolveParams(BaseModel):
     bucket_bound_max_seconds: float = Field(
         default=5.0,
         ge=0,
+        le=3600,
         description="Most time the time-indexed bound takes, whatever the share.",
     )
     bucket_bound_buckets: int = Field(
         default=600,
         ge=1,
+        le=100_000,
         description="Train-buckets of the time-indexed bound at most (Σ over trains of the"
         " buckets a departure may fall in): the bucket length is the shortest of 5, 10, 15,"
         " 20, 30, 45, 60, ... minutes within it. 600 solves the family days in under a second"
@@ -250,6 +292,7 @@ class SolveParams(BaseModel):
     bucket_bound_deterministic_rate: float = Field(
         default=0.5,
         gt=0,
+        le=1000,
         description="With one worker, the time-indexed bound is budgeted in CP-SAT's"
         " deterministic time at this many units per second of its share (its models run at"
         " about 0.6 units/s: 0.45 units in 0.7 s on roles-small-0001), so that the run is"
@@ -258,6 +301,7 @@ class SolveParams(BaseModel):
     bucket_bound_resources: int = Field(
         default=6,
         ge=1,
+        le=1000,
         description="Resources in the time-indexed bound at most: those the station bound's"
         " linear programme prices, dearest first.",
     )
@@ -265,15 +309,55 @@ class SolveParams(BaseModel):
     deterministic_rate: float = Field(
         default=0.03,
         gt=0,
+        le=1000,
         description="With one worker, CP-SAT is budgeted in deterministic time at this many"
         " units per second of the time limit (measured 0.06 units/s on single trains), so the"
         " budget rather than the clock ends the search and the run is reproducible.",
     )
+    clock_slack: float = Field(
+        default=1.0,
+        ge=1,
+        le=1000,
+        description="With one worker the deterministic budgets (all derived from the time"
+        " limit) end the search and the clock is only a safety net: the pipeline reads it"
+        " this many times slower, so the run ends at the latest at time limit × clock_slack"
+        " seconds and a machine up to this many times slower than expected gives the same"
+        " schedule. 1: the clock stops the run at the time limit, as it always has. Ignored"
+        " with several workers, where the clock is the budget.",
+    )
     explain_min_seconds: float = Field(
         default=2.0,
         ge=0,
+        le=3600,
         description="Least time given to naming the rules behind a proof of infeasibility.",
     )
+
+    @field_validator("single_train_subsolvers")
+    @classmethod
+    def _known_subsolvers(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            if not cpsat_knows_subsolver(name):
+                raise ValueError(
+                    f"{name!r} is not a CP-SAT subsolver (e.g. {', '.join(SUBSOLVER_EXAMPLES)})"
+                )
+        return names
+
+    def slack(self, workers: int) -> float:
+        """How many times slower than the time limit the clock may run before it ends a
+        search of ``workers`` workers.
+
+        Parameters
+        ----------
+        workers : int
+            CP-SAT search workers of the search.
+
+        Returns
+        -------
+        float
+            ``clock_slack`` with one worker (a reproducible run: its deterministic budgets
+            end the search, the clock is a safety net), else 1.
+        """
+        return self.clock_slack if workers == 1 else 1.0
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str]) -> SolveParams:
@@ -345,6 +429,8 @@ def _one_line(exc: ValidationError, source: str) -> InputError:
     key = ".".join(str(p) for p in err["loc"][:1])
     if len(err["loc"]) > 1:  # an item of the subsolver list
         key += f"[{err['loc'][1]}]"
+    if err["type"] == "value_error":  # a validator's own words, naming the value
+        return InputError(err["msg"].removeprefix("Value error, "), path=f"{source}: {key}")
     template = _EXPECTED.get(err["type"])
     what = template.format(**err.get("ctx", {})) if template else err["msg"].lower()
     return InputError(f"{what}, got {short_value(err['input'])}", path=f"{source}: {key}")

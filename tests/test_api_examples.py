@@ -11,6 +11,7 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
+from budget import DETERMINISTIC
 
 import gaugeopt
 from gaugeopt.model.io import read_instance
@@ -28,7 +29,7 @@ SCRIPT = ROOT / "docs" / "examples" / "api_tour.py"
 
 @pytest.fixture(scope="module")
 def result() -> Result:
-    return gaugeopt.solve(KHASAN, time_limit=3, workers=1, seed=0)
+    return gaugeopt.solve(KHASAN, time_limit=3, workers=1, seed=0, params=DETERMINISTIC)
 
 
 def test_resources_list_every_resource_with_its_utilisation(result: Result) -> None:

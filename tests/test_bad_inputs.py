@@ -155,11 +155,15 @@ def test_paths_name_items_by_id(runner: CliRunner) -> None:
     assert _one_line(runner, "capacity_zero.json").startswith("station.tracks[T1].capacity:")
 
 
-def test_a_duplicate_id_cannot_name_its_item_so_the_index_does(runner: CliRunner) -> None:
+def test_a_duplicate_id_is_named_by_the_id(runner: CliRunner) -> None:
     line = _one_line(runner, "duplicate_carriage_id.json")
-    # 'A2' is in train A and train B: the index names the second one, the first by its id.
+    # 'A2' is in train A and train B: both are named by it, within their trains.
     assert line == (
-        "trains[B].carriages[1].id: duplicate carriage id 'A2' (also at trains[A].carriages[1].id)"
+        "trains[B].carriages[A2].id: duplicate carriage id 'A2' "
+        "(also at trains[A].carriages[A2].id)"
+    )
+    assert _one_line(runner, "duplicate_crew_id.json") == (
+        "station.crews[C1].id: duplicate id 'C1' (the 1st and the 4th of station.crews)"
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 import gaugeopt
 import gaugeopt.cli
 from gaugeopt.cli import COMMANDS, app, build_app
-from gaugeopt.cli.common import mismatch
+from gaugeopt.cli.common import exit_codes_help, mismatch
 from gaugeopt.model.io import read_instance, read_solution
 from gaugeopt.model.solution import Solution
 
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "checker"
 INSTANCE, SOLUTION = DATA / "instance.json", DATA / "solution.json"
 KHASAN = ROOT / "instances" / "examples" / "khasan-armoured.json"
-NAMES = [name for name, _ in COMMANDS]
+NAMES = [name for name, *_ in COMMANDS]
+CODES = {name: codes for name, _, codes in COMMANDS}
 
 
 @pytest.fixture(scope="module")
@@ -95,12 +97,56 @@ def test_help_shows_flags_without_a_value(runner, command: str | None) -> None:
     assert "--help" in text and "-h" in text
 
 
-@pytest.mark.parametrize("command", ["solve", "check", "validate", "report", "export", "bench"])
-def test_every_command_documents_exit_codes_and_verbosity(runner, command: str) -> None:
+@pytest.mark.parametrize("command", NAMES)
+def test_every_command_documents_its_own_exit_codes_and_verbosity(runner, command: str) -> None:
     text = " ".join(runner.invoke(app, [command, "--help"], terminal_width=200).stdout.split())
-    assert "Exit codes: 0 done; 1 violations found or proven infeasible; 2 bad input; 3 no" in text
-    for flag in ("--verbose", "-v", "--quiet", "-q"):
-        assert flag in text
+    codes = CODES[command]
+    if codes == (0,):  # schema: nothing can go wrong, no footer
+        assert "Exit codes" not in text
+    else:
+        assert exit_codes_help(codes) in text
+        assert text.count("Exit codes:") == 1
+    for flag in ("--verbose", "-v", "--quiet", "-q"):  # as the README promises
+        assert f" {flag} " in text
+
+
+def test_the_exit_codes_each_command_lists_are_the_ones_it_gives() -> None:
+    assert CODES["check"] == CODES["validate"] == (0, 1, 2)
+    assert CODES["generate"] == CODES["bench"] == CODES["whatif"] == (0, 2)
+    assert exit_codes_help((0, 2)) == "Exit codes: 0 done; 2 bad input."
+
+
+@pytest.mark.parametrize("command", [None, *NAMES])
+def test_help_has_one_style_without_typer_artefacts(runner, command: str | None) -> None:
+    args = [] if command is None else [command]
+    text = runner.invoke(app, [*args, "--help"], terminal_width=120).stdout
+    for artefact in ("{", "}", "<str>", "<int", "<float", "<list", "<path>", "[x>=", "[x<="):
+        assert artefact not in text, (command, artefact)
+
+
+def test_usage_lines_name_arguments_as_the_readme_does(runner) -> None:
+    def usage(*args: str) -> str:
+        text = runner.invoke(app, [*args, "--help"], terminal_width=200).stdout
+        return next(line.strip() for line in text.splitlines() if "Usage:" in line)
+
+    assert usage("solve").endswith("solve [OPTIONS] INSTANCE")
+    assert usage("check").endswith("check [OPTIONS] INSTANCE SOLUTION")
+    assert usage("bench").endswith("bench [OPTIONS] PATH...")
+    assert usage("generate").endswith("generate [OPTIONS] FAMILY")
+    assert usage("schema").endswith("schema [OPTIONS]")
+
+
+def test_options_show_one_word_with_their_range(runner) -> None:
+    text = runner.invoke(app, ["solve", "--help"], terminal_width=200).stdout
+    assert re.search(r"--time-limit\s+-t\s+X >= 0.1\s+Seconds", text), text
+    assert re.search(r"--workers\s+-w\s+N >= 1\s", text)
+    assert re.search(r"--out\s+-o\s+PATH\s", text)
+
+
+def test_schema_takes_verbose_and_quiet(runner, logger_level) -> None:
+    result = runner.invoke(app, ["schema", "-q"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["title"] == "Instance"
+    assert runner.invoke(app, ["schema", "-v"]).exit_code == 0
 
 
 def test_readme_documents_the_exit_codes() -> None:
@@ -177,12 +223,24 @@ def test_check_json_valid_and_with_violations(runner, tmp_path) -> None:
     assert {"rule", "message", "train", "task", "resource"} == set(data["violations"][0])
 
 
-def test_bad_input_with_json_prints_nothing_on_stdout(runner, tmp_path) -> None:
+def test_bad_input_with_json_prints_the_error_as_json(runner, tmp_path) -> None:
     missing = tmp_path / "nope.json"
-    for args in (["validate", str(missing)], ["check", str(missing), str(SOLUTION)]):
+    for args in (
+        ["validate", str(missing)],
+        ["check", str(missing), str(SOLUTION)],
+        ["solve", str(missing), "-o", str(tmp_path / "sol.json")],
+    ):
         result = runner.invoke(app, [*args, "--json"])
-        assert result.exit_code == 2 and result.stdout == ""
-        assert len(result.stderr.strip().splitlines()) == 1
+        assert result.exit_code == 2
+        (line,) = result.stderr.strip().splitlines()
+        assert json.loads(result.stdout) == {
+            "valid": False,
+            "file": str(missing),
+            "error": line.removeprefix("error: "),
+        }
+    bad = ROOT / "tests" / "data" / "bad" / "duplicate_key.json"
+    data = json.loads(runner.invoke(app, ["validate", str(bad), "--json"]).stdout)
+    assert data["valid"] is False and 'duplicate key "horizon"' in data["error"]
 
 
 # --- the wrong instance ---------------------------------------------------------------------
@@ -275,3 +333,57 @@ def test_validate_prints_no_none_and_clock_times(runner, tmp_path) -> None:
     horizon = data["horizon"]
     assert f"valid (horizon {horizon} min)" in result.stdout
     assert "time         2025-09-02 06:00" in result.stdout and "+08:00" in result.stdout
+
+
+# --- pointers and output paths --------------------------------------------------------------
+
+
+def test_help_and_docstrings_point_into_the_repository(runner) -> None:
+    """DESIGN.md and domain.md are not in the repository: help texts and docstrings point
+    to docs/ (docs/model.md, docs/file-formats.md, docs/replanning.md, docs/sources.md)."""
+    for name in [None, *NAMES]:
+        text = runner.invoke(app, [] if name is None else [name, "--help"]).stdout
+        assert "DESIGN" not in text and "domain.md" not in text, name
+    sources = [*(ROOT / "gaugeopt").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]
+    pointing = [p for p in sources if re.search(r"DESIGN\b|domain\.md", p.read_text())]
+    assert pointing == []
+    for doc in ("model.md", "file-formats.md", "replanning.md", "sources.md"):
+        assert (ROOT / "docs" / doc).exists()
+
+
+def test_solve_writes_beside_the_instance_by_default(runner, tmp_path, monkeypatch) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    instance = folder / "day.json"
+    instance.write_text(INSTANCE.read_text())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(app, ["solve", str(instance), "-t", "1", "-w", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "day.solution.json").exists() and list(elsewhere.iterdir()) == []
+    assert f"solution written to {folder / 'day.solution.json'}" in result.stdout
+    text = runner.invoke(app, ["solve", "--help"], terminal_width=200).stdout
+    assert "default: <instance>.solution.json beside the instance" in re.sub(r"[│\s]+", " ", text)
+
+
+def test_report_creates_missing_folders_and_names_them(runner, tmp_path) -> None:
+    target = tmp_path / "new" / "dir" / "r.html"
+    result = runner.invoke(app, ["report", str(INSTANCE), str(SOLUTION), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.exists()
+    assert f"created folder {tmp_path / 'new'}" in result.stdout
+    again = runner.invoke(app, ["report", str(INSTANCE), str(SOLUTION), "--out", str(target)])
+    assert again.exit_code == 0 and "created folder" not in again.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["solve"], ["solve", str(INSTANCE), "-t", "abc"], ["solve", str(INSTANCE), "--colour"]],
+)
+def test_a_bad_option_is_one_line_and_exit_2(runner, args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and line.endswith("(gaugeopt solve --help lists the options)")
+    assert result.stdout == ""

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from budget import DETERMINISTIC
 from typer.testing import CliRunner
 
 import gaugeopt.solver
@@ -24,7 +25,9 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def test_solve_prints_table_and_writes_solution_and_gantt(runner, tmp_path) -> None:
+def test_solve_prints_table_and_writes_solution_and_gantt(
+    runner, tmp_path, deterministic_params
+) -> None:
     out, png = tmp_path / "sol.json", tmp_path / "plan.png"
     result = runner.invoke(
         app,
@@ -32,7 +35,11 @@ def test_solve_prints_table_and_writes_solution_and_gantt(runner, tmp_path) -> N
             "solve",
             str(EXAMPLES / "dandong-handover.json"),
             "-t",
-            "10",
+            "3",
+            "-w",
+            "1",
+            "--params",
+            str(deterministic_params),
             "-o",
             str(out),
             "--gantt",
@@ -90,7 +97,8 @@ def test_bad_gantt_suffix_exits_2_before_solving(runner, tmp_path) -> None:
 
 
 def test_result_plot_gantt_draws_the_schedule(tmp_path) -> None:
-    result = gaugeopt.solver.solve(read_instance(EXAMPLES / "dandong-handover.json"), time_limit=5)
+    inst = read_instance(EXAMPLES / "dandong-handover.json")
+    result = gaugeopt.solver.solve(inst, time_limit=2, workers=1, params=DETERMINISTIC)
     fig = plot_result(result, tmp_path / "g.png")
     assert fig.axes and (tmp_path / "g.png").stat().st_size > 20_000
 

@@ -123,10 +123,11 @@ def named(reasons: list[str], text: str) -> bool:
             ["the shifts", "the horizon"],
         ),
         (horizon_too_short, ["the horizon"], ["the shifts", "the bogie stock"]),
-        (
+        pytest.param(  # its proofs take 5-15 s on a loaded machine
             returns_too_late,
             ["the horizon", "the bogie stock of gauge 1520 type 'p'", "the bogie turnaround"],
             ["the shifts of crew X9", "the bogie stock of gauge 1435", "the locomotive pool"],
+            marks=pytest.mark.slow,
         ),
         (late_locomotive, ["the locomotive pool of gauge 1520", "the horizon"], ["the shifts"]),
     ],

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from budget import DETERMINISTIC
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -145,7 +146,7 @@ def test_mutated_examples_never_crash(
         assert message and "\n" not in message  # one line naming what is wrong
         event("rejected")
         return
-    result = gaugeopt.solve(inst, time_limit=2, workers=2)
+    result = gaugeopt.solve(inst, time_limit=2, workers=1, params=DETERMINISTIC)
     event(f"solved: {result.status}")
     if result.status in ("optimal", "feasible"):
         assert check(inst, result.solution) == []

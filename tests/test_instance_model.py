@@ -257,19 +257,19 @@ BAD_CASES: dict[str, tuple[Mutator, str, str]] = {
     # duplicate ids
     "duplicate-track": (
         put(("station", "tracks", 1, "id"), "T1"),
-        "station.tracks[1].id: ",
+        "station.tracks[T1].id: ",
         "'T1'",
     ),
-    "duplicate-crew": (put((*CREW1, "id"), "C1"), "station.crews[1].id: ", "'C1'"),
-    "duplicate-train": (put(("trains", 1, "id"), "A"), "trains[1].id: ", "'A'"),
+    "duplicate-crew": (put((*CREW1, "id"), "C1"), "station.crews[C1].id: ", "'C1'"),
+    "duplicate-train": (put(("trains", 1, "id"), "A"), "trains[A].id: ", "'A'"),
     "duplicate-shunter": (
         append(("station", "shunters"), {"id": "SH1"}),
-        "station.shunters[1].id: ",
+        "station.shunters[SH1].id: ",
         "'SH1'",
     ),
     "duplicate-station-loco": (
         append(("station", "locomotives"), {"id": "L1", "gauge": 1435}),
-        "station.locomotives[1].id: ",
+        "station.locomotives[L1].id: ",
         "'L1'",
     ),
     "duplicate-inbound-vs-station-loco": (
@@ -284,12 +284,12 @@ BAD_CASES: dict[str, tuple[Mutator, str, str]] = {
     ),
     "duplicate-carriage-across-trains": (
         put(("trains", 1, "carriages", 0, "id"), "A-2"),
-        "trains[B].carriages[0].id: ",
+        "trains[B].carriages[A-2].id: ",
         "'A-2'",
     ),
     "duplicate-carriage-within-train": (
         put((*CAR1, "id"), "A-1"),
-        "trains[A].carriages[1].id: ",
+        "trains[A].carriages[A-1].id: ",
         "'A-1'",
     ),
     "duplicate-bogie-stock": (

@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 
 import pytest
+from budget import DETERMINISTIC
 from random_instances import random_instance
 
 import gaugeopt
@@ -153,7 +154,7 @@ def test_solved_brest_checks_the_border_at_arrival(name: str) -> None:
     """The solver's schedule: each train's border_check starts when it arrives, unless
     the customs crew is busy with another train then."""
     inst = read_instance(EXAMPLES[[p.stem for p in EXAMPLES].index(name)])
-    sol = gaugeopt.solve(inst, time_limit=3, workers=1, seed=0).solution
+    sol = gaugeopt.solve(inst, time_limit=1, workers=1, seed=0, params=DETERMINISTIC).solution
     assert check(inst, sol) == []
     shifts = {c.id: c.shifts for c in inst.station.crews}
     for t in (t for t in sol.tasks if t.op == "border_check"):
@@ -166,7 +167,7 @@ def test_solved_brest_checks_the_border_at_arrival(name: str) -> None:
 def test_solve_returns_left_justified_schedules() -> None:
     for seed in (0, 1, 11, 14):
         inst = random_instance(seed)
-        result = gaugeopt.solve(inst, time_limit=2, workers=1, seed=0)
+        result = gaugeopt.solve(inst, time_limit=1, workers=1, seed=0, params=DETERMINISTIC)
         if result.solution.tasks:
             assert check(inst, result.solution) == []
             assert left_justify(inst, result.solution) == result.solution

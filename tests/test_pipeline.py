@@ -7,6 +7,7 @@ import math
 
 import pytest
 from brute_force import optimum, tiny_instance
+from budget import CLOCK_SLACK
 from random_instances import random_instance
 
 from gaugeopt.bounds import lower_bound, train_dwell_bounds
@@ -41,7 +42,7 @@ def state_of(
         time_limit=time_limit,
         workers=workers,
         seed=0,
-        params=SolveParams(**params),
+        params=SolveParams(clock_slack=CLOCK_SLACK, **params),
         use_warm_start=warm,
     )
 
@@ -244,7 +245,13 @@ def test_finish_without_any_schedule_is_unknown_with_the_bound() -> None:
 def test_run_phases_times_every_phase_in_order() -> None:
     result = run_phases(state_of(tiny_instance(7)))
     assert list(result.stats.phase_times) == [name for name, _ in PHASES]
-    assert all(t >= 0 for t in result.stats.phase_times.values())
+    times = result.stats.phase_times
+    assert all(t > 0 for t in times.values())
+    # The phases run one after the other inside the call, and each times what it contains.
+    assert sum(times.values()) <= result.runtime
+    assert result.stats.warm_start_time is not None and result.stats.build_time is not None
+    assert times["warm_start"] >= result.stats.warm_start_time
+    assert times["build"] >= result.stats.build_time
     assert result.status == "optimal"
 
 

@@ -4,6 +4,7 @@ the past are refused in one line."""
 from __future__ import annotations
 
 import json
+import math
 import random
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from budget import DETERMINISTIC
 from random_instances import random_instance
 from typer.testing import CliRunner
 
@@ -36,12 +38,11 @@ DISRUPTIONS = ("late", "shift", "window", "loco", "extra")
 
 
 @cache
-def planned(seed: int) -> tuple[Instance, Solution] | None:
-    """A random instance and a plan of it (None when none is found quickly)."""
+def planned(seed: int) -> tuple[Instance, Solution]:
+    """A random instance and a plan of it (each of SEEDS has one within the budget)."""
     inst = random_instance(seed)
-    result = gaugeopt.solve(inst, time_limit=2, workers=1, seed=0)
-    if result.status not in ("optimal", "feasible"):
-        return None
+    result = gaugeopt.solve(inst, time_limit=2, workers=1, seed=0, params=DETERMINISTIC)
+    assert result.status in ("optimal", "feasible"), f"no plan of random instance {seed}"
     return inst, result.solution
 
 
@@ -113,16 +114,15 @@ def assert_keeps_past(inst: Instance, previous: Solution, result, now: int) -> N
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_disruptions_keep_the_past_and_pass_the_checker(seed: int) -> None:
-    got = planned(seed)
-    if got is None:
-        pytest.skip("no plan of this random instance within 2 s")
-    inst, previous = got
+    inst, previous = planned(seed)
     rng = random.Random(seed)
     solved = 0
     for kind in DISRUPTIONS:
         now = now_of(previous, rng, kind)
         edited = disrupt(inst, previous, now, kind, rng)
-        result = gaugeopt.replan(edited, previous, now, time_limit=2, workers=1, seed=seed)
+        result = gaugeopt.replan(
+            edited, previous, now, time_limit=2, workers=1, seed=seed, params=DETERMINISTIC
+        )
         assert result.frozen == len(started(previous, now))
         if result.status in ("optimal", "feasible"):
             solved += 1
@@ -131,11 +131,10 @@ def test_random_disruptions_keep_the_past_and_pass_the_checker(seed: int) -> Non
     assert solved >= 3, f"only {solved} of {len(DISRUPTIONS)} disruptions were replanned"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", (0, 29))
 def test_a_small_delay_changes_far_fewer_tasks_than_a_fresh_solve(seed: int) -> None:
-    got = planned(seed)
-    assert got is not None
-    inst, previous = got
+    inst, previous = planned(seed)
     first_start = {
         p.id: min(t.start for t in previous.tasks if t.train == p.id) for p in previous.trains
     }
@@ -143,8 +142,8 @@ def test_a_small_delay_changes_far_fewer_tasks_than_a_fresh_solve(seed: int) -> 
     now = first_start[last]  # the last train has not started: delay it by 5 minutes
     edited = inst.model_copy(deep=True)
     edited.train(last).arrival = max(edited.train(last).arrival, now) + 5
-    result = gaugeopt.replan(edited, previous, now, time_limit=3, workers=1)
-    fresh = gaugeopt.solve(edited, time_limit=3, workers=1)
+    result = gaugeopt.replan(edited, previous, now, time_limit=3, workers=1, params=DETERMINISTIC)
+    fresh = gaugeopt.solve(edited, time_limit=3, workers=1, params=DETERMINISTIC)
     assert result.status in ("optimal", "feasible")
     assert_keeps_past(edited, previous, result, now)
     fresh_changes = changed_count(compare(previous, fresh.solution))
@@ -158,9 +157,7 @@ def test_a_small_delay_changes_far_fewer_tasks_than_a_fresh_solve(seed: int) -> 
 @pytest.fixture(scope="module")
 def running() -> tuple[Instance, Solution, int]:
     """A plan half carried out: an attach, a shunt_in and crewed tasks have started."""
-    got = planned(0)
-    assert got is not None
-    inst, sol = got
+    inst, sol = planned(0)
     attach = min(
         (t for t in sol.tasks if t.op == "attach" and t.locomotive in _station_locos(inst)),
         key=lambda t: t.start,
@@ -338,10 +335,7 @@ def assignments(sol: Solution) -> dict:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_repair_of_an_unchanged_instance_is_the_previous_plan(seed: int) -> None:
-    got = planned(seed)
-    if got is None:
-        pytest.skip("no plan of this random instance within 2 s")
-    inst, previous = got
+    inst, previous = planned(seed)
     now = now_of(previous, random.Random(seed), "shift")
     frozen = {task_key(t) for t in started(previous, now)}
     earliest = {task_key(t): max(now, t.start) for t in previous.tasks}
@@ -359,10 +353,7 @@ def test_repair_of_an_unchanged_instance_is_the_previous_plan(seed: int) -> None
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_repair_after_a_delay_keeps_every_assignment_and_moves_tasks_only_later(seed: int) -> None:
-    got = planned(seed)
-    if got is None:
-        pytest.skip("no plan of this random instance within 2 s")
-    inst, previous = got
+    inst, previous = planned(seed)
     rng = random.Random(seed)
     now = now_of(previous, rng, "late")
     edited = disrupt(inst, previous, now, "late", rng)
@@ -379,16 +370,12 @@ def test_repair_after_a_delay_keeps_every_assignment_and_moves_tasks_only_later(
     assert assignments(sol)["plans"] == assignments(previous)["plans"]
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", (0, 5, 11))  # on 26 and 29 the repair finds no other crew
 def test_repair_hands_a_lost_crews_work_to_others(seed: int) -> None:
-    got = planned(seed)
-    if got is None:
-        pytest.skip("no plan of this random instance within 2 s")
-    inst, previous = got
+    inst, previous = planned(seed)
     now = now_of(previous, random.Random(seed), "shift")
     later = [t for t in previous.tasks if t.start >= now and t.crew is not None]
-    if not later:
-        pytest.skip("no crew works after now")
+    assert later, "no crew works after now"
     crew = later[0].crew
     edited = inst.model_copy(deep=True)
     done = max((t.end for t in started(previous, now) if t.crew == crew), default=0)
@@ -397,8 +384,7 @@ def test_repair_hands_a_lost_crews_work_to_others(seed: int) -> None:
     lost.shifts = [(a, min(b, cut)) for a, b in lost.shifts if a < cut and min(b, cut) > a]
     edited = Instance.model_validate(edited.model_dump(), strict=False)
     repaired = repair(edited, previous, now, default_weights())
-    if repaired is None:
-        pytest.skip("no other crew can take the work")
+    assert repaired is not None, "no other crew took the work"
     sol = repaired.solution
     assert check(edited, sol) == [] and check_frozen(previous, sol, now) == []
     assert not [t for t in sol.tasks if t.crew == crew and t.end > cut]
@@ -407,7 +393,7 @@ def test_repair_hands_a_lost_crews_work_to_others(seed: int) -> None:
 @pytest.mark.slow
 def test_replan_after_a_small_delay_on_a_real_day_is_feasible_in_2_s() -> None:
     inst = read_instance(EXAMPLES / "erenhot-day.json")
-    previous = construct(inst, time_limit=2, seed=0)
+    previous = construct(inst, time_limit=math.inf, restarts=0, seed=0)  # the rules alone
     assert previous is not None
     edited = inst.model_copy(deep=True)
     now = 360
@@ -420,8 +406,10 @@ def test_replan_after_a_small_delay_on_a_real_day_is_feasible_in_2_s() -> None:
         key=lambda p: edited.train(p.id).arrival,
     )
     edited.train(late.id).arrival += 30
-    result = gaugeopt.replan(edited, previous, now, time_limit=2, workers=2)
+    result = gaugeopt.replan(edited, previous, now, time_limit=2, workers=1, params=DETERMINISTIC)
     assert result.status in ("optimal", "feasible")
     assert check(edited, result.solution) == []
     assert check_frozen(previous, result.solution, now) == []
-    assert result.stats.time_to_first is not None and result.stats.time_to_first < 2
+    # The first plan is the repaired previous one (no search): it comes at once.
+    assert result.stats.warm_start_objective is not None
+    assert result.stats.time_to_first == result.stats.warm_start_time

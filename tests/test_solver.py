@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from brute_force import optimum, tiny_instance
+from budget import CLOCK_SLACK, DETERMINISTIC
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from random_instances import random_instance
@@ -40,7 +41,7 @@ def assert_checked(result: gaugeopt.Result) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_solves_and_checks(path: Path) -> None:
-    result = gaugeopt.solve(path, time_limit=10, workers=2, seed=0)
+    result = gaugeopt.solve(path, time_limit=10, workers=1, seed=0, params=DETERMINISTIC)
     assert_checked(result)
     assert result.lower_bound is not None
     assert result.lower_bound <= result.objective
@@ -53,7 +54,7 @@ def test_every_example_solves_and_checks(path: Path) -> None:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_tiny_optimum_agrees_with_enumeration(seed: int) -> None:
     inst = tiny_instance(seed)
-    result = gaugeopt.solve(inst, time_limit=20, workers=2, seed=0)
+    result = gaugeopt.solve(inst, time_limit=20, workers=1, seed=0, params=DETERMINISTIC)
     assert_checked(result)
     assert result.status == "optimal"
     assert result.objective == optimum(inst)
@@ -64,7 +65,7 @@ def test_tiny_optimum_agrees_with_enumeration(seed: int) -> None:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_random_instances_give_checked_schedules(seed: int) -> None:
     inst = random_instance(seed)
-    result = gaugeopt.solve(inst, time_limit=4, workers=2, seed=0)
+    result = gaugeopt.solve(inst, time_limit=4, workers=1, seed=0, params=DETERMINISTIC)
     if result.status in ("optimal", "feasible"):
         assert_checked(result)
         assert result.lower_bound is None or result.lower_bound <= result.objective
@@ -112,7 +113,7 @@ def _infeasible_cases() -> dict[str, tuple[dict, str]]:
 @pytest.mark.parametrize("name", list(_infeasible_cases()))
 def test_infeasible_instances_are_reported_with_reason(name: str) -> None:
     data, reason = _infeasible_cases()[name]
-    result = gaugeopt.solve(parse_instance(data), time_limit=5)
+    result = gaugeopt.solve(parse_instance(data), time_limit=5, workers=1, params=DETERMINISTIC)
     assert result.status == "infeasible"
     assert result.solution.trains == [] and result.solution.tasks == []
     assert result.solution.objective is None
@@ -129,7 +130,7 @@ def test_infeasibility_proven_by_search_is_reported() -> None:
     data["trains"][0]["arrival"] = 20
     data["trains"][0]["carriages"][0]["work_pct"] = 100
     data["station"]["durations"].update(detach=5, shunt=2, disconnect=2, lift=3, lower=3)
-    result = gaugeopt.solve(parse_instance(data), time_limit=10)
+    result = gaugeopt.solve(parse_instance(data), time_limit=10, workers=1, params=DETERMINISTIC)
     assert result.status == "infeasible"
     assert result.reasons
 
@@ -137,16 +138,16 @@ def test_infeasibility_proven_by_search_is_reported() -> None:
 @pytest.mark.slow
 def test_same_seed_one_worker_gives_same_schedule() -> None:
     path = next(p for p in EXAMPLES if p.stem == "khasan-armoured")
-    a = gaugeopt.solve(path, time_limit=3, workers=1, seed=5)
-    b = gaugeopt.solve(path, time_limit=3, workers=1, seed=5)
+    a = gaugeopt.solve(path, time_limit=3, workers=1, seed=5, params=DETERMINISTIC)
+    b = gaugeopt.solve(path, time_limit=3, workers=1, seed=5, params=DETERMINISTIC)
     assert a.solution.trains == b.solution.trains
     assert a.solution.tasks == b.solution.tasks
 
 
 def test_solve_accepts_path_and_model_alike() -> None:
     path = next(p for p in EXAMPLES if p.stem == "dandong-handover")
-    by_path = gaugeopt.solve(path, time_limit=5)
-    by_model = gaugeopt.solve(read_instance(path), time_limit=5)
+    by_path = gaugeopt.solve(path, time_limit=2, workers=1, params=DETERMINISTIC)
+    by_model = gaugeopt.solve(read_instance(path), time_limit=2, workers=1, params=DETERMINISTIC)
     assert by_path.objective == by_model.objective
     assert_checked(by_model)
 
@@ -154,10 +155,11 @@ def test_solve_accepts_path_and_model_alike() -> None:
 def test_input_instance_is_not_modified() -> None:
     inst = tiny_instance(3)
     before = copy.deepcopy(inst.model_dump())
-    gaugeopt.solve(inst, time_limit=5)
+    gaugeopt.solve(inst, time_limit=1, workers=1, params=DETERMINISTIC)
     assert inst.model_dump() == before
 
 
+@pytest.mark.slow
 def test_same_seed_one_worker_gives_same_day_schedule() -> None:
     # Several trains: large-neighbourhood search runs too, and must be reproducible.
     inst = next(
@@ -165,8 +167,8 @@ def test_same_seed_one_worker_gives_same_day_schedule() -> None:
         for inst in map(random_instance, range(40, 200))
         if len(inst.trains) >= 3 and construct(inst, time_limit=0) is not None
     )
-    a = gaugeopt.solve(inst, time_limit=8, workers=1, seed=3)
-    b = gaugeopt.solve(inst, time_limit=8, workers=1, seed=3)
+    a = gaugeopt.solve(inst, time_limit=8, workers=1, seed=3, params=DETERMINISTIC)
+    b = gaugeopt.solve(inst, time_limit=8, workers=1, seed=3, params=DETERMINISTIC)
     assert a.stats.lns, "large-neighbourhood search did not run"
     assert a.solution.trains == b.solution.trains
     assert a.solution.tasks == b.solution.tasks
@@ -178,12 +180,12 @@ def test_same_seed_one_worker_gives_same_day_schedule() -> None:
 def test_params_steer_the_solve() -> None:
     # 2 s leave less than lns_min_seconds after the warm start: no neighbourhoods by default.
     inst = random_instance(47)
-    default = gaugeopt.solve(inst, time_limit=2, workers=1)
+    default = gaugeopt.solve(inst, time_limit=2, workers=1, params=DETERMINISTIC)
     tuned = gaugeopt.solve(
         inst,
         time_limit=2,
         workers=1,
-        params=SolveParams(lns_min_seconds=0.0, lns_step_seconds=0.5),
+        params=DETERMINISTIC.model_copy(update={"lns_min_seconds": 0.0, "lns_step_seconds": 0.5}),
     )
     assert default.stats.lns == {}
     assert tuned.stats.lns, "the tuned run did not search neighbourhoods"
@@ -201,9 +203,12 @@ def test_example_params_file_lists_every_field_at_its_default() -> None:
 
 def test_params_from_toml_keeps_left_out_keys_at_their_defaults(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
-    path.write_text('lns_share = 0.7\nwarm_max_cuts = 2\nsingle_train_subsolvers = ["a", "b"]\n')
+    path.write_text(
+        'lns_share = 0.7\nwarm_max_cuts = 2\nsingle_train_subsolvers = ["core", "max_lp"]\n'
+    )
     params = SolveParams.from_toml(path)
-    assert params == SolveParams(lns_share=0.7, warm_max_cuts=2, single_train_subsolvers=("a", "b"))
+    subsolvers = ("core", "max_lp")
+    assert params == SolveParams(lns_share=0.7, warm_max_cuts=2, single_train_subsolvers=subsolvers)
     assert params.lns_step_seconds == SolveParams().lns_step_seconds
 
 
@@ -239,11 +244,11 @@ def test_cli_solve_reads_params_and_refuses_a_bad_file(tmp_path: Path) -> None:
     runner = CliRunner()
     instance = str(ROOT / "instances" / "examples" / "dandong-handover.json")
     good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
-    good.write_text("warm_share_small = 0.05\n")
+    good.write_text(f"warm_share_small = 0.05\nclock_slack = {CLOCK_SLACK}\n")
     bad.write_text("colour = 1\n")
     out = tmp_path / "sol.json"
     ok = runner.invoke(
-        app, ["solve", instance, "-t", "3", "-o", str(out), "-q", "--params", str(good)]
+        app, ["solve", instance, "-t", "3", "-w", "1", "-o", str(out), "-q", "--params", str(good)]
     )
     assert ok.exit_code == 0, ok.output
     assert "objective 450" in ok.stdout
@@ -253,7 +258,7 @@ def test_cli_solve_reads_params_and_refuses_a_bad_file(tmp_path: Path) -> None:
 
 
 def test_stats_are_typed_and_plain_as_a_dict() -> None:
-    result = gaugeopt.solve(tiny_instance(7), time_limit=3, workers=1)
+    result = gaugeopt.solve(tiny_instance(7), time_limit=3, workers=1, params=DETERMINISTIC)
     stats = result.stats
     assert isinstance(stats, SolveStats)
     assert stats.build_time is not None and stats.warm_start_time is not None
@@ -285,7 +290,7 @@ def _page(path: Path) -> str:
 def test_report_callers_pass_the_search_free_bounds(tmp_path: Path) -> None:
     # On this train the search-free bound is above the critical path's: dwell_lb_any shows it.
     path = ROOT / "instances" / "examples" / "brest-passenger.json"
-    result = gaugeopt.solve(path, time_limit=2, workers=1)
+    result = gaugeopt.solve(path, time_limit=2, workers=1, params=DETERMINISTIC)
     inst = result.instance
     assert result.dwell_bounds() == train_dwell_bounds(inst)
     assert Result(inst, result.solution).dwell_bounds() == train_dwell_bounds(inst)

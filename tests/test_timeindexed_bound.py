@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from brute_force import optimum, tiny_instance
+from budget import DETERMINISTIC
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from random_instances import random_instance
@@ -20,15 +21,19 @@ from gaugeopt.model.io import read_instance
 
 #: every resource of the instance, priced alike, so the tests check the whole relaxation
 EVERY = 10_000
+#: the bound's CP-SAT budgeted in deterministic time, as a solve with one worker does
+RATE = DETERMINISTIC.bucket_bound_deterministic_rate
 
 
 def _every_price(inst) -> dict[str, float]:
     return {r.name: 1.0 for r in resources(inst)}
 
 
-def _bound(inst, *, buckets: int = 150, seconds: float = 5.0) -> int | None:
+def _bound(inst, *, buckets: int = 150, seconds: float = 1.0) -> int | None:
     own = train_dwell_bounds(inst)
-    effort = Effort(seconds=seconds, buckets=buckets, resources=EVERY, workers=1)
+    effort = Effort(
+        seconds=seconds, buckets=buckets, resources=EVERY, workers=1, deterministic_rate=RATE
+    )
     return time_indexed_bound(inst, own, _every_price(inst), effort)
 
 
@@ -88,7 +93,7 @@ def test_one_train_waits_whole_for_the_returned_bogies() -> None:
     bound = _bound(inst, buckets=400, seconds=10.0)
     assert shared is not None and bound is not None
     assert bound > shared
-    result = gaugeopt.solve(inst, time_limit=10, workers=1)
+    result = gaugeopt.solve(inst, time_limit=10, workers=1, params=DETERMINISTIC)
     assert result.solution.objective is not None
     assert check(inst, result.solution) == []
     assert bound <= result.solution.objective
@@ -105,7 +110,7 @@ def test_bottlenecks_are_the_priced_resources_dearest_first() -> None:
 
 def test_lower_bound_takes_the_largest(examples_dir) -> None:
     inst = read_instance(examples_dir / "erenhot-day.json")
-    effort = Effort(seconds=2.0, workers=1)
+    effort = Effort(seconds=2.0, workers=1, deterministic_rate=RATE)
     own = train_dwell_bounds(inst)
     prices: dict[str, float] = {}
     shared = station_bound(inst, own=own, prices=prices)
@@ -127,15 +132,15 @@ def test_solve_reports_it_and_leaves_no_thread_working() -> None:
     import threading
 
     import gaugeopt
-    from gaugeopt import SolveParams
 
     inst = _scarce_bogies()
     shared = station_bound(inst)
     assert shared is not None
     before = threading.active_count()
-    on = gaugeopt.solve(inst, time_limit=6, workers=1)
+    on = gaugeopt.solve(inst, time_limit=6, workers=1, params=DETERMINISTIC)
     assert threading.active_count() == before
-    off = gaugeopt.solve(inst, time_limit=6, workers=1, params=SolveParams(bucket_bound_share=0))
+    no_bound = DETERMINISTIC.model_copy(update={"bucket_bound_share": 0.0})
+    off = gaugeopt.solve(inst, time_limit=6, workers=1, params=no_bound)
     for result in (on, off):
         assert check(inst, result.solution) == []
     # the bound before any search: the station LP's without it, higher with it

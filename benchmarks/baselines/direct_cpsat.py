@@ -1,9 +1,9 @@
-"""A direct CP-SAT model of the gauge-change contract (DESIGN.md v1.2 §4), as a user would write it.
+"""A direct CP-SAT model of the gauge-change contract (docs/model.md, v1.2), as a user would write it.
 
 The benchmark baseline ``gaugeopt bench -m direct``: one CP-SAT model of the whole instance,
 built straight from the rules, with none of gaugeopt's own solver code (no bounds, no
 constructive start, no decomposition). It reads the instance through :mod:`gaugeopt.model`
-and writes a DESIGN §5 solution, which :func:`gaugeopt.checker.check` can verify.
+and writes a solution (docs/file-formats.md), which :func:`gaugeopt.checker.check` can verify.
 
 The model, rule by rule:
 
@@ -55,7 +55,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from ortools.sat.python import cp_model, cp_model_helper
 
@@ -64,8 +64,6 @@ from gaugeopt.checker import check
 from gaugeopt.model.instance import Instance, Train, carriage_minutes, scaled
 from gaugeopt.model.io import read_instance
 from gaugeopt.model.solution import (
-    OP_ORDER,
-    OP_SKILL,
     Block,
     Mode,
     Op,
@@ -74,6 +72,30 @@ from gaugeopt.model.solution import (
     Task,
     TrainPlan,
 )
+
+#: The operations in the order the contract lists them, and the skill each needs (as
+#: docs/model.md gives them), written here as a user's own model would: this baseline
+#: reads the contract, not gaugeopt's rulebook.
+OP_ORDER: tuple[str, ...] = get_args(Op)
+OP_SKILL: dict[str, str] = {
+    "detach": "coupling",
+    "border_check": "customs",
+    "inspect": "inspection",
+    "shunt_in": "shunting",
+    "disconnect": "coupling",
+    "lift": "lifting",
+    "swap": "bogie",
+    "roll": "bogie",
+    "coupler": "coupling",
+    "lower": "lifting",
+    "reconnect": "coupling",
+    "shunt_out": "shunting",
+    "couple": "coupling",
+    "changer_pass": "shunting",
+    "ground_brake_test": "brake",
+    "attach": "coupling",
+    "brake_test": "brake",
+}
 
 #: A Boolean variable or its negation.
 Lit = cp_model_helper.Literal
@@ -564,7 +586,7 @@ class DirectModel:
     # -- reading a schedule back ---------------------------------------------------------------
 
     def solution(self, solver: cp_model.CpSolver, status: Status, bound: int | None) -> Solution:
-        """The DESIGN §5 solution of the solver's current values."""
+        """The docs/file-formats.md solution of the solver's current values."""
         plans, tasks = [], []
         objective = 0
         for tv in self.trains:
@@ -656,11 +678,14 @@ def solve_direct(
     seed: int,
     *,
     on_solution: OnSolution | None = None,
+    deterministic_time: float | None = None,
 ) -> tuple[Status, int | None, int | None, Solution | None]:
     """Build and solve the direct model: (status, objective, lower bound, solution or None).
 
     ``status`` is ``optimal``, ``feasible``, ``infeasible`` or ``unknown``; the solution (in
-    DESIGN §5 form) exists for the first two only. The bound is CP-SAT's own.
+    the form of docs/file-formats.md) exists for the first two only. The bound is CP-SAT's own.
+    ``deterministic_time`` also limits CP-SAT's deterministic time: with one worker the
+    result is then the same on any machine the clock does not cut short.
     """
     t0 = time.perf_counter()
     model = DirectModel(instance)
@@ -668,6 +693,8 @@ def solve_direct(
     solver.parameters.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - t0))
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    if deterministic_time is not None:
+        solver.parameters.max_deterministic_time = deterministic_time
     # The full-problem worker follows the model's decision strategy; with more workers, the
     # others run CP-SAT's large-neighbourhood searches from its schedules.
     if workers > 1:

@@ -8,7 +8,7 @@ with their tracks, and its outbound locomotive. Given that structure, the model 
   ``weight_total_flow_time`` = Σ weight × (job end − arrival); a zero-length ``depart`` task
   after brake_test and border_check, not before ``earliest_departure``, ends the job, so the
   flow time is the dwell;
-* one task per operation of DESIGN §4 with its duration, skill, resources and precedences,
+* one task per operation of docs/model.md with its duration, skill, resources and precedences,
   from the rulebook's task graph (:func:`gaugeopt.rules.task_graph`) for the train's mode,
   blocks and ground-air choice as the greedy schedule has them;
 * crews as machines whose breaks are the gaps between their shifts (a crew whose shifts touch

@@ -1,4 +1,4 @@
-"""The independent solution checker: every rule of DESIGN.md §4 and §5 (contract v1.1).
+"""The independent solution checker: every rule of docs/model.md and docs/file-formats.md (contract v1.1).
 
 It reads only the instance and solution models; it never imports solver code
 (``gaugeopt.core``, ``gaugeopt.gauge``, ``gaugeopt.solver``, ``gaugeopt.construct``,

@@ -1,4 +1,4 @@
-"""The entry point: every rule of DESIGN.md §4 and §5, independent of the solver."""
+"""The entry point: every rule of docs/model.md and docs/file-formats.md, independent of the solver."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def check(instance: Instance, solution: Solution) -> list[Violation]:
 
     Never raises for a wrong solution: unknown ids, missing or duplicate tasks and the like
     all become :class:`Violation` entries. ``infeasible``/``unknown`` solutions are only
-    checked for being empty. The checker reads the contract (DESIGN.md §4, §5) on its own
+    checked for being empty. The checker reads the contract (docs/model.md and docs/file-formats.md) on its own
     and imports no solver code.
 
     Parameters

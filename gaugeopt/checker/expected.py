@@ -1,4 +1,4 @@
-"""The exact task set a train must have, given its mode and its blocks' tracks (DESIGN.md §4)."""
+"""The exact task set a train must have, given its mode and its blocks' tracks (docs/model.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The frozen rule of replanning (DESIGN.md §7), independent of the solver.
+"""The frozen rule of replanning (docs/replanning.md), independent of the solver.
 
 Every task of ``previous`` with ``start < now`` must appear in the new solution with the
 same start, end, crew, shunter, track, locomotive, carriage and block; a train with a

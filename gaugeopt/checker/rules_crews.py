@@ -8,7 +8,7 @@ from gaugeopt.checker.intervals import overlaps
 
 
 def check_crews(ctx: Context) -> None:
-    """Every crew rule of DESIGN §4."""
+    """Every crew rule of docs/model.md."""
     crews = {c.id: c for c in ctx.inst.station.crews}
     used: dict[str, list] = {}
     for t in ctx.tasks.values():

@@ -6,7 +6,7 @@ from gaugeopt.checker.context import Context
 
 
 def check_locos(ctx: Context) -> None:
-    """Every locomotive rule of DESIGN §4, plus train.locomotive == its attach's locomotive."""
+    """Every locomotive rule of docs/model.md, plus train.locomotive == its attach's locomotive."""
     st = ctx.inst.station
     station = {lo.id: lo for lo in st.locomotives}
     inbound = {t.inbound_loco.id: t for t in ctx.inst.trains if t.inbound_loco is not None}

@@ -68,7 +68,7 @@ def check_task_set(ctx: Context) -> None:
 
 
 def check_fields(ctx: Context) -> None:
-    """carriage/block/track/locomotive set exactly where DESIGN §5 puts them."""
+    """carriage/block/track/locomotive set exactly where the solution format (docs/file-formats.md) puts them."""
     for key, t in ctx.tasks.items():
         exp = ctx.expected.get(t.train, {}).get(key)
         name = label(t)
@@ -135,7 +135,7 @@ def check_release(ctx: Context) -> None:
 
 
 def check_precedences(ctx: Context) -> None:
-    """Every precedence of the table in DESIGN §4 (tasks present on both sides)."""
+    """Every precedence of the table of docs/model.md (tasks present on both sides)."""
     for tid, exp in ctx.expected.items():
         for key, e in exp.items():
             t = ctx.tasks.get(key)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Violation:
-    """A rule of DESIGN.md §4/§5 that a solution breaks.
+    """A rule of docs/model.md or docs/file-formats.md that a solution breaks.
 
     ``rule`` is a short stable code (``precedence``, ``crew-overlap``, ...); ``message`` is one
     line naming the train, the task and the resource involved. ``train``, ``task`` (e.g.

@@ -38,7 +38,7 @@ def check_command(
     Exit 0 when valid, 1 when any rule is broken, 2 when a file is unreadable or invalid, or when the solution is plainly for another instance (one line says so).
     """
     set_verbosity(verbose, quiet)
-    plan = read_plan(instance, solution)
+    plan = read_plan(instance, solution, as_json=as_json)
     inst, sol = plan.instance, plan.solution
     # A solution named for another instance: say so first, then the rest.
     violations = sorted(check(inst, sol), key=lambda v: v.rule != "instance")

@@ -6,11 +6,17 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
+
+try:
+    from typer._click.exceptions import UsageError
+except ImportError:  # a typer that does not vendor click
+    from click.exceptions import UsageError  # type: ignore[assignment,no-redef,unused-ignore]
 
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
@@ -26,11 +32,22 @@ EXIT_BAD_INPUT = 2
 #: No schedule within the time limit (solve), or a solution that holds none (report, export).
 EXIT_NO_SCHEDULE = 3
 
-#: The exit-code table, shown under every command's ``--help``.
-EXIT_CODES_HELP = (
-    "Exit codes: 0 done; 1 violations found or proven infeasible; "
-    "2 bad input; 3 no schedule within the time limit."
-)
+#: What each exit code means, for the ``--help`` footers (README "Exit codes").
+EXIT_MEANINGS = {
+    0: "done",
+    1: "violations found or proven infeasible",
+    2: "bad input",
+    3: "no schedule within the time limit",
+}
+
+
+def exit_codes_help(codes: tuple[int, ...] = tuple(EXIT_MEANINGS)) -> str:
+    """The ``--help`` footer listing the exit codes a command can give."""
+    return "Exit codes: " + "; ".join(f"{c} {EXIT_MEANINGS[c]}" for c in codes) + "."
+
+
+#: The footer of ``gaugeopt --help``: every code of every command.
+EXIT_CODES_HELP = exit_codes_help()
 
 #: Shown where a value is missing (never "None").
 MISSING = "—"
@@ -45,26 +62,76 @@ log = logging.getLogger("gaugeopt")
 T = TypeVar("T")
 
 
-def _flags_without_metavar(command: TyperCommand | TyperGroup, ctx: Any) -> None:
-    """A flag takes no value: show none (typer 0.29 prints ``<bool>`` after each flag)."""
+def _value_word(param: Any) -> str:
+    """What an option takes, in one word, with its range: ``N >= 1``, ``X >= 0.1``."""
+    if param.metavar:
+        return str(param.metavar)
+    kind = param.type_descriptor.annotation
+    word = {int: "N", float: "X", Path: "PATH"}.get(kind, "TEXT")
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if low is not None and high is not None:
+        return f"{word} {_number(low)}..{_number(high)}"
+    if low is not None:
+        return f"{word} >= {_number(low)}"
+    return word if high is None else f"{word} <= {_number(high)}"
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+def _plain_help(command: TyperCommand | TyperGroup, ctx: Any) -> None:
+    """One style for every ``--help``: a flag shows no value (typer 0.29 prints ``<bool>``);
+    an option shows one word for its value with its range (``N >= 1``, not ``<int range>
+    [x>=1]``); an argument shows only its name."""
     for param in command.get_params(ctx):
-        if getattr(param, "is_flag", False) and param.metavar is None:
-            param.metavar = ""
+        if getattr(param, "is_flag", False):
+            word = ""
+        elif param.param_type_name == "argument":
+            word = None
+        else:
+            word = _value_word(param)
+        param.display_type_rich = lambda ctx, word=word: word  # type: ignore[attr-defined]
+        param._get_number_range_help_str = lambda: None  # type: ignore[attr-defined]
+
+
+def usage_name(param: Any) -> str:
+    """An argument in the usage line: ``INSTANCE``, ``[DIR]``, ``PATH...``."""
+    name = str(param.metavar or param.name.upper())
+    if param.nargs != 1 and not name.endswith("..."):
+        name += "..."
+    return name if param.required else f"[{name}]"
 
 
 class Command(TyperCommand):
-    """A command whose help shows flags as flags (``--quiet -q``, not ``--quiet -q <bool>``)."""
+    """A command whose help follows :func:`_plain_help` and whose usage line names its
+    arguments as the README does (``gaugeopt solve [OPTIONS] INSTANCE``)."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        _flags_without_metavar(self, ctx)
+        _plain_help(self, ctx)
         super().format_help(ctx, formatter)
+
+    def make_context(self, info_name: str | None, args: list[str], *rest: Any, **kw: Any) -> Any:
+        """A bad option or argument is one line on stderr and exit 2, as bad input in a file
+        is (not click's framed usage block)."""
+        try:
+            return super().make_context(info_name, args, *rest, **kw)
+        except UsageError as exc:
+            message = " ".join(exc.format_message().split())
+            raise fail(f"{message} (gaugeopt {info_name} --help lists the options)") from None
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        return pieces + [
+            usage_name(p) for p in self.get_params(ctx) if p.param_type_name == "argument"
+        ]
 
 
 class Group(TyperGroup):
     """The top-level group, with the same help rendering as :class:`Command`."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        _flags_without_metavar(self, ctx)
+        _plain_help(self, ctx)
         super().format_help(ctx, formatter)
 
 
@@ -83,13 +150,17 @@ def bad_input_exits() -> Iterator[None]:
         raise fail(str(exc)) from None
 
 
-def load(reader: Callable[[str], T], path: str) -> T:
-    """Read a file with ``reader``; bad input exits with code 2, naming the file."""
+def load(reader: Callable[[str], T], path: str, *, as_json: bool = False) -> T:
+    """Read a file with ``reader``; bad input exits with code 2, naming the file (with
+    ``as_json``, ``--json``: also as one JSON object on stdout, ``{"valid": false, ...}``)."""
     try:
         return reader(path)
     except InputError as exc:
         text = str(exc)
-        raise fail(text if text.startswith(str(path)) else f"{path}: {text}") from None
+        message = text if text.startswith(str(path)) else f"{path}: {text}"
+        if as_json:
+            print_json({"valid": False, "file": str(path), "error": message})
+        raise fail(message) from None
 
 
 def print_json(data: dict[str, Any]) -> None:

@@ -39,7 +39,7 @@ def generate(
     verbose: bool = verbose_option(),
     quiet: bool = quiet_option(),
 ) -> None:
-    """Write feasible, realistic instances (figures of domain.md §7) as DIR/<name>.json."""
+    """Write feasible, realistic instances (figures of docs/sources.md) as DIR/<name>.json."""
     set_verbosity(verbose, quiet)
     from gaugeopt.generate import FAMILIES, FIXED, SIZES
     from gaugeopt.generate import generate as draw

@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 
-from gaugeopt.cli.common import EXIT_VIOLATIONS, err, fail, load, mismatch
+from gaugeopt.cli.common import EXIT_VIOLATIONS, err, fail, load, mismatch, print_json
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance, read_solution
@@ -72,33 +72,40 @@ def _same_day(day: Instance, lifted: Instance) -> str | None:
     return None
 
 
-def read_plan(instance_path: str, solution_path: str) -> Plan:
+def read_plan(instance_path: str, solution_path: str, *, as_json: bool = False) -> Plan:
     """Read INSTANCE and SOLUTION (a solution or an overrun file); exit 2 with one line
-    when either is unreadable or they plainly do not belong together."""
-    inst = load(read_instance, instance_path)
+    when either is unreadable or they plainly do not belong together (with ``as_json``,
+    ``--json``: also as one JSON object on stdout, as :func:`load` does)."""
+    inst = load(read_instance, instance_path, as_json=as_json)
+
+    def refuse(line: str) -> typer.Exit:
+        if as_json:
+            print_json({"valid": False, "file": solution_path, "error": line})
+        return fail(line)
+
     try:
         sol = read_solution(solution_path)
     except InputError as exc:
         try:
             overrun = _overrun_or_none(solution_path)
         except InputError as bad:
-            raise fail(str(bad)) from None
+            raise refuse(str(bad)) from None
         if overrun is None:
             text = str(exc)
             line = text if text.startswith(solution_path) else f"{solution_path}: {text}"
-            raise fail(line) from None
+            raise refuse(line) from None
         wrong = _same_day(inst, overrun.instance)
         if wrong is not None:
-            raise fail(f"{solution_path}: {wrong}") from None
+            raise refuse(f"{solution_path}: {wrong}") from None
         if overrun.horizon != inst.horizon:
-            raise fail(
+            raise refuse(
                 f"{solution_path}: it lifts a horizon of {overrun.horizon} min, the "
                 f"instance's is {inst.horizon}"
             ) from None
         return Plan(overrun.instance, overrun.solution, overrun, [overrun.note()])
     wrong = mismatch(inst, sol)
     if wrong is not None:
-        raise fail(f"{solution_path}: {wrong}")
+        raise refuse(f"{solution_path}: {wrong}")
     return Plan(inst, sol)
 
 

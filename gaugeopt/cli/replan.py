@@ -37,6 +37,11 @@ from gaugeopt.replan import diff
 if TYPE_CHECKING:
     from gaugeopt.replan.run import ReplanResult
 
+#: Largest --dwell-weight or --change-weight: the objective (weight x minutes x trains, plus
+#: weight x changes) then stays far inside CP-SAT's 64-bit integers on any instance that
+#: passes the input limits.
+MAX_WEIGHT = 1_000_000
+
 
 def frame_table(title: str, frame: pd.DataFrame) -> Table:
     """A rich table of a small DataFrame (missing values as ``—``)."""
@@ -188,18 +193,24 @@ def replan(
     workers: int = typer.Option(2, "--workers", "-w", min=1, help="CP-SAT search workers."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     dwell_weight: int | None = typer.Option(
-        None, "--dwell-weight", min=0, help="Weight of a minute of weighted dwell (default 1)."
+        None,
+        "--dwell-weight",
+        min=0,
+        max=MAX_WEIGHT,
+        help="Weight of a minute of weighted dwell (default 1).",
     ),
     change_weight: int | None = typer.Option(
         None,
         "--change-weight",
         min=0,
+        max=MAX_WEIGHT,
         help="Weight of a task given another crew, track or shunter (default 10).",
     ),
     move_weight: int | None = typer.Option(
         None,
         "--move-weight",
         min=0,
+        max=MAX_WEIGHT,
         help="Weight of a task that starts at another time (default 1).",
     ),
     as_json: bool = typer.Option(

@@ -49,7 +49,8 @@ def report(
         ...,
         "--out",
         "-o",
-        help="Report to write: PATH.html (interactive), PATH.png, PATH.svg or PATH.pdf.",
+        help="Report to write: PATH.html (interactive), PATH.png, PATH.svg or PATH.pdf"
+        " (missing folders are created).",
     ),
     simulation: str | None = typer.Option(
         None, "--simulation", help="Also draw each train's dwell under delays (simulate --json)."
@@ -73,6 +74,8 @@ def report(
     refuse_broken(plan, solution, unchecked=unchecked, doing="drawing")
     inst = plan.instance
     sim = None if simulation is None else load(lambda p: read_simulation(p, inst.name), simulation)
+    # Missing folders are created, as for every file gaugeopt writes, and named.
+    created = next((p for p in reversed(out_path.parents) if not p.exists()), None)
     with bad_input_exits():
         try:
             paths = report_files(
@@ -87,6 +90,8 @@ def report(
             raise fail(str(exc), empty_exit(plan.solution)) from None
         except OSError as exc:
             raise fail(f"{out_path}: cannot write ({exc.strerror or exc})") from None
+    if created is not None:
+        out.print(f"created folder {created}", markup=False)
     for path in paths:
         out.print(f"wrote {path}", markup=False)
     raise typer.Exit(EXIT_OK)

@@ -1,4 +1,4 @@
-"""``gaugeopt simulate INSTANCE SOLUTION``: how a plan fares under random delays (DESIGN §8)."""
+"""``gaugeopt simulate INSTANCE SOLUTION``: how a plan fares under random delays (docs/simulation.md)."""
 
 from __future__ import annotations
 

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import signal
-import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +27,7 @@ from gaugeopt.cli.common import (
     set_verbosity,
     verbose_option,
 )
+from gaugeopt.cli.interrupt import interrupt_sets
 from gaugeopt.cli.report import check_suffix
 from gaugeopt.clock import Clock, duration
 from gaugeopt.model.io import read_instance, write_solution
@@ -41,41 +38,6 @@ from gaugeopt.wording import split_parts
 #: Share of the time limit left to the overrun schedule when the search has found no
 #: schedule within the horizon by the rest of it.
 OVERRUN_SHARE = 0.5
-
-
-@contextmanager
-def interrupt_sets(stop: threading.Event, *more: threading.Event) -> Iterator[None]:
-    """While active, Ctrl-C (SIGINT) sets ``stop`` (and ``more``) at once, even mid-search.
-
-    A Python signal handler runs only when the main thread is back in Python, not while
-    it waits inside a CP-SAT solve; so the handler also writes to a wakeup socket, which a
-    watcher thread reads to set ``stop`` immediately (CP-SAT is then stopped by the core's
-    stop watcher).
-    """
-    receiver, sender = socket.socketpair()
-    sender.setblocking(False)
-
-    def interrupted(*_: object) -> None:
-        for event in (stop, *more):
-            event.set()
-
-    def watch() -> None:
-        while data := receiver.recv(64):
-            if signal.SIGINT in data:
-                interrupted()
-
-    previous = signal.signal(signal.SIGINT, interrupted)
-    previous_fd = signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
-    watcher = threading.Thread(target=watch, name="sigint-watch", daemon=True)
-    watcher.start()
-    try:
-        yield
-    finally:
-        signal.set_wakeup_fd(previous_fd)
-        signal.signal(signal.SIGINT, previous)
-        sender.close()  # ends the watcher's recv
-        watcher.join(timeout=1)
-        receiver.close()
 
 
 #: The width the trains table fits: the terminal's, or 80 columns when piped.
@@ -183,6 +145,13 @@ def json_summary(result: Result, solution: Path, gantt: Path | None) -> dict[str
     }
 
 
+def default_out(instance: str) -> Path:
+    """Where ``solve`` writes without ``--out``: beside the instance, ``<stem>.solution.json``
+    (``instances/day.json`` -> ``instances/day.solution.json``)."""
+    path = Path(instance)
+    return path.with_name(f"{path.stem}.solution.json")
+
+
 def solve(
     instance: str = typer.Argument(..., metavar="INSTANCE", help="Instance file (JSON)."),
     time_limit: float = typer.Option(30.0, "--time-limit", "-t", min=0.1, help="Seconds."),
@@ -191,7 +160,10 @@ def solve(
         0, "--seed", help="Random seed (same seed + 1 worker = same schedule)."
     ),
     out_path: Path | None = typer.Option(
-        None, "--out", "-o", help="Solution file to write (default: <instance>.solution.json)."
+        None,
+        "--out",
+        "-o",
+        help="Solution file to write (default: <instance>.solution.json beside the instance).",
     ),
     gantt: Path | None = typer.Option(
         None, "--gantt", help="Also draw the schedule (.png, .svg, .pdf or .html)."
@@ -216,11 +188,11 @@ def solve(
     started = time.perf_counter()  # the time limit covers the whole command
     set_verbosity(verbose, quiet)
 
-    inst = load(read_instance, instance)
+    inst = load(read_instance, instance, as_json=as_json)
     params = SolveParams() if params_path is None else load(SolveParams.from_toml, params_path)
     if gantt is not None:
         check_suffix("--gantt", gantt)
-    target = out_path or Path(f"{Path(instance).stem}.solution.json")
+    target = out_path or default_out(instance)
 
     stop = threading.Event()  # Ctrl-C
     search_stop = threading.Event()  # Ctrl-C, or no schedule by the time the overrun needs
@@ -242,6 +214,7 @@ def solve(
         lambda: None if last else search_stop.set(),
     )
     give_up.daemon = True
+    # Ctrl-C sets ``stop`` from here to the end: the search, writing and explaining.
     with interrupt_sets(stop, search_stop):
         try:
             if interactive:
@@ -261,44 +234,44 @@ def solve(
             if interactive:
                 live.stop()
 
-    if stop.is_set():
-        err.print("interrupted: returning the best schedule found so far", markup=False)
-    if not as_json:  # with --json: one JSON object at the end, nothing else on stdout
-        print_outcome(result)
-    try:  # atomic: an existing file is replaced whole or left as it was
-        write_solution(result.solution, target)
-    except OSError as exc:
-        raise fail(f"{target}: cannot write ({exc.strerror or exc})") from None
-    if not as_json:
-        out.print(result.summary(), markup=False)
-        out.print(f"solution written to {target}", markup=False)
-    drawn = gantt is not None and result.status in ("optimal", "feasible")
-    if gantt is not None and drawn:
-        from gaugeopt.report import report
-
-        try:
-            report(inst, result.solution, gantt, dwell_bounds=result.dwell_bounds())
+        if stop.is_set():
+            err.print("interrupted: returning the best schedule found so far", markup=False)
+        if not as_json:  # with --json: one JSON object at the end, nothing else on stdout
+            print_outcome(result)
+        try:  # atomic: an existing file is replaced whole or left as it was
+            write_solution(result.solution, target)
         except OSError as exc:
-            raise fail(f"{gantt}: cannot write ({exc.strerror or exc})") from None
+            raise fail(f"{target}: cannot write ({exc.strerror or exc})") from None
         if not as_json:
-            out.print(f"schedule drawn to {gantt}", markup=False)
-    extra: dict[str, Any] = {}
-    if result.status in ("infeasible", "unknown"):  # root cause, and <out stem>.overrun.json
-        from gaugeopt.cli.no_schedule import explain_and_overrun
+            out.print(result.summary(), markup=False)
+            out.print(f"solution written to {target}", markup=False)
+        drawn = gantt is not None and result.status in ("optimal", "feasible")
+        if gantt is not None and drawn:
+            from gaugeopt.report import report
 
-        extra = explain_and_overrun(
-            inst,
-            target,
-            deadline=started + time_limit,
-            workers=workers,
-            seed=seed,
-            stop=stop,
-            reasons=list(result.reasons),
-            quiet_stdout=as_json,
-            prechecked=result.status == "unknown",
-        )
-    if as_json:
-        print_json({**json_summary(result, target, gantt if drawn else None), **extra})
-    if result.status == "unknown":
-        raise typer.Exit(EXIT_NO_SCHEDULE)
-    raise typer.Exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_OK)
+            try:
+                report(inst, result.solution, gantt, dwell_bounds=result.dwell_bounds())
+            except OSError as exc:
+                raise fail(f"{gantt}: cannot write ({exc.strerror or exc})") from None
+            if not as_json:
+                out.print(f"schedule drawn to {gantt}", markup=False)
+        extra: dict[str, Any] = {}
+        if result.status in ("infeasible", "unknown"):  # root cause, and <out stem>.overrun.json
+            from gaugeopt.cli.no_schedule import explain_and_overrun
+
+            extra = explain_and_overrun(
+                inst,
+                target,
+                deadline=started + time_limit,
+                workers=workers,
+                seed=seed,
+                stop=stop,
+                reasons=list(result.reasons),
+                quiet_stdout=as_json,
+                prechecked=result.status == "unknown",
+            )
+        if as_json:
+            print_json({**json_summary(result, target, gantt if drawn else None), **extra})
+        if result.status == "unknown":
+            raise typer.Exit(EXIT_NO_SCHEDULE)
+        raise typer.Exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_OK)

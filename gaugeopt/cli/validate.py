@@ -141,7 +141,7 @@ def validate(
     from gaugeopt.diagnose.precheck import infeasibility_reasons
 
     set_verbosity(verbose, quiet)
-    inst = load(read_instance, instance)
+    inst = load(read_instance, instance, as_json=as_json)
     s = summary(inst)
     reasons = infeasibility_reasons(inst)
     notes = warnings(inst)
@@ -154,6 +154,7 @@ def validate(
     raise typer.Exit(EXIT_INFEASIBLE if reasons else EXIT_OK)
 
 
-def schema() -> None:
+def schema(verbose: bool = verbose_option(), quiet: bool = quiet_option()) -> None:
     """Print the JSON Schema of the instance file."""
+    set_verbosity(verbose, quiet)
     typer.echo(json.dumps(Instance.model_json_schema(), indent=2))

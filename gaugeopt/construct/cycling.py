@@ -2,7 +2,7 @@
 
 When the station stocks fewer bogies of a (gauge, type) than a train going to that gauge
 needs, the train can finish only with the bogies that trains going the other way release
-when their own are removed (after ``bogie_turnaround``, DESIGN.md §4) — and those trains
+when their own are removed (after ``bogie_turnaround``, docs/model.md) — and those trains
 may in turn need the bogies it releases. Placing one such train after another deadlocks:
 the first one's later swaps wait for bogies that no committed task will ever return.
 

@@ -1,7 +1,7 @@
 """Placing one train on the station's calendars, task by task, from its task graph.
 
 Each task starts at the earliest time its predecessors (by the rulebook), its crew, shunter,
-changer, bogies and locomotive allow (DESIGN.md §4). A unit of tasks under a hold (see
+changer, bogies and locomotive allow (docs/model.md). A unit of tasks under a hold (see
 :mod:`gaugeopt.construct.steps`) is placed again from a later time when the held resource
 is taken: a block whose track is busy (another block, or a maintenance window) over
 its stay (:func:`~gaugeopt.rules.stay`, [shunt_in start, shunt_out end)) from the end of that

@@ -1,5 +1,5 @@
 """Serial schedule generation: trains one by one, each placed by a
-:class:`~gaugeopt.construct.placer.TrainPlacer` (DESIGN.md §4).
+:class:`~gaugeopt.construct.placer.TrainPlacer` (docs/model.md).
 
 A train is placed tentatively for every option — each mode that
 :func:`~gaugeopt.rules.possible_modes` allows, each block cut in exchange mode, each
@@ -178,7 +178,7 @@ def _serial(
 
 
 def to_solution(inst: Instance, results: dict[str, TrainResult]) -> Solution:
-    """A `feasible` solution (DESIGN.md §5) from placed trains, in instance order."""
+    """A `feasible` solution (docs/file-formats.md) from placed trains, in instance order."""
     plans, tasks = [], []
     for train in inst.trains:
         r = results[train.id]

@@ -201,9 +201,29 @@ def _bogie_reasons(inst: Instance) -> list[str]:
     return out
 
 
-def _shed_stay(inst: Instance, train: Train, j: int, method: str) -> tuple[int, int]:
+#: (carriage's fields but its id, method) -> its shed stay, for one train: carriages alike
+#: have the same stay, so a long train of like carriages costs a handful of task graphs.
+StayCache = dict[tuple[str, str], tuple[int, int]]
+
+
+def _shed_stay(
+    inst: Instance, train: Train, j: int, method: str, cache: StayCache | None = None
+) -> tuple[int, int]:
     """(earliest start, shortest length) of the track hold of a block holding carriage j
-    on a track of ``method``: the hold's span along carriage j's own chain of tasks."""
+    on a track of ``method``: the hold's span along carriage j's own chain of tasks (the
+    train's own tasks are the same for every carriage, so ``cache`` holds it by the
+    carriage's fields)."""
+    key = (train.carriages[j].model_dump_json(exclude={"id"}), method)
+    if cache is not None and key in cache:
+        return cache[key]
+    stay = _chain_stay(inst, train, j, method)
+    if cache is not None:
+        cache[key] = stay
+    return stay
+
+
+def _chain_stay(inst: Instance, train: Train, j: int, method: str) -> tuple[int, int]:
+    """:func:`_shed_stay` worked out on the task graph."""
     nodes = task_graph(inst, train, "exchange", [BlockSpec((j,), method)])
     ends: list[int] = []
     start = end = 0
@@ -223,7 +243,9 @@ def _open_long_enough(track: Track, start: int, length: int, horizon: int) -> bo
     return any(min(b, horizon) - max(a, start) >= length for a, b in free)
 
 
-def _carriage_shut_out(inst: Instance, train: Train, j: int) -> list[Track] | None:
+def _carriage_shut_out(
+    inst: Instance, train: Train, j: int, cache: StayCache | None = None
+) -> list[Track] | None:
     """The tracks that lift carriage j, when every one of them is closed for maintenance
     too long for its stay in the shed (None otherwise)."""
     car: Carriage = train.carriages[j]
@@ -231,7 +253,7 @@ def _carriage_shut_out(inst: Instance, train: Train, j: int) -> list[Track] | No
     if not lifts or not any(t.unavailable for t in lifts):
         return None
     for track in lifts:
-        start, length = _shed_stay(inst, train, j, track.method)
+        start, length = _shed_stay(inst, train, j, track.method, cache)
         if length <= 0 or _open_long_enough(track, start, length, inst.horizon):
             return None
     return lifts
@@ -245,8 +267,9 @@ def _window_reasons(inst: Instance, settled: set[str]) -> list[str]:
     for train in inst.trains:
         if train.id in settled or possible_modes(inst, train) != ["exchange"]:
             continue
+        cache: StayCache = {}
         for j, car in enumerate(train.carriages):
-            lifts = _carriage_shut_out(inst, train, j)
+            lifts = _carriage_shut_out(inst, train, j, cache)
             if lifts is None:
                 continue
             closed = "; ".join(f"{t.id} {clock.spans(t.unavailable)}" for t in lifts)
@@ -277,9 +300,10 @@ def _singleton_blocks(inst: Instance, train: Train) -> list[BlockSpec]:
     """One block per carriage, each on the method whose shed stay ends first (the
     quickest way through the shed, resources aside)."""
     specs = []
+    cache: StayCache = {}
     for j, car in enumerate(train.carriages):
         methods = {t.method for t in inst.station.tracks if car.mass_t <= t.max_mass_t}
-        best = min(sorted(methods), key=lambda m: sum(_shed_stay(inst, train, j, m)))
+        best = min(sorted(methods), key=lambda m: sum(_shed_stay(inst, train, j, m, cache)))
         specs.append(BlockSpec((j,), best))
     return specs
 

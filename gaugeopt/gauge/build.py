@@ -1,6 +1,6 @@
 """Compile an instance into a generic scheduling :class:`~gaugeopt.core.problem.Problem`.
 
-Every rule of DESIGN.md §4 becomes tasks, literals and constraints of the core:
+Every rule of docs/model.md becomes tasks, literals and constraints of the core:
 
 * **Modes.** One literal per possible mode of a train (through / exchange / changer);
   exactly one holds. The tasks of a mode are optional tasks present with its literal.
@@ -56,7 +56,7 @@ from gaugeopt.rules.crews import CrewGroup, crew_groups, crew_pools
 from gaugeopt.rules.reading import HAUL_OPS
 
 #: How a core task maps back to the contract: (train index, op, carriage index, block start).
-#: ``op`` is a DESIGN §4 operation, or one of the auxiliary kinds below.
+#: ``op`` is an operation of docs/model.md, or one of the auxiliary kinds below.
 AUX_OPS = (*(h.task for h in rulebook.HOLDS), "depart", "loco_ready")
 #: Name tags of the "carriage stands on a track of this method" literals (roll first).
 _METHOD_TAG = {"roll": "roll", "individual": "indiv"}

@@ -1,4 +1,4 @@
-"""Turn a core schedule back into a DESIGN.md §5 solution."""
+"""Turn a core schedule back into a solution (docs/file-formats.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Express a DESIGN.md §5 solution as values of the core model (a warm start for CP-SAT)."""
+"""Express a solution (docs/file-formats.md) as values of the core model (a warm start for CP-SAT)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ harder families of :mod:`.variants`: ``cycling`` (bogies that must cycle between
 directions), ``congested`` (trains wait into the next day), ``roles`` (crews by trade) and
 ``random-skills`` (random skill sets, three rotating teams); ``carriages=N`` (single) or
 ``trains=N`` (day) fixes the size exactly instead. Figures follow the team's domain
-research, ``domain.md`` §7, which cites its public sources; see
+research, docs/sources.md, which cites its public sources; see
 :mod:`gaugeopt.generate.ranges`. Every instance returned is valid and feasible: the
 constructive scheduler (:func:`gaugeopt.construct.construct`) found a schedule for it; when
 it does not, the instance is re-drawn from the next deterministic sub-seed. ``cycling`` is

@@ -1,9 +1,9 @@
 """The instance families: ``single``, ``day`` and ``scarce`` here; ``cycling``,
 ``congested``, ``roles`` and ``random-skills`` in :mod:`.variants`.
 
-Each recipe draws one instance (as a dict in the DESIGN.md §3 format) from a random
+Each recipe draws one instance (as a dict in the docs/file-formats.md format) from a random
 generator and a size class; :func:`gaugeopt.generate.generate` checks feasibility and
-re-draws. Figures: ``domain.md`` §7 (see :mod:`.ranges`).
+re-draws. Figures: docs/sources.md (see :mod:`.ranges`).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def day(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
     """A day of 4-40 trains both ways: passenger, freight, special, variable-gauge, through.
 
     Freight block trains are 16-44 wagons (24-44 on large days); the station grows with the
-    traffic (domain.md §7 gives 2-4 tracks and 4-10 teams per shift for a passenger shed;
+    traffic (docs/sources.md gives 2-4 tracks and 4-10 teams per shift for a passenger shed;
     busier days get up to 8 tracks and more teams, like Dostyk's 52 exchange positions).
     ``n`` fixes the number of trains; otherwise it is drawn from the size class.
     """

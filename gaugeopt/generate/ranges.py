@@ -1,6 +1,6 @@
 """Realistic parameter ranges for generated instances, with their basis.
 
-Every range comes from the team's domain research, ``domain.md`` §7
+Every range comes from the team's domain research, docs/sources.md
 ("Proposed parameter ranges for instance generation"), which cites the public sources
 (§1–6). Where §7 marks a range as an estimate, so does this module (**[E]**). A range is
 ``(low, high, typical)``; draws are triangular around the typical value.
@@ -12,7 +12,7 @@ import random
 
 Range = tuple[int, int, int]
 
-# --- durations (minutes), domain.md §7 --------------------------------------------------
+# --- durations (minutes), docs/sources.md --------------------------------------------------
 DETACH: Range = (5, 15, 10)  # [E]; a loco change totals 30-40 min (weak source)
 ATTACH: Range = (5, 15, 10)  # [E]
 BRAKE_TEST: Range = (15, 40, 25)  # derived: charge 5 min / 10 cars + ~10 min test
@@ -30,7 +30,7 @@ ROLL_SETUP: Range = (10, 20, 15)  # [E]; batch roll per track is sourced (Erenho
 BOGIE_TURNAROUND: Range = (30, 120, 60)  # [E]; outbound bogies are inspected one by one
 LOCO_TURNAROUND: Range = (20, 60, 30)  # [E]
 
-# --- trains, domain.md §7 -----------------------------------------------------------------
+# --- trains, docs/sources.md -----------------------------------------------------------------
 PASSENGER_CARS: Range = (8, 18, 12)  # sourced: Strizh 18, Paris-Moscow 9, Erlian ~12
 SPECIAL_CARS: Range = (10, 21, 14)  # sourced: leader's trains 10-15, 17 or 21 carriages
 # Freight trains are 40-71 wagons (sourced: Cerbère 44, RU average 71); single trains are
@@ -47,7 +47,7 @@ SPECIAL_BORDER_CHECK: Range = (90, 180, 120)  # sourced: Khasan ~1 h, Sinuiju ~2
 FREIGHT_BORDER_CHECK: Range = (30, 60, 45)  # [E]
 TIMETABLED_STOP: Range = (120, 180, 132)  # sourced: 132-min timetable stop at Brest
 
-# --- station, domain.md §7 ----------------------------------------------------------------
+# --- station, docs/sources.md ----------------------------------------------------------------
 TRACKS: Range = (2, 4, 3)  # sourced: Brest 2 in use, Erenhot 3
 TRACK_CAPACITY: Range = (6, 12, 9)  # [E] ~ jack positions per track
 MAX_MASS_NORMAL = 100.0  # derived: 4 x 25 t jacks

@@ -1,6 +1,6 @@
 """Drawing a station for a set of trains: tracks, crews, bogie stock, locomotives, durations.
 
-Figures follow ``domain.md`` §7 (see :mod:`.ranges`). ``scarce=True`` draws the lean
+Figures follow docs/sources.md (see :mod:`.ranges`). ``scarce=True`` draws the lean
 variant: 1-2 jack sets per individual track, one heavy track, one team per skill group on
 narrow 8-hour shifts with no night work, bogie stock of exactly one train's need and no
 spare locomotives.
@@ -19,7 +19,7 @@ LOCO_CLASS = {1520: "2TE116", 1435: "DF4D"}
 
 
 def durations(rng: random.Random) -> dict[str, int]:
-    """Station durations drawn from the ranges of domain.md §7."""
+    """Station durations drawn from the ranges of docs/sources.md."""
     return {
         "detach": R.draw(rng, R.DETACH),
         "attach": R.draw(rng, R.ATTACH),
@@ -117,7 +117,7 @@ def crews(
 ) -> list[dict[str, Any]]:
     """Teams per shift, every skill held on every shift.
 
-    Normal: a 12 h day / 12 h night rotation (domain.md §6-7); scarce: two 8-hour shifts,
+    Normal: a 12 h day / 12 h night rotation (docs/sources.md); scarce: two 8-hour shifts,
     06:00-14:00 and 14:00-22:00, and customs 08:00-20:00 (no night work).
     """
     if scarce:
@@ -159,7 +159,7 @@ def bogie_stock(
 ) -> list[dict[str, Any]]:
     """Stock per (gauge, type) the trains take.
 
-    At least the largest single train's need (domain.md §7: "≥ 2 × largest train's cars");
+    At least the largest single train's need (docs/sources.md: "≥ 2 × largest train's cars");
     with ``cycle`` only 40-90 % of a day's need, so the rest must come back from trains of
     the other direction after ``bogie_turnaround``. Scarce: exactly the largest train's need.
     """

@@ -1,6 +1,6 @@
 """Drawing trains: passenger, special (armoured), freight, variable-gauge and through trains.
 
-Sizes, masses and border-check times follow ``domain.md`` §7 (see :mod:`.ranges`).
+Sizes, masses and border-check times follow docs/sources.md (see :mod:`.ranges`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ PREFIX = {"passenger": "P", "special": "S", "freight": "F", "variable": "V", "th
 
 
 def kind_for(rng: random.Random, n: int, *, changer: bool) -> str:
-    """A train kind that fits ``n`` carriages (domain.md §7 sizes); freight above 21."""
+    """A train kind that fits ``n`` carriages (docs/sources.md sizes); freight above 21."""
     if n <= R.PASSENGER_CARS[1]:
         kinds = ["passenger", "passenger", "special"]
         if changer:
@@ -37,7 +37,7 @@ def carriages(
     """``n`` carriages of a train of ``kind``; ``heavy`` of them are armoured/heavy cars.
 
     Heavy cars weigh ``heavy_min``..120 t, ride on 3 heavy bogies and need 120-200 % work
-    (domain.md §7, estimates).
+    (docs/sources.md, estimates).
     """
     cars = []
     for i in range(n):
@@ -75,7 +75,7 @@ def train(
     heavy: int | None = None,
     heavy_min: int = 70,
 ) -> dict[str, Any]:
-    """One train dict (instance format, DESIGN.md §3)."""
+    """One train dict (instance format, docs/file-formats.md)."""
     tid = f"{PREFIX[kind]}{index:02d}"
     to_gauge = from_gauge if kind == "through" else GAUGES[1 - GAUGES.index(from_gauge)]
     if heavy is None:

@@ -11,13 +11,13 @@
 * ``random-skills``: a day of 4-10 trains over two days, three rotating shift teams, random
   skill sets per crew, every skill covered in every shift (:func:`.teams.rotating_crews`).
 * ``inspected`` (contract v1.2): a ``roles`` day at a station that inspects every train on
-  arrival (10-25 min, sometimes plus 1 a carriage; Erenhot's 20 min, domain.md §1.1) with
+  arrival (10-25 min, sometimes plus 1 a carriage; Erenhot's 20 min, docs/sources.md) with
   inspectors by trade, where about a third of the gauge-changing trains exchange their
   couplers in the shed (10-20 min a carriage; Brest's screw coupling for SA-3).
 * ``spread``: 4-8 trains that arrive so far apart that they never compete for anything
   (the optimum is the sum of each train's own); teams as ``random-skills``.
 
-Each recipe returns an instance dict (DESIGN.md §3); :func:`gaugeopt.generate.generate`
+Each recipe returns an instance dict (docs/file-formats.md); :func:`gaugeopt.generate.generate`
 validates it, checks it with the constructive scheduler and re-draws when needed.
 """
 

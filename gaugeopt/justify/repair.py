@@ -1,4 +1,4 @@
-"""Shift a schedule to feasibility: the repair a replan starts from (DESIGN.md §7).
+"""Shift a schedule to feasibility: the repair a replan starts from (docs/replanning.md).
 
 :func:`shift_to_feasible` keeps every assignment of a schedule made for an earlier version
 of the instance — mode, blocks, tracks, crews, shunters, locomotives, the ground-air choice

@@ -1,4 +1,4 @@
-"""Instance and solution models with their file formats (DESIGN.md §3 and §5)."""
+"""Instance and solution models with their file formats (docs/file-formats.md)."""
 
 from gaugeopt.model.instance import Instance, scaled
 from gaugeopt.model.io import (

@@ -1,4 +1,4 @@
-"""The instance model (DESIGN.md §3): a station and the trains that cross it.
+"""The instance model (docs/file-formats.md): a station and the trains that cross it.
 
 Types and ranges are enforced by pydantic in strict mode (no silent string-to-number
 coercion, no unknown fields); rules that span several fields (unique ids, known skills in
@@ -10,10 +10,13 @@ surface as one-line :class:`~gaugeopt.errors.InputError` messages through
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal, NamedTuple, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from gaugeopt.errors import id_label, ordinal
 
 #: Upper bound for any time or duration (minutes): about 19 years. Larger values are
 #: rejected as absurd rather than risking integer overflow in the solver.
@@ -27,7 +30,17 @@ Skill = Literal["coupling", "lifting", "bogie", "shunting", "brake", "customs", 
 #: Every skill of the contract, in a stable order (``inspection`` since v1.2).
 SKILLS: tuple[str, ...] = get_args(Skill)
 
-Id = Annotated[str, Field(min_length=1, max_length=200)]
+
+def _printable(value: str) -> str:
+    """An id or name without control characters (tab, newline, NUL, ...): they would break
+    every table, calendar and spreadsheet it is written to."""
+    bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        raise ValueError(f"must not contain control characters (U+{ord(bad):04X})")
+    return value
+
+
+Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 Time = Annotated[int, Field(ge=0, le=MAX_TIME)]
 Duration = Annotated[int, Field(ge=0, le=MAX_TIME)]
 Gauge = Annotated[int, Field(gt=0, le=10_000)]
@@ -41,7 +54,7 @@ Shift = Annotated[
 
 
 def _check_epoch(value: str) -> str:
-    """An ISO 8601 date and time with its UTC offset (DESIGN.md §3, v1.1)."""
+    """An ISO 8601 date and time with its UTC offset (docs/file-formats.md, v1.1)."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -127,7 +140,7 @@ class InboundLoco(_Model):
 
 
 class Durations(_Model):
-    """Minutes per operation (DESIGN.md §4); per-carriage ones are scaled by work_pct."""
+    """Minutes per operation (docs/model.md); per-carriage ones are scaled by work_pct."""
 
     detach: Duration
     attach: Duration
@@ -243,7 +256,7 @@ class Instance(_Model):
 
 
 def scaled(minutes: int, work_pct: int) -> int:
-    """ceil(minutes * work_pct / 100) in integer arithmetic (DESIGN.md §4)."""
+    """ceil(minutes * work_pct / 100) in integer arithmetic (docs/model.md)."""
     return (minutes * work_pct + 99) // 100
 
 
@@ -273,15 +286,17 @@ def semantic_errors(inst: Instance) -> list[tuple[str, str]]:
     """Rules that span fields: (field path, message) for each one broken, in file order."""
     errors: list[tuple[str, str]] = []
 
-    def unique(items: list, path: str, what: str = "id") -> None:
+    def unique(items: list, path: str) -> None:
+        """Each id once; a duplicate is named by its id (the index tells nobody which)."""
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
-            key = getattr(item, what)
+            key = item.id
             if key in seen:
                 errors.append(
                     (
-                        f"{path}[{i}].{what}",
-                        f"duplicate {what} {key!r} (also at {path}[{seen[key]}])",
+                        f"{path}[{id_label(key)}].id",
+                        f"duplicate id {key!r} (the {ordinal(seen[key] + 1)} and the "
+                        f"{ordinal(i + 1)} of {path})",
                     )
                 )
             else:
@@ -339,13 +354,17 @@ def semantic_errors(inst: Instance) -> list[tuple[str, str]]:
     # Locomotive ids name one pool: station locomotives and inbound ones together.
     loco_seen: dict[str, str] = {}
     for i, loco in enumerate(st.locomotives):
-        path = f"station.locomotives[{i}].id"
+        path = f"station.locomotives[{id_label(loco.id)}].id"
         if loco.id in loco_seen:
             errors.append(
-                (path, f"duplicate locomotive id {loco.id!r} (also at {loco_seen[loco.id]})")
+                (
+                    path,
+                    f"duplicate locomotive id {loco.id!r} (the {ordinal(i + 1)} of "
+                    f"station.locomotives, also {loco_seen[loco.id]})",
+                )
             )
         else:
-            loco_seen[loco.id] = path
+            loco_seen[loco.id] = f"the {ordinal(i + 1)}"
     for t_i, train in enumerate(inst.trains):
         if train.inbound_loco is not None:
             path = f"trains[{t_i}].inbound_loco.id"
@@ -357,8 +376,8 @@ def semantic_errors(inst: Instance) -> list[tuple[str, str]]:
 
     car_seen: dict[str, str] = {}
     for t_i, train in enumerate(inst.trains):
-        for c_i, car in enumerate(train.carriages):
-            path = f"trains[{t_i}].carriages[{c_i}].id"
+        for car in train.carriages:
+            path = f"trains[{t_i}].carriages[{id_label(car.id)}].id"
             if car.id in car_seen:
                 errors.append(
                     (path, f"duplicate carriage id {car.id!r} (also at {car_seen[car.id]})")

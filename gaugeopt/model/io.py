@@ -6,6 +6,7 @@ import difflib
 import json
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, TypeVar, get_args
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from gaugeopt.errors import InputError, format_path, parse_path, short_value
 from gaugeopt.model.instance import Instance, semantic_errors
+from gaugeopt.model.limits import InputLimits
 from gaugeopt.model.solution import Solution
 
 M = TypeVar("M", bound=BaseModel)
@@ -63,6 +65,8 @@ def _describe(err: dict[str, Any]) -> str:
         return f"is too long, got {got}"
     if kind == "finite_number":
         return f"must be a finite number, got {got}"
+    if kind == "value_error":  # a validator's own words
+        return f"{str(err.get('msg', 'invalid')).removeprefix('Value error, ')}, got {got}"
     if kind == "json_invalid":
         return f"not valid JSON ({ctx.get('error', 'syntax error')})"
     return f"{err.get('msg', 'invalid')}, got {got}"
@@ -158,29 +162,74 @@ def _name_ids(text: str, data: Any) -> str:
     return _PATH_IN_TEXT.sub(lambda m: format_path(parse_path(m[0]), data), text)
 
 
-def _load_json(text: str | bytes, source: str) -> Any:
+class _Refused(ValueError):
+    """A JSON document the reader refuses part-way (a key given twice)."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is refused (JSON would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            ident = out.get("id")
+            where = f" in the object with id {short_value(ident)}" if isinstance(ident, str) else ""
+            raise _Refused(f"duplicate key {short_value(key)}{where}")
+        out[key] = value
+    return out
+
+
+def _huge_integer(exc: ValueError) -> str:
+    """Python's refusal of an integer literal of thousands of digits, as one phrase."""
+    digits = re.search(r"has (\d+) digits", str(exc))
+    count = f"{int(digits[1]):,} digits" if digits else "too many digits"
+    return f"an integer of {count} (at most {sys.get_int_max_str_digits():,})"
+
+
+def _load_json(text: str | bytes, source: str, limits: InputLimits | None = None) -> Any:
+    """The parsed document: counted first (a file too large is refused before anything else
+    is done with it), then read again for keys given twice."""
+    data = _parse_json(text, source, None)
+    (limits or InputLimits.from_environment()).check_counts(data, source)
+    return _parse_json(text, source, _object)
+
+
+def _parse_json(text: str | bytes, source: str, pairs: Any) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", path=source
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", path=source
         ) from None
+    except _Refused as exc:
+        raise InputError(f"not valid JSON: {exc}", path=source) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", path=source) from None
     except RecursionError:  # arrays or objects nested thousands deep
         raise InputError("not valid JSON: nested too deeply", path=source) from None
+    except ValueError as exc:  # an integer literal of thousands of digits
+        raise InputError(f"not valid JSON: {_huge_integer(exc)}", path=source) from None
 
 
-def _read_text(path: str | os.PathLike[str]) -> bytes:
+def _read_text(path: str | os.PathLike[str], limits: InputLimits | None = None) -> bytes:
+    """The file's bytes, read only up to the size limit (a larger file is refused)."""
     p = Path(path)
+    most = (limits or InputLimits.from_environment()).bytes
     try:
-        return p.read_bytes()
+        with p.open("rb") as fh:
+            data = fh.read(most + 1)
     except FileNotFoundError:
         raise InputError("no such file", path=str(p)) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", path=str(p)) from None
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", path=str(p)) from None
+    if len(data) > most:
+        raise InputError(
+            f"larger than {most / 1e6:g} MB, the most an input file may be "
+            f"(set GAUGEOPT_MAX_MB to allow more)",
+            path=str(p),
+        )
+    return data
 
 
 def _validate(model: type[M], data: Any) -> M:
@@ -208,7 +257,7 @@ def parse_instance(data: dict[str, Any] | str | bytes, source: str = "<input>") 
 
 
 def read_instance(path: str | os.PathLike[str]) -> Instance:
-    """Read and validate an instance file (DESIGN.md §3).
+    """Read and validate an instance file (docs/file-formats.md).
 
     Parameters
     ----------
@@ -223,7 +272,7 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
     Raises
     ------
     InputError
-        The file cannot be read, is not JSON, or breaks the schema or a rule of §3: one
+        The file cannot be read, is not JSON, or breaks the schema or a rule of the file format: one
         line naming the field path (items by id) and the value.
     """
     return parse_instance(_read_text(path), source=str(path))
@@ -237,7 +286,7 @@ def parse_solution(data: dict[str, Any] | str | bytes, source: str = "<input>") 
 
 
 def read_solution(path: str | os.PathLike[str]) -> Solution:
-    """Read and validate a solution file (DESIGN.md §5)."""
+    """Read and validate a solution file (docs/file-formats.md)."""
     return parse_solution(_read_text(path), source=str(path))
 
 

@@ -1,4 +1,4 @@
-"""The solution model (DESIGN.md §5): per-train summary and every task with its resources."""
+"""The solution model (docs/file-formats.md): per-train summary and every task with its resources."""
 
 from __future__ import annotations
 
@@ -104,6 +104,6 @@ class Solution(_Model):
     lower_bound: int | float | None = None
     trains: list[TrainPlan] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)
-    #: gaugeopt's extension of DESIGN.md §5: why no schedule exists (the root cause, one
+    #: gaugeopt's extension of the solution format (docs/file-formats.md): why no schedule exists (the root cause, one
     #: line each). Written only when not empty, so other solutions stay §5 files.
     reasons: list[str] = Field(default_factory=list, exclude_if=lambda v: not v)

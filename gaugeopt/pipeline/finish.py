@@ -34,9 +34,9 @@ def infeasible(state: SolveState) -> Result:
     from gaugeopt.diagnose.explain import explain_infeasibility
 
     inst = state.instance
-    left = max(state.params.explain_min_seconds, state.time_limit - state.elapsed())
+    left = max(state.params.explain_min_seconds, state.left())
     why = explain_infeasibility(
-        inst, left, workers=state.workers, known_infeasible=True, stop=state.stop
+        inst, state.wall(left), workers=state.workers, known_infeasible=True, stop=state.stop
     )
     return Result(
         inst,

@@ -74,7 +74,7 @@ def full_search(state: SolveState) -> None:
     else:
         core = solve_problem(
             model.problem,
-            time_limit=remaining,
+            time_limit=state.wall(remaining),
             workers=state.workers,
             seed=state.seed,
             on_progress=state.report,

@@ -77,7 +77,7 @@ def neighbourhood_search(state: SolveState) -> None:
             model.problem,
             state.incumbent,
             neighbourhoods(model, p),
-            time_limit=seconds,
+            time_limit=state.wall(seconds),
             workers=state.workers,
             seed=state.seed,
             step_time=p.lns_step_seconds,

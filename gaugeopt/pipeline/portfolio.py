@@ -163,7 +163,7 @@ def run_portfolio(
     lns, restarts = Arm("lns"), warm_arm(state)
     k = 0
     while rounds is None or k < rounds:
-        left = seconds - (state.elapsed() - start)
+        left = seconds - (state.elapsed() - start) / state.slack
         if left < MIN_ROUND_SECONDS or (state.stop is not None and state.stop.is_set()):
             break
         if state.analytic is not None and best_objective(state) <= state.analytic:
@@ -174,12 +174,11 @@ def run_portfolio(
         before, t = best_objective(state), state.elapsed()
         # With one worker counts end a round, and the clock only as a safety net.
         if arm is lns:
-            lns_round(
-                state, hoods, left if state.deterministic else min(left, p.lns_step_seconds), k
-            )
+            cap = left if state.deterministic else min(left, p.lns_step_seconds)
+            lns_round(state, hoods, state.wall(cap), k)
         else:
             cap = left if state.deterministic else min(left, p.portfolio_restart_seconds)
-            restart_round(state, cap, start + seconds)
+            restart_round(state, state.wall(cap), start + state.wall(seconds))
         gain = before - best_objective(state)
         cost = p.lns_step_seconds if state.deterministic else max(1e-3, state.elapsed() - t)
         arm.rounds.append((cost, gain))

@@ -90,13 +90,27 @@ class SolveState:
         """Seconds since the call's start."""
         return time.perf_counter() - self.t0
 
+    @property
+    def slack(self) -> float:
+        """How many times slower the budget's clock runs than the wall clock: with one
+        worker ``params.clock_slack`` (the deterministic budgets end the search, the clock
+        is a safety net), else 1."""
+        return self.params.slack(self.workers)
+
     def left(self) -> float:
-        """Seconds to the time limit (negative past it)."""
-        return self.time_limit - self.elapsed()
+        """Seconds of the time limit left, on the budget's clock (the wall clock read
+        ``slack`` times slower)."""
+        return self.time_limit - self.elapsed() / self.slack
+
+    def wall(self, seconds: float) -> float:
+        """Wall-clock seconds for ``seconds`` of the budget: the limit a sub-solve's
+        clock gets."""
+        return seconds * self.slack
 
     def search_left(self) -> float:
-        """Seconds the searches may still take: to the time limit, less what the finish
-        phase needs to decode and left-justify (``finish_reserve_passes`` first passes)."""
+        """Seconds the searches may still take, on the budget's clock: to the time limit,
+        less what the finish phase needs to decode and left-justify
+        (``finish_reserve_passes`` first passes)."""
         return self.left() - self.params.finish_reserve_passes * self.pass_seconds
 
     def require_model(self) -> GaugeModel:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 
 from gaugeopt.model.solution import Solution
@@ -33,8 +32,9 @@ def warm_start(state: SolveState) -> None:
 
     Reproducible runs (one worker) make a fixed number of restarts rather than as many as
     the clock allows. The search stops early at the search-free bound, worked out after
-    the constructive scheduler's first pass. Every pass gives up at the time limit (a
-    reproducible run's safety net: its fixed passes end well before it on a small day).
+    the constructive scheduler's first pass. Every pass gives up at the time limit (× the
+    ``clock_slack`` of a reproducible run: its safety net; its fixed passes end well before
+    it on a small day).
     """
     from gaugeopt.construct.search import MultiStart
 
@@ -48,11 +48,12 @@ def warm_start(state: SolveState) -> None:
             on_improve=lambda sol: _improved(state, sol),
         )
         state.warm = state.restarts.run(
-            time_limit=math.inf if state.deterministic else warm_budget(state),
+            # one worker: a count of restarts, the clock only a safety net at the limit
+            time_limit=state.wall(state.time_limit) if state.deterministic else warm_budget(state),
             restarts=p.deterministic_restarts if state.deterministic else None,
             target=lambda: ensure_bounds(state),
             stop=state.stop,
-            deadline=state.t0 + state.time_limit,
+            deadline=state.t0 + state.wall(state.time_limit),
         )
         state.pass_seconds = state.restarts.first_seconds
     given = state.start

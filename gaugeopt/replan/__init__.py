@@ -1,4 +1,4 @@
-"""Replanning (DESIGN.md §7): a new plan for an edited instance that keeps the past.
+"""Replanning (docs/replanning.md): a new plan for an edited instance that keeps the past.
 
 ``gaugeopt.replan(instance, previous, now, ...)`` returns a
 :class:`~gaugeopt.replan.run.ReplanResult`; :mod:`gaugeopt.replan.diff` compares two

@@ -1,7 +1,7 @@
 """What changed between two solutions of (versions of) one instance, task by task.
 
 A task is named by (train, op, carriage, block) as in the solution file. It *changed*
-(DESIGN.md §7) when its start, crew, track or shunter differ; a task only one of the two
+(docs/replanning.md) when its start, crew, track or shunter differ; a task only one of the two
 solutions has is ``added`` or ``removed``. :func:`compare` gives one row per changed task,
 :func:`by_train` and :func:`by_crew` count them.
 """

@@ -1,4 +1,4 @@
-"""Random disruptions of a plan being carried out (DESIGN.md §7), for tests and figures.
+"""Random disruptions of a plan being carried out (docs/replanning.md), for tests and figures.
 
 :func:`random_disruption` draws a time ``now`` in the middle of a plan and edits the instance
 by one to three kinds of :data:`KINDS`: a late train, a lost crew, a shortened shift, a closed
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from gaugeopt.model.instance import BogieStock, Instance, Locomotive
 from gaugeopt.model.solution import Solution, Task
 
-#: Every kind of disruption, as DESIGN.md §7 lists the edits.
+#: Every kind of disruption, as docs/replanning.md lists the edits.
 KINDS = (
     "late",
     "lost-crew",

@@ -1,4 +1,4 @@
-"""Frozen work (DESIGN.md §7): the tasks of the previous plan that have started, and the
+"""Frozen work (docs/replanning.md): the tasks of the previous plan that have started, and the
 refusal, in one line, when an edit of the instance contradicts them."""
 
 from __future__ import annotations

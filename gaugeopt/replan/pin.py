@@ -1,4 +1,4 @@
-"""Pin the frozen work in the model of the new instance (DESIGN.md §7).
+"""Pin the frozen work in the model of the new instance (docs/replanning.md).
 
 A frozen task keeps its start, end, crew (its group: the crew itself is handed back after
 solving, see :mod:`gaugeopt.replan.crews`) and shunter; a train with frozen structure keeps

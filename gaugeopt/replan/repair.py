@@ -1,4 +1,4 @@
-"""The replan's warm start: the previous plan, repaired (DESIGN.md §7, issue 14).
+"""The replan's warm start: the previous plan, repaired (docs/replanning.md, issue 14).
 
 The previous plan keeps every assignment and its tasks move only as needed
 (:func:`gaugeopt.justify.shift_to_feasible`): frozen tasks stay, every other one starts at

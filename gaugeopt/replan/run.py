@@ -19,6 +19,7 @@ from gaugeopt.gauge.decode import decode_core
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance, read_solution
 from gaugeopt.model.solution import Solution, Status, Task
+from gaugeopt.params import SolveParams
 from gaugeopt.replan import diff
 from gaugeopt.replan.crews import reassign_crews
 from gaugeopt.replan.frozen import Frozen, frozen_part, validate_frozen
@@ -121,9 +122,10 @@ def replan(
     dwell_weight: int | None = None,
     change_weight: int | None = None,
     move_weight: int | None = None,
+    params: SolveParams | None = None,
 ) -> ReplanResult:
     """Plan ``instance`` (what the station knows now) keeping the work of ``previous``
-    that started before ``now`` (DESIGN.md §7).
+    that started before ``now`` (docs/replanning.md).
 
     The objective is ``dwell_weight × Σ weight × dwell + change_weight × reassigned tasks
     + move_weight × moved tasks`` (defaults :class:`~gaugeopt.replan.search.Weights`:
@@ -131,7 +133,7 @@ def replan(
     docs/replanning.md). The previous plan, repaired and with extra trains placed around it,
     is the floor: the search starts from it, never returns more weighted dwell, and it is
     returned when nothing better is found. With ``workers=1`` the result does not depend on
-    the clock.
+    the clock (budgets are counted or in CP-SAT's deterministic time).
 
     Parameters
     ----------
@@ -155,6 +157,9 @@ def replan(
         Weight of each task given another crew, track or shunter (>= 0; default 10).
     move_weight : int, optional
         Weight of each task with another start (>= 0; default 1).
+    params : SolveParams, optional
+        Its ``deterministic_rate`` and ``clock_slack`` apply as in :func:`gaugeopt.solve`:
+        with one worker the clock is a safety net at ``time_limit`` × ``clock_slack``.
 
     Returns
     -------
@@ -212,6 +217,7 @@ def replan(
             left if deterministic else time_limit,
             workers=workers,
             seed=seed,
+            clock_slack=(params or SolveParams()).slack(workers),
         )
         if repaired is not None:
             stats.warm_start_time = repair_time
@@ -253,6 +259,7 @@ def _search(
     *,
     workers: int,
     seed: int,
+    clock_slack: float = 1.0,
 ) -> tuple[GaugeModel, Searched, SolveStats]:
     """The CP-SAT search over the pinned model, from the repaired plan (or the previous one)."""
     model = build(inst)
@@ -271,6 +278,7 @@ def _search(
         weights,
         # with one worker the budget is deterministic: not cut by the clock spent so far
         time_limit=time_limit if workers == 1 else max(0.1, time_limit - build_time),
+        clock_slack=clock_slack,
         workers=workers,
         seed=seed,
         dwell_cap=repaired.solution.objective if repaired is not None else None,

@@ -180,6 +180,7 @@ def search(
     seed: int,
     dwell_cap: int | None = None,
     repair_share: float = 0.2,
+    clock_slack: float = 1.0,
 ) -> Searched:
     """Solve the pinned model with the replanning objective: first with the previous
     plan's structure fixed (``repair_share`` of the time), then everything free from there.
@@ -187,7 +188,8 @@ def search(
     ``dwell_cap`` bounds the weighted dwell from above (the repaired previous plan's: a
     replan is never worse in dwell than the plan it starts from). With one worker CP-SAT is
     budgeted in deterministic time (``SolveParams.deterministic_rate`` units per second),
-    so the result does not depend on the clock.
+    so the result does not depend on the clock; the clock is then a safety net at
+    ``time_limit`` × ``clock_slack``.
     """
     t0 = time.perf_counter()
     cpsat = CpsatModel(model.problem)
@@ -218,7 +220,7 @@ def search(
         model,
         hint,
         movable,
-        time_limit=repair_share * time_limit,
+        time_limit=repair_share * time_limit * clock_slack,
         workers=workers,
         seed=seed,
         params=budget(repair_share),
@@ -257,7 +259,7 @@ def search(
     else:
         cpsat.add_hint(hint)
     core = cpsat.solve(
-        time_limit=time_limit, workers=workers, seed=seed, t0=t0, params=budget(rest)
+        time_limit=time_limit * clock_slack, workers=workers, seed=seed, t0=t0, params=budget(rest)
     )
     if repaired.has_solution and (
         not core.has_solution or (core.objective or 0) > (repaired.objective or 0)

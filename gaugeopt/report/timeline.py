@@ -7,7 +7,7 @@ every crew (shifts shaded), every shunter, the changer and every locomotive; a t
 labelled by its carriage (``K1-03 lift``) or its train. Train rows: every task of the train
 as its own bar (one per carriage for carriage ops), with arrival and departure marked.
 Times in hover texts and ticks are clock times (:mod:`gaugeopt.clock`). Bogie stock per
-(gauge, type) over time follows the event rule of DESIGN.md §4.
+(gauge, type) over time follows the event rule of docs/model.md.
 """
 
 from __future__ import annotations
@@ -475,7 +475,7 @@ def _train_rows(instance: Instance, solution: Solution, clock: Clock) -> list[Ro
 
 
 def bogie_stock(instance: Instance, solution: Solution) -> dict[str, tuple[list[int], list[int]]]:
-    """Stock level per "gauge/type" over time (DESIGN.md §4 events), as step series from t=0.
+    """Stock level per "gauge/type" over time (docs/model.md events), as step series from t=0.
 
     A swap takes its carriage's bogies of (to_gauge, type) at its start and returns as many of
     (from_gauge, type) at its end + bogie_turnaround; a roll does so for its whole block.

@@ -1,4 +1,4 @@
-"""The rules of DESIGN.md §4 as data (:mod:`.rulebook`) and one train's task graph
+"""The rules of docs/model.md as data (:mod:`.rulebook`) and one train's task graph
 (:mod:`.taskgraph`). Everything on the solver side derives from these two modules;
 everything that reads a finished schedule reads it through :mod:`.reading`."""
 

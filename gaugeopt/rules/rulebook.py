@@ -1,4 +1,4 @@
-"""The rulebook: every operation of DESIGN.md §4, the modes rule, departure and dwell, as data.
+"""The rulebook: every operation of docs/model.md, the modes rule, departure and dwell, as data.
 
 This is the one place the solver side reads the rules from. The CP-SAT builder, the
 constructive scheduler, both lower bounds, the pre-checks, the explainer, the report and the
@@ -27,7 +27,7 @@ Level = Literal["train", "block", "carriage"]
 Mode = Literal["through", "exchange", "changer"]
 Method = Literal["individual", "roll"]
 
-#: Every mode of DESIGN.md §4 and every track method of §3.
+#: Every mode and every track method (docs/model.md).
 MODES: tuple[str, ...] = ("through", "exchange", "changer")
 METHODS: tuple[str, ...] = ("individual", "roll")
 
@@ -46,7 +46,7 @@ def _zero(d: Durations, train: Train, ground: bool) -> int:
 
 @dataclass(frozen=True)
 class OpRule:
-    """One operation of DESIGN.md §4.
+    """One operation of docs/model.md.
 
     Its duration is ``fixed(d, train, ground)`` plus ``per_carriage(d, c)`` summed over the
     carriages it covers: the whole train (train level), its block, or its own carriage.
@@ -117,7 +117,7 @@ _CONVERT = frozenset({"exchange", "changer"})
 _INDIVIDUAL = frozenset({"individual"})
 _ROLL = frozenset({"roll"})
 
-#: The operations of DESIGN.md §4, in the order a train goes through them (a topological
+#: The operations of docs/model.md, in the order a train goes through them (a topological
 #: order of every configuration's task graph).
 OPS: tuple[OpRule, ...] = (
     OpRule("detach", "train", "coupling", _ALL, after_arrival=True,
@@ -290,7 +290,7 @@ def ground_options(inst: Instance) -> tuple[bool, ...]:
 
 
 def departure(train: Train, end_of: Mapping[str, int]) -> int:
-    """max(end of each of :data:`DEPARTS_AFTER`, ``earliest_departure``) (DESIGN.md §4)."""
+    """max(end of each of :data:`DEPARTS_AFTER`, ``earliest_departure``) (docs/model.md)."""
     return max([end_of[op] for op in DEPARTS_AFTER] + [train.earliest_departure or 0])
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from gaugeopt.model.instance import Instance, Train
 from gaugeopt.rules.rulebook import OPS, OpRule
 
+#: Each operation's level (train, block or carriage).
+LEVEL = {rule.op: rule.level for rule in OPS}
+
 
 @dataclass(frozen=True)
 class BlockSpec:
@@ -59,19 +62,33 @@ def _instances(
     ]
 
 
-def _related(node: TaskNode, pred: TaskNode, block_of: dict[int, int]) -> bool:
-    """Whether ``pred`` is one of the instances ``node`` waits for (same train, block or
-    carriage; the enclosing one; or every one inside)."""
-    a, b = node.rule.level, pred.rule.level
-    if a == "train" or b == "train":
-        return True
-    if a == "block" and b == "block":
-        return node.block == pred.block
-    if a == "carriage" and b == "carriage":
-        return node.carriage == pred.carriage
-    if a == "block":  # pred is a carriage
-        return block_of[pred.carriage] == node.block  # type: ignore[index]
-    return block_of[node.carriage] == pred.block  # type: ignore[index]  # pred is a block
+class _Preds:
+    """The nodes made so far, by operation and by the block (or carriage) they belong to,
+    so that a node finds the instances it waits for without scanning every node."""
+
+    def __init__(self, block_of: dict[int, int]) -> None:
+        self.block_of = block_of
+        self.every: dict[str, list[int]] = {}
+        self.by_block: dict[tuple[str, int | None], list[int]] = {}
+        self.by_carriage: dict[tuple[str, int | None], list[int]] = {}
+
+    def add(self, index: int, node: TaskNode) -> None:
+        block = node.block if node.rule.level == "block" else self.block_of.get(node.carriage)  # type: ignore[arg-type]
+        self.every.setdefault(node.op, []).append(index)
+        self.by_block.setdefault((node.op, block), []).append(index)
+        self.by_carriage.setdefault((node.op, node.carriage), []).append(index)
+
+    def of(self, node: TaskNode, op: str, level: str) -> list[int]:
+        """The instances of ``op`` (of rule level ``level``) that ``node`` waits for: same
+        train, block or carriage; the enclosing one; or every one inside, in the order
+        they were made."""
+        a = node.rule.level
+        if a == "train" or level == "train":
+            return self.every.get(op, [])
+        if a == "carriage" and level == "carriage":
+            return self.by_carriage.get((op, node.carriage), [])
+        block = node.block if a == "block" else self.block_of[node.carriage]  # type: ignore[index]
+        return self.by_block.get((op, block), [])
 
 
 def task_graph(
@@ -90,18 +107,13 @@ def task_graph(
     blocks = list(blocks) if mode == "exchange" else []
     block_of = {j: b for b, blk in enumerate(blocks) for j in blk.carriages}
     nodes: list[TaskNode] = []
-    by_op: dict[str, list[int]] = {}
+    made = _Preds(block_of)
     for rule in OPS:
         if not rule.exists(mode, ground=ground) or not rule.applies(d, train):
             continue
         for carriage, block, covered in _instances(rule, len(cars), blocks):
             probe = TaskNode(rule.op, rule, 0, carriage, block)
-            preds = tuple(
-                i
-                for p in rule.after
-                for i in by_op.get(p, [])
-                if _related(probe, nodes[i], block_of)
-            )
+            preds = tuple(i for p in rule.after for i in made.of(probe, p, LEVEL[p]))
             nodes.append(
                 TaskNode(
                     rule.op,
@@ -113,5 +125,5 @@ def task_graph(
                     train.arrival if rule.after_arrival else 0,
                 )
             )
-            by_op.setdefault(rule.op, []).append(len(nodes) - 1)
+            made.add(len(nodes) - 1, nodes[-1])
     return nodes

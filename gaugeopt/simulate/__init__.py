@@ -1,4 +1,4 @@
-"""Simulation of a plan under delays (DESIGN.md §8).
+"""Simulation of a plan under delays (docs/simulation.md).
 
 ``gaugeopt.simulate(instance, solution, runs=..., seed=..., delays=..., delay_scale=...)``
 checks the plan, builds the network its decisions make (:mod:`.network`), draws seeded

@@ -1,6 +1,6 @@
 """The delay model of a simulation: what is drawn, from which distribution, with which seed.
 
-Two kinds of delay (DESIGN.md §8), each drawn independently per run:
+Two kinds of delay (docs/simulation.md), each drawn independently per run:
 
 * **arrival**: each train arrives late with probability ``probability``; how late is
   exponential with mean ``mean`` minutes, cut at ``max``;

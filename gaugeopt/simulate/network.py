@@ -1,4 +1,4 @@
-"""A plan as the network a simulation propagates delays through (DESIGN.md §8).
+"""A plan as the network a simulation propagates delays through (docs/simulation.md).
 
 The plan's tasks become the jobs of :func:`gaugeopt.justify.jobs.build_jobs`: their durations,
 releases, predecessors, bogie movements, holds and locomotives come from the rulebook

@@ -1,4 +1,4 @@
-"""One batch of simulated runs: delays pushed through the plan's network (DESIGN.md §8).
+"""One batch of simulated runs: delays pushed through the plan's network (docs/simulation.md).
 
 Runs are the columns of every array, so each job is visited once per batch, in the
 network's topological order, and its start in every run is worked out at once: the latest

@@ -156,7 +156,7 @@ def simulate(
     scheduler: str | None = None,
     serial: bool | None = None,
 ) -> Simulation:
-    """Carry out ``solution`` ``runs`` times under random delays (DESIGN.md §8).
+    """Carry out ``solution`` ``runs`` times under random delays (docs/simulation.md).
 
     ``delays``: the delay model (a :class:`DelayModel`, a dict, or a TOML/JSON file; default:
     :class:`DelayModel`'s defaults, see docs/simulation.md); ``delay_scale`` multiplies

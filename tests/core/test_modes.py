@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from budget import core_budget
 
 from gaugeopt.core import Problem
 from gaugeopt.core.cpsat import CpsatModel
@@ -104,7 +105,7 @@ def brute_force(p: Problem) -> int | None:
 
 def solve_with(p: Problem, formulation: str) -> int | None:
     model = CpsatModel(p, ModelOptions(mode_resources=formulation))  # type: ignore[arg-type]
-    result = model.solve(time_limit=5.0, workers=1)
+    result = model.solve(**core_budget(0.6))
     if result.status == "infeasible":
         return None
     assert result.status == "optimal"
@@ -153,7 +154,7 @@ def test_complete_hint_covers_the_per_task_variables(optional: bool) -> None:
     from gaugeopt.core import CoreHint, solve_problem
 
     p = random_problem(12, optional=optional)
-    first = solve_problem(p, workers=1, time_limit=5.0)
+    first = solve_problem(p, **core_budget(0.6))
     model = CpsatModel(p, ModelOptions(mode_resources="per_task"))
     model.add_hint(CoreHint.from_result(first))
     proto = model.model.proto

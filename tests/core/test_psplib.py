@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from budget import core_budget
 from core_check import BENCH_DATA, violations
 
 from gaugeopt.core import solve_problem
@@ -40,7 +41,7 @@ def test_read_multi_mode():
 @pytest.mark.parametrize("name", [f"j301_{i}" for i in range(1, 6)])
 def test_j30_optimum(name):
     p, _ = read_psplib(PSPLIB / "j30" / f"{name}.sm")
-    r = solve_problem(p, time_limit=10, workers=2)
+    r = solve_problem(p, **core_budget(0.6))
     assert r.status == "optimal"
     assert r.objective == int(_bks(PSPLIB / "bks.csv")[name]["best_known"])
     assert violations(p, r) == []
@@ -50,7 +51,7 @@ def test_mmlib50_instance():
     name = "J501_1"
     p, _ = read_psplib(MMLIB / "mmlib50" / f"{name}.mm")
     row = _bks(MMLIB / "bks.csv")[name]
-    r = solve_problem(p, time_limit=20, workers=2)
+    r = solve_problem(p, **core_budget(0.6))
     assert r.has_solution and violations(p, r) == []
     assert r.objective >= int(row["lower_bound"])
     if r.status == "optimal":
@@ -71,15 +72,11 @@ def test_full_subsolvers_replace_the_portfolio(capfd):
 
     p, _ = read_psplib(PSPLIB / "j30" / "j301_1.sm")
     options = ModelOptions(full_subsolvers=("default_lp", "max_lp"))
-    result = solve_problem(p, time_limit=5.0, workers=2, options=options, log=True)
+    # Two subsolvers need two workers; the budget is deterministic time (j301_1 takes 0.02 s).
+    budget = core_budget(0.6) | {"workers": 2}
+    result = solve_problem(p, options=options, log=True, **budget)
     assert result.status == "optimal" and result.objective == 43
     assert "2 full problem subsolvers: [default_lp, max_lp]" in capfd.readouterr().out
-    solve_problem(
-        p,
-        time_limit=5.0,
-        workers=2,
-        options=options,
-        log=True,
-        params={"subsolvers": ["default_lp"]},
-    )
+    params = budget["params"] | {"subsolvers": ["default_lp"]}
+    solve_problem(p, options=options, log=True, **(budget | {"params": params}))
     assert "1 full problem subsolver: [default_lp]" in capfd.readouterr().out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from budget import core_budget
 from core_check import BENCH_DATA, violations
 from ortools.sat.python import cp_model as cp
 
@@ -52,7 +53,7 @@ def test_rich_problem_solves_validly(solve):
 
 def test_complete_hint_is_a_full_solution():
     p = rich_problem()
-    first = solve_problem(p, workers=1)
+    first = solve_problem(p, **core_budget(0.6))
     model = CpsatModel(p)
     model.add_hint(CoreHint.from_result(first))
     proto = model.model.proto
@@ -68,11 +69,10 @@ def test_complete_hint_is_a_full_solution():
 
 def test_hint_with_upper_bound_never_worse():
     p, _ = read_psplib(BENCH_DATA / "psplib/j120/j12011_1.sm")
-    first = solve_problem(p, time_limit=2, workers=1)
+    first = solve_problem(p, **core_budget(0.1))
     assert first.status == "feasible"
-    again = solve_problem(
-        p, time_limit=1, workers=1, hint=CoreHint.from_result(first), upper_bound=first.objective
-    )
+    hint = CoreHint.from_result(first)
+    again = solve_problem(p, hint=hint, upper_bound=first.objective, **core_budget(0.05))
     assert again.status == "feasible" and again.objective <= first.objective
     assert violations(p, again) == []
 
@@ -88,10 +88,10 @@ def test_partial_hint_is_accepted(solve):
 
 def test_deterministic_with_one_worker():
     p, _ = read_psplib(BENCH_DATA / "psplib/j30/j305_2.sm")  # many optimal schedules
-    runs = [solve_problem(p, time_limit=10, workers=1, seed=7) for _ in range(2)]
+    runs = [solve_problem(p, seed=7, **core_budget(0.6)) for _ in range(2)]
     assert runs[0].status == "optimal"
     p2 = rich_problem()
-    runs2 = [solve_problem(p2, workers=1, seed=3) for _ in range(2)]
+    runs2 = [solve_problem(p2, seed=3, **core_budget(0.6)) for _ in range(2)]
     for x, y in (runs, runs2):
         assert x.objective == y.objective and x.tasks == y.tasks and x.bools == y.bools
 

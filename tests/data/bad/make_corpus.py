@@ -96,7 +96,7 @@ VALID = json.dumps(BASE, indent=1)
 CASES: dict[str, tuple[str | bytes, str]] = {
     "broken_json.json": ('{"name": "x", "horizon": 600,, }', "not valid JSON"),
     "truncated.json": (VALID[: len(VALID) // 2], "not valid JSON"),
-    "empty.json": ("", "not valid JSON: Expecting value at line 1 column 1"),
+    "empty.json": ("", "not valid JSON: Expecting value (line 1, column 1)"),
     "whitespace_only.json": ("  \n\t\n", "not valid JSON: Expecting value"),
     "binary.json": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "not UTF-8 text"),
     "binary_nul.json": (bytes(range(256)) * 4, "not valid JSON"),
@@ -165,23 +165,35 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "duplicate_track_id.json": (
         edit(put("station.tracks.2.id", "T1")),
-        "station.tracks[2].id: duplicate id 'T1'",
+        "station.tracks[T1].id: duplicate id 'T1' (the 1st and the 3rd of station.tracks)",
     ),
     "duplicate_crew_id.json": (
         edit(dup_list_item("station.crews")),
-        "station.crews[3].id: duplicate id 'C1'",
+        "station.crews[C1].id: duplicate id 'C1' (the 1st and the 4th of station.crews)",
     ),
     "duplicate_train_id.json": (
         edit(put("trains.3.id", "A")),
-        "trains[3].id: duplicate id 'A'",
+        "trains[A].id: duplicate id 'A' (the 1st and the 4th of trains)",
     ),
     "duplicate_carriage_id.json": (
         edit(put("trains.1.carriages.1.id", "A2")),
-        "trains[B].carriages[1].id: duplicate carriage id 'A2'",
+        "trains[B].carriages[A2].id: duplicate carriage id 'A2'",
     ),
     "duplicate_loco_id.json": (
         edit(_dup_loco),
         "trains[A].inbound_loco.id: duplicate locomotive id 'L-S1'",
+    ),
+    "duplicate_key.json": (
+        VALID.replace('"horizon": 600', '"horizon": -5, "horizon": 600', 1),
+        'not valid JSON: duplicate key "horizon"',
+    ),
+    "integer_5000_digits.json": (
+        raw("horizon", "9" * 5000),
+        "not valid JSON: an integer of 5,000 digits (at most 4,300)",
+    ),
+    "control_character_id.json": (
+        edit(put("station.crews.0.id", "C1\u0007")),
+        'station.crews["C1\\u0007"].id: must not contain control characters (U+0007)',
     ),
     "duplicate_bogie_stock.json": (
         edit(put("station.bogie_stock.1.gauge", 1520)),
