@@ -8,6 +8,10 @@
 6. ``full_search`` — one search over the whole model from the best schedule so far;
 7. ``finish`` — the proven bound, the decoded schedule and its status.
 
+With several workers the warm start's constructive restarts go on in a thread from the
+end of the warm start to the end of the searches (:mod:`~gaugeopt.pipeline.background`);
+``finish`` ends it and keeps its schedule where it is the best.
+
 Each phase is a function of the state that fills in its own part of it (see
 :class:`~gaugeopt.pipeline.state.SolveState`); the wall time of each goes to
 ``stats.phase_times`` under its name.
@@ -20,6 +24,7 @@ from collections.abc import Callable
 
 # The modules, not their functions: each phase function has its module's name.
 from gaugeopt.pipeline import (
+    background,
     bounds,
     build,
     finish,
@@ -56,6 +61,7 @@ def run_phases(state: SolveState) -> Result:
             if state.result is not None:
                 return state.result
     finally:
+        background.halt(state)
         bounds.settle_bounds(state)
     raise RuntimeError("no phase settled the result")
 

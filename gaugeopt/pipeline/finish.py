@@ -8,6 +8,7 @@ from gaugeopt.core.result import CoreResult
 from gaugeopt.gauge.decode import decode_core
 from gaugeopt.justify import left_justify
 from gaugeopt.model.solution import Solution
+from gaugeopt.pipeline import background
 from gaugeopt.pipeline.state import SolveState, objective_of
 from gaugeopt.result import Result
 
@@ -58,7 +59,12 @@ def finish(state: SolveState) -> None:
     ``feasible``; ``infeasible`` (with reasons) or ``unknown`` when there is none.
 
     Every schedule returned is left-justified (:func:`gaugeopt.justify.left_justify`):
-    each task as early as its rules allow, with the assignments the search chose."""
+    each task as early as its rules allow, with the assignments the search chose. The
+    background restarts end here; their best is the fallback where it is better."""
+    background.halt(state)
+    found = background.found(state)
+    if found is not None and (state.warm is None or objective_of(found) < objective_of(state.warm)):
+        state.warm = found
     if state.core is None:
         if state.model is not None:
             raise RuntimeError("the full-search phase has not run")

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from gaugeopt.core import solve_problem
-from gaugeopt.core.result import CoreResult
+from gaugeopt.core.result import CoreHint, CoreResult
 from gaugeopt.gauge.hint import as_core_result
+from gaugeopt.pipeline.portfolio import take_background
 from gaugeopt.pipeline.state import SolveState
 
 
@@ -20,7 +21,7 @@ def search_params(state: SolveState) -> dict[str, object]:
     budget for the time the neighbourhoods left."""
     p = state.params
     out = dict(state.cp_params)
-    if len(state.instance.trains) == 1 and state.workers > 1:
+    if len(state.instance.trains) == 1 and state.cp_workers > 1:
         out["subsolvers"] = list(p.single_train_subsolvers)
     if state.deterministic:
         rate = p.deterministic_rate
@@ -66,6 +67,8 @@ def full_search(state: SolveState) -> None:
     if state.model is None:
         return
     model = state.model
+    if state.incumbent is not None and take_background(state):
+        state.hint = CoreHint.from_result(state.incumbent)
     remaining = max(p.full_search_min_seconds, state.search_left())
     cp_params = search_params(state)
     upper = upper_bound(state)
@@ -75,7 +78,7 @@ def full_search(state: SolveState) -> None:
         core = solve_problem(
             model.problem,
             time_limit=state.wall(remaining),
-            workers=state.workers,
+            workers=state.cp_workers,
             seed=state.seed,
             on_progress=state.report,
             hint=state.hint,

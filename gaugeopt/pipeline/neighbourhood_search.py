@@ -78,7 +78,7 @@ def neighbourhood_search(state: SolveState) -> None:
             state.incumbent,
             neighbourhoods(model, p),
             time_limit=state.wall(seconds),
-            workers=state.workers,
+            workers=state.cp_workers,
             seed=state.seed,
             step_time=p.lns_step_seconds,
             on_progress=state.report,

@@ -7,6 +7,9 @@ stopped). Each round goes to the arm whose last few seconds of rounds improved t
 schedule faster; a constructive schedule better than the incumbent becomes the incumbent
 the neighbourhoods start from. With one worker every round counts as ``lns_step_seconds``
 and the arms are chosen from objectives alone, so the run stays reproducible for a seed.
+While the restarts go on in a thread (:mod:`~gaugeopt.pipeline.background`, several
+workers) the restarts' arm does not run: each round of neighbourhoods starts from the
+thread's best schedule where that is better.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from dataclasses import dataclass, field
 
 from gaugeopt.core.lns import NeighbourhoodFn, improve
 from gaugeopt.gauge.hint import as_core_result, solution_values
+from gaugeopt.model.solution import Solution
+from gaugeopt.pipeline.background import found
 from gaugeopt.pipeline.state import SolveState, objective_of
 
 log = logging.getLogger("gaugeopt")
@@ -89,8 +94,13 @@ def restart_round(state: SolveState, seconds: float, end: float = math.inf) -> N
         stop=state.stop,
         deadline=state.t0 + end,
     )
-    if sol is None or objective_of(sol) >= before:
-        return
+    if sol is not None and objective_of(sol) < before:
+        adopt(state, sol)
+
+
+def adopt(state: SolveState, sol: Solution) -> None:
+    """A constructive schedule better than the best in hand: the warm schedule (the finish
+    phase falls back on it) and, where the model can express it, the incumbent."""
     state.warm = sol
     model = state.require_model()
     try:
@@ -104,9 +114,24 @@ def restart_round(state: SolveState, seconds: float, end: float = math.inf) -> N
 
 def restarts_fit(state: SolveState, left: float) -> bool:
     """Whether a restart round can run in ``left`` seconds: with several workers its first
-    pass must fit, as the slowest pass so far did (else it would overrun the time limit)."""
+    pass must fit, as the slowest pass so far did (else it would overrun the time limit);
+    never while the restarts go on in a thread (:mod:`~gaugeopt.pipeline.background`)."""
     search = state.restarts
-    return search is not None and (state.deterministic or search.slowest <= left)
+    if search is None or state.background is not None:
+        return False
+    return state.deterministic or search.slowest <= left
+
+
+def take_background(state: SolveState) -> bool:
+    """Take the background restarts' best where it beats the best in hand (reported);
+    whether the incumbent changed."""
+    sol = found(state)
+    if sol is None or objective_of(sol) >= best_objective(state):
+        return False
+    before = state.incumbent
+    adopt(state, sol)
+    state.report(0.0, objective_of(sol), float(state.analytic or 0))
+    return state.incumbent is not before
 
 
 def lns_round(state: SolveState, hoods: NeighbourhoodFn, seconds: float, k: int) -> None:
@@ -119,7 +144,7 @@ def lns_round(state: SolveState, hoods: NeighbourhoodFn, seconds: float, k: int)
         state.incumbent,
         hoods,
         time_limit=seconds,
-        workers=state.workers,
+        workers=state.cp_workers,
         seed=state.seed + k,
         step_time=p.lns_step_seconds,
         on_progress=state.report,
@@ -168,6 +193,7 @@ def run_portfolio(
             break
         if state.analytic is not None and best_objective(state) <= state.analytic:
             break
+        take_background(state)
         arm = choose(lns, restarts, p.portfolio_window_seconds)
         if arm is restarts and not restarts_fit(state, left):
             arm = lns

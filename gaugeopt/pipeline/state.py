@@ -58,6 +58,10 @@ class SolveState:
     #: schedule of the portfolio replaces it), and the scheduler, to go on with.
     warm: Solution | None = None
     restarts: MultiStart | None = None
+    #: the restarts going on in a thread beside CP-SAT (:mod:`~gaugeopt.pipeline.background`)
+    #: and the event that ends it.
+    background: threading.Thread | None = None
+    background_halt: threading.Event | None = None
     #: warm start: seconds of the constructive scheduler's first pass over the whole
     #: instance, the yardstick of what building the model and left-justifying will cost.
     pass_seconds: float = 0.0
@@ -85,6 +89,11 @@ class SolveState:
     def deterministic(self) -> bool:
         """One worker: the run must give the same schedule for the same seed."""
         return self.workers == 1
+
+    @property
+    def cp_workers(self) -> int:
+        """CP-SAT's workers: one fewer while the restarts go on in a thread."""
+        return max(1, self.workers - 1) if self.background is not None else self.workers
 
     def elapsed(self) -> float:
         """Seconds since the call's start."""

@@ -56,7 +56,7 @@ def train_sweep(state: SolveState, seconds: float) -> None:
             hood,
             end,
             cap,
-            state.workers,
+            state.cp_workers,
             state.seed + done,
             state.stop,
             params,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from gaugeopt.model.solution import Solution
+from gaugeopt.pipeline import background
 from gaugeopt.pipeline.bounds import ensure_bounds
 from gaugeopt.pipeline.state import SolveState, objective_of
 
@@ -61,4 +62,5 @@ def warm_start(state: SolveState) -> None:
         state.warm = given
         _improved(state, given)
     state.stats.warm_start_time = time.perf_counter() - t
+    background.start(state)  # several workers: the restarts go on beside CP-SAT
     state.stats.warm_start_objective = None if state.warm is None else state.warm.objective
