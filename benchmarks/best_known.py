@@ -115,6 +115,7 @@ def run_child(method: str, path: Path, seed: int, settings: Settings) -> tuple[C
         except subprocess.TimeoutExpired:
             cand.status = "timeout"
             return cand, 3 * limit + 120
+        cand.date = now()  # when the run ended, with what it found
         result_file, sol_file = Path(tmp) / "result.json", Path(tmp) / "solution.json"
         if done.returncode != 0 or not result_file.is_file():
             tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
