@@ -19,7 +19,9 @@ keeps what it found; every run is also appended to ``runs.csv`` in the store fol
 
 Before running, every stored schedule of the chosen instances is checked again (a schedule
 that no longer passes, e.g. after a change of the contract, is dropped and said so);
-``--verify`` does only that and exits 1 when any fails.
+``--verify`` does only that and exits 1 when any fails. Run one refresh at a time per index
+(each writes the whole index after every run). Instances are known by file name, as in
+``gaugeopt bench``'s ``bks.csv``.
 """
 
 from __future__ import annotations

@@ -171,3 +171,28 @@ def test_the_greedy_trace_records_every_improvement_of_its_restarts(
     row = greedy_gauge(path, 1.0, 1, 0)
     objectives = [obj for _, obj in parse_trace(row.extra["trace"])]
     assert objectives == [row.objective + 9, row.objective + 4, row.objective]
+
+
+def test_the_targets_against_best_known_count_sizes_in_the_files() -> None:
+    scale = ROOT / "instances" / "bench" / "scale"
+    single, day = str(scale / "single-c06-0001.json"), str(scale / "day-t04-0001.json")
+    rows = [
+        _row("single-c06-0001", "gaugeopt", 60, 90, "1:90", path=single),  # 6 carriages
+        _row("day-t04-0001", "gaugeopt", 60, 169, "1:169", path=day),  # 4 trains
+        _row("day-t40-0001", "gaugeopt", 60, 500, "1:500"),  # no file: left out
+    ]
+    best = {"single-c06-0001": 89.5, "day-t04-0001": 160.0, "day-t40-0001": 100.0}
+    pts = tq.points(rows, best, [60.0])
+    assert {p.instance: p.counts for p in pts}["single-c06-0001"] == (1, 6)
+    lines = {r.split("|")[1].strip(): r.split("|")[2:4] for r in tq.targets_table(pts).splitlines()}
+    assert (
+        lines["at 60 s, single trains of 6–25 carriages within 1 % of best known"][0].strip()
+        == "yes"
+    )
+    verdict, where = lines["at 60 s, days of 4–16 trains within 5 % of best known"]
+    assert verdict.strip() == "no: 1 of 1 outside" and where.strip() == "day-t04-0001 (5.6 %)"
+    best["day-t04-0001"] = 161.0  # 5.0 % above: inside
+    pts = tq.points(rows, best, [60.0])
+    assert "| at 60 s, days of 4–16 trains within 5 % of best known | yes |" in tq.targets_table(
+        pts
+    )
