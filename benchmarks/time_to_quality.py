@@ -264,10 +264,13 @@ def targets_table(pts: list[Point]) -> str:
 
 
 def beaten(pts: list[Point]) -> list[str]:
-    """Instances where some run beat the best-known value (the index needs a refresh)."""
-    return sorted(
-        {f"{p.instance} ({p.method}: {p.objective:g})" for p in pts if (p.above or 0) < 0}
-    )
+    """Instances where some run beat the best-known value (the index needs a refresh): the
+    best such objective of each, with its method."""
+    best: dict[str, Point] = {}
+    below = [p for p in pts if p.above is not None and p.above < 0 and p.objective is not None]
+    for p in sorted(below, key=lambda p: p.objective or 0, reverse=True):
+        best[p.instance] = p  # the lowest objective comes last
+    return [f"{n} ({best[n].method}: {best[n].objective:g})" for n in sorted(best)]
 
 
 def write_points(pts: list[Point], path: Path) -> None:

@@ -129,6 +129,7 @@ def test_the_command_writes_the_csv_and_names_beaten_best_known(
     tq.main([str(results), "--index", str(index), "--out", str(out)])
     printed = capsys.readouterr().out
     assert "Beat the best-known index" in printed and "single-c06-0001 (direct: 85)" in printed
+    assert printed.split("Beat the best-known index")[1].count("single-c06-0001") == 1
     with out.open() as fh:
         rows = list(csv.DictReader(fh))
     hit = next(
