@@ -106,7 +106,12 @@ def greedy_gauge(path: Path, time_limit: float, workers: int, seed: int) -> Meth
     if first is not None:
         _improving(trace, time.perf_counter() - t0, _objective(first))
     rest = max(0.0, time_limit - (time.perf_counter() - t0))
-    best = construct(inst, time_limit=rest, seed=seed)
+    best = construct(
+        inst,
+        time_limit=rest,
+        seed=seed,
+        on_improve=lambda sol: _improving(trace, time.perf_counter() - t0, _objective(sol)),
+    )
     if best is not None:
         _improving(trace, time.perf_counter() - t0, _objective(best))
     if first is not None and (best is None or _objective(first) < _objective(best)):
