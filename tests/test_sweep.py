@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dask
 import pytest
+from budget import DETERMINISTIC
 from random_instances import random_instance
 
 from gaugeopt import sweep
@@ -64,8 +65,8 @@ def test_a_task_past_its_hard_limit_stops_its_worker_not_the_sweep(pool) -> None
 def test_whatif_on_two_processes_matches_serial(monkeypatch) -> None:
     monkeypatch.setattr(sweep, "usable_cores", lambda: 2)
     inst = random_instance(11)  # every solve optimal well inside the limit
-    serial = whatif(inst, time_limit=2, workers=1, seed=3, serial=True)
-    parallel = whatif(inst, time_limit=2, workers=1, seed=3, jobs=2)
+    serial = whatif(inst, time_limit=2, workers=1, seed=3, serial=True, params=DETERMINISTIC)
+    parallel = whatif(inst, time_limit=2, workers=1, seed=3, jobs=2, params=DETERMINISTIC)
     assert parallel.workers == 1
     cols = ["change", "status", "objective", "lower_bound"]
     assert parallel.table[cols].equals(serial.table[cols])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from budget import DETERMINISTIC
 from random_instances import random_instance
 from typer.testing import CliRunner
 
@@ -40,7 +41,9 @@ def khasan(examples_dir: Path):
 @pytest.fixture(scope="module")
 def swept() -> WhatIf:
     # 1 train of 9 carriages over 3 trains, 5 crews, 4 tracks: every solve is optimal in < 0.2 s.
-    return whatif(random_instance(11), time_limit=2, workers=1, seed=0, serial=True)
+    return whatif(
+        random_instance(11), time_limit=2, workers=1, seed=0, serial=True, params=DETERMINISTIC
+    )
 
 
 def _ids(items) -> list[str]:
@@ -164,7 +167,11 @@ def test_chart(swept: WhatIf, tmp_path: Path) -> None:
 
 def test_api_is_callable_package(examples_dir: Path) -> None:
     res = gaugeopt.whatif(
-        examples_dir / "dandong-handover.json", time_limit=1, workers=1, serial=True
+        examples_dir / "dandong-handover.json",
+        time_limit=1,
+        workers=1,
+        serial=True,
+        params=DETERMINISTIC,
     )
     assert res.table.iloc[0]["change"] == "baseline"
     assert res.baseline.status == "optimal"
@@ -205,7 +212,7 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "instances" / "examples
 )
 def test_one_more_resource_is_never_reported_as_a_loss(path: Path) -> None:
     inst = read_instance(path)
-    res = whatif(inst, time_limit=0.5, workers=1, seed=0, serial=True)
+    res = whatif(inst, time_limit=0.5, workers=1, seed=0, serial=True, params=DETERMINISTIC)
     assert res.baseline.solution is not None
     for o in res.variants:
         if not o.kind.startswith("+"):

@@ -29,6 +29,7 @@ from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import atomic_write_text, parse_instance
 from gaugeopt.model.solution import Solution
+from gaugeopt.params import SolveParams
 from gaugeopt.sweep import open_pool
 from gaugeopt.whatif.variants import variants
 
@@ -70,6 +71,7 @@ class Task:
     workers: int
     seed: int
     start: Solution | None = None  # the baseline's schedule, where it may still hold
+    params: SolveParams | None = None
 
 
 @dataclass
@@ -132,6 +134,7 @@ def solve_task(task: Task) -> Outcome:
         workers=task.workers,
         seed=task.seed,
         start=start,
+        params=task.params,
     )
     out = Outcome(
         task.change,
@@ -280,6 +283,7 @@ def whatif(
     serial: bool | None = None,
     on_start: Callable[[str], None] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    params: SolveParams | None = None,
 ) -> WhatIf:
     """Solve ``instance`` and each of its variants (:func:`~gaugeopt.whatif.variants.variants`):
     one resource more or one less, to see which changes the plan most.
@@ -309,6 +313,9 @@ def whatif(
         Called as ``on_start(change)`` when a solve starts.
     on_done : callable, optional
         Called as ``on_done(outcome)`` with each :class:`~gaugeopt.whatif.run.Outcome`.
+    params : SolveParams, optional
+        The tuning of every solve (:class:`~gaugeopt.params.SolveParams`; e.g. its
+        ``clock_slack`` for solves of one worker that the clock must not decide).
 
     Returns
     -------
@@ -344,8 +351,11 @@ def whatif(
                 on_done=None if on_done is None else lambda _t, o: on_done(o),
             )
 
-        (base,) = run([Task(BASELINE, BASELINE, instance, time_limit, threads, seed)])
+        (base,) = run([Task(BASELINE, BASELINE, instance, time_limit, threads, seed, None, params)])
         start = base.solution if base.objective is not None else None
-        tasks = [Task(v.change, v.kind, v.instance, time_limit, threads, seed, start) for v in plan]
+        tasks = [
+            Task(v.change, v.kind, v.instance, time_limit, threads, seed, start, params)
+            for v in plan
+        ]
         outcomes = run(tasks)
     return WhatIf(base, outcomes, time_limit, threads, seed)
