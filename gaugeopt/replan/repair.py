@@ -26,10 +26,11 @@ from gaugeopt.checker.frozen import check_frozen
 from gaugeopt.justify import shift_to_feasible
 from gaugeopt.justify.jobs import TaskKey, task_key
 from gaugeopt.model.instance import Instance
-from gaugeopt.model.solution import OP_SKILL, Solution, Task
+from gaugeopt.model.solution import Solution, Task
 from gaugeopt.replan import diff
 from gaugeopt.replan.extra import place_new_trains
 from gaugeopt.replan.search import Weights
+from gaugeopt.rules.reading import skill
 
 log = logging.getLogger("gaugeopt")
 
@@ -120,7 +121,7 @@ def disturbed(inst: Instance, base: Solution) -> set[TaskKey]:
         crew = crews.get(t.crew or "")
         if t.crew is not None and (
             crew is None
-            or OP_SKILL[t.op] not in crew.skills
+            or skill(t.op) not in crew.skills
             or not any(a <= t.start and t.end <= b for a, b in crew.shifts)
         ):
             out.add(task_key(t))
