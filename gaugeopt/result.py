@@ -80,9 +80,6 @@ class Result:
     solution : Solution
         The schedule found (empty unless the status is ``optimal`` or ``feasible``), as
         written to a solution file.
-    reasons : list of str
-        Why there is no schedule, where a cause could be named; they go into
-        ``solution.reasons`` too (and a solution read back brings its reasons along).
     runtime : float
         Seconds the solve took.
     stats : SolveStats
@@ -90,6 +87,9 @@ class Result:
 
     Attributes
     ----------
+    reasons : list of str
+        Why there is no schedule, where a cause could be named: the solution's ``reasons``
+        (written to the solution file, and read back with it).
     status : str
         ``optimal``, ``feasible``, ``infeasible`` or ``unknown`` (the solution's).
     objective : int or None
@@ -108,17 +108,13 @@ class Result:
 
     instance: Instance
     solution: Solution
-    reasons: list[str] = field(default_factory=list)
     runtime: float = 0.0
     stats: SolveStats = field(default_factory=SolveStats)
 
-    def __post_init__(self) -> None:
-        """The reasons go into the solution too (its ``reasons`` field, written to the
-        solution file), and a solution read back brings its reasons along."""
-        if self.reasons and not self.solution.reasons:
-            self.solution = self.solution.model_copy(update={"reasons": list(self.reasons)})
-        elif not self.reasons and self.solution.reasons:
-            self.reasons = list(self.solution.reasons)
+    @property
+    def reasons(self) -> list[str]:
+        """Why there is no schedule (the solution's ``reasons``: their one home)."""
+        return self.solution.reasons
 
     @property
     def status(self) -> str:

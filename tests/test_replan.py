@@ -226,6 +226,18 @@ def test_an_edit_that_contradicts_frozen_work_is_refused_in_one_line(running, ki
     assert "\n" not in text and "frozen task" in text and says in text, text
 
 
+def test_an_infeasible_replan_says_why_in_its_solution(running) -> None:
+    """No time left after the frozen work: the reason is the solution's (one home), so
+    the solution file carries it."""
+    inst, sol, now = running
+    edited = inst.model_copy(deep=True)
+    edited.horizon = max(t.end for t in sol.tasks if t.start < now) + 1
+    result = gaugeopt.replan(edited, sol, now, time_limit=2, workers=1)
+    assert result.status == "infeasible"
+    assert result.solution.reasons == ["no plan of the edited instance keeps the work already done"]
+    assert result.reasons == result.solution.reasons
+
+
 def test_cli_replans_and_refuses_a_contradiction_with_exit_2(running, tmp_path) -> None:
     inst, sol, now = running
     prev, good, bad = tmp_path / "prev.json", tmp_path / "late.json", tmp_path / "bad.json"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import get_args
 
+from gaugeopt.checker import expected
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance
-from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS, OP_SKILL, Op
+from gaugeopt.model.solution import Op
 from gaugeopt.rules import OPS, BlockSpec, departure, ground_options, possible_modes, task_graph
 
 KHASAN = "instances/examples/khasan-armoured.json"
@@ -26,10 +27,15 @@ def _inst(**station: object) -> Instance:
 
 def test_ops_are_the_solution_format_ops_in_order() -> None:
     assert tuple(r.op for r in OPS) == get_args(Op)
-    # the tables replan still reads from the file model (until it reads gaugeopt.rules.reading)
-    assert {r.op: r.skill for r in OPS} == OP_SKILL
-    assert tuple(r.op for r in OPS if r.level == "block") == BLOCK_OPS
-    assert tuple(r.op for r in OPS if r.level == "carriage") == CARRIAGE_OPS
+
+
+def test_the_checkers_own_tables_agree_with_the_rulebook() -> None:
+    """The checker reads §4 on its own (it imports no rules): its skills, levels and
+    shunter operations say what the rulebook says."""
+    assert {r.op: r.skill for r in OPS} == expected.SKILL
+    assert tuple(r.op for r in OPS if r.level == "block") == expected.BLOCK_OPS
+    assert tuple(r.op for r in OPS if r.level == "carriage") == expected.CARRIAGE_OPS
+    assert frozenset(r.op for r in OPS if r.shunter) == expected.SHUNTER_OPS
 
 
 def test_exchange_graph_follows_section_4() -> None:

@@ -5,13 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gaugeopt.model.instance import Instance, Train, scaled
-from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS, OP_SKILL
 
 #: (train, op, carriage, block): carriage set for carriage ops only, block for block ops only.
 Key = tuple[str, str, str | None, int | None]
 
-#: The skill each operation needs.
-SKILL = OP_SKILL
+#: The skill each operation needs (DESIGN.md §4, read here on its own: the checker does not
+#: import the rulebook; tests/test_rulebook.py checks that the two agree).
+SKILL: dict[str, str] = {
+    "detach": "coupling",
+    "border_check": "customs",
+    "inspect": "inspection",
+    "shunt_in": "shunting",
+    "disconnect": "coupling",
+    "coupler": "coupling",
+    "lift": "lifting",
+    "swap": "bogie",
+    "roll": "bogie",
+    "lower": "lifting",
+    "reconnect": "coupling",
+    "shunt_out": "shunting",
+    "couple": "coupling",
+    "changer_pass": "shunting",
+    "ground_brake_test": "brake",
+    "attach": "coupling",
+    "brake_test": "brake",
+}
+#: Operations done once per block, and once per carriage (the others: once per train).
+BLOCK_OPS: tuple[str, ...] = ("shunt_in", "roll", "shunt_out")
+CARRIAGE_OPS: tuple[str, ...] = ("disconnect", "coupler", "lift", "swap", "lower", "reconnect")
 #: Operations that take one shunting locomotive (when their duration is > 0).
 SHUNTER_OPS = frozenset({"shunt_in", "shunt_out", "changer_pass", "roll"})
 

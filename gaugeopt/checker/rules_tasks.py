@@ -6,9 +6,8 @@ from collections import Counter
 from typing import cast
 
 from gaugeopt.checker.context import Context, label
-from gaugeopt.checker.expected import key_of
+from gaugeopt.checker.expected import BLOCK_OPS, CARRIAGE_OPS, key_of
 from gaugeopt.checker.violation import block_name, task_label
-from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS
 
 
 def check_task_set(ctx: Context) -> None:

@@ -29,31 +29,6 @@ Op = Literal[
     "attach",
     "brake_test",
 ]
-#: Kept until gaugeopt.replan reads :mod:`gaugeopt.rules.reading` (issue 21): the skill
-#: and the level of each operation. Everything else reads them from the rulebook, and
-#: :mod:`gaugeopt.rules.reading` checks at import that ``Op`` names the rulebook's
-#: operations in its order; tests/test_rulebook.py checks these two tables against it.
-OP_SKILL: dict[str, str] = {
-    "detach": "coupling",
-    "border_check": "customs",
-    "inspect": "inspection",
-    "shunt_in": "shunting",
-    "disconnect": "coupling",
-    "coupler": "coupling",
-    "lift": "lifting",
-    "swap": "bogie",
-    "roll": "bogie",
-    "lower": "lifting",
-    "reconnect": "coupling",
-    "shunt_out": "shunting",
-    "couple": "coupling",
-    "changer_pass": "shunting",
-    "ground_brake_test": "brake",
-    "attach": "coupling",
-    "brake_test": "brake",
-}
-BLOCK_OPS: tuple[str, ...] = ("shunt_in", "roll", "shunt_out")
-CARRIAGE_OPS: tuple[str, ...] = ("disconnect", "coupler", "lift", "swap", "lower", "reconnect")
 
 
 class _Model(BaseModel):

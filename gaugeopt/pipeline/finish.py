@@ -41,8 +41,11 @@ def infeasible(state: SolveState) -> Result:
     )
     return Result(
         inst,
-        Solution(instance=inst.name, status="infeasible"),
-        reasons=why or ["the solver proved that no schedule meets every rule"],
+        Solution(
+            instance=inst.name,
+            status="infeasible",
+            reasons=why or ["the solver proved that no schedule meets every rule"],
+        ),
         runtime=state.elapsed(),
         stats=state.stats,
     )

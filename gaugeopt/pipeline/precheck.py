@@ -12,11 +12,10 @@ def precheck(state: SolveState) -> None:
     """Set ``reasons``; if there are any, the solve ends here as ``infeasible``."""
     state.reasons = infeasibility_reasons(state.instance)
     if state.reasons:
-        sol = Solution(instance=state.instance.name, status="infeasible")
+        sol = Solution(instance=state.instance.name, status="infeasible", reasons=state.reasons)
         state.result = Result(
             state.instance,
             sol,
-            reasons=state.reasons,
             runtime=state.elapsed(),
             stats=state.stats,
         )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from gaugeopt.gauge.build import GaugeModel
 from gaugeopt.model.solution import Solution, Task
-from gaugeopt.replan.diff import task_key
 from gaugeopt.rules.crews import assign_crews
+from gaugeopt.rules.reading import task_key
 
 
 def reassign_crews(

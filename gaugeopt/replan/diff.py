@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gaugeopt.model.solution import BLOCK_OPS, CARRIAGE_OPS, Solution, Task
-
-TaskKey = tuple[str, str, str | None, int | None]
+from gaugeopt.model.solution import Solution, Task
+from gaugeopt.rules.reading import task_key
 
 #: Columns of :func:`compare`.
 COLUMNS = [
@@ -32,16 +31,6 @@ COLUMNS = [
 ]
 #: Kinds of change, in the order ``change`` lists them.
 KINDS = ("moved", "re-crewed", "re-tracked", "re-shunted", "added", "removed")
-
-
-def task_key(task: Task) -> TaskKey:
-    """(train, op, carriage of a carriage task, block of a block task)."""
-    return (
-        task.train,
-        task.op,
-        task.carriage if task.op in CARRIAGE_OPS else None,
-        task.block if task.op in BLOCK_OPS else None,
-    )
 
 
 def _kinds(old: Task | None, new: Task | None) -> list[str]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from gaugeopt.model.instance import BogieStock, Instance, Locomotive
 from gaugeopt.model.solution import Solution, Task
+from gaugeopt.rules import stay
+from gaugeopt.rules.reading import BOGIE_OPS, HAUL_OPS
 
 #: Every kind of disruption, as docs/replanning.md lists the edits.
 KINDS = (
@@ -122,7 +124,7 @@ class _Editor:
         held = [
             self._leaves(t)
             for t in self.frozen
-            if t.op == "shunt_in" and t.track == track.id and t.block is not None
+            if t.op == stay().start_op and t.track == track.id and t.block is not None
         ]
         start = max([self.now + self.rng.choice([0, 30, 60])] + [h + 60 for h in held if h])
         length = self.rng.choice([60, 120, 340])
@@ -130,16 +132,17 @@ class _Editor:
         self.edits.append(f"track {track.id} closed {start}-{start + length}")
         return True
 
-    def _leaves(self, shunt_in: Task) -> int:
+    def _leaves(self, arrives: Task) -> int:
+        """When the block that ``arrives`` on its track (its stay's start) leaves it."""
         out = [
             t.end
             for t in self.previous.tasks
-            if t.train == shunt_in.train and t.op == "shunt_out" and t.block == shunt_in.block
+            if t.train == arrives.train and t.op == stay().end_op and t.block == arrives.block
         ]
         return max(out, default=self.now)
 
     def _spare_locos(self) -> list[Locomotive]:
-        taken = {t.locomotive for t in self.frozen if t.op == "attach"}
+        taken = {t.locomotive for t in self.frozen if t.op in HAUL_OPS}
         return [lo for lo in self.inst.station.locomotives if lo.id not in taken]
 
     def late_loco(self) -> bool:
@@ -206,7 +209,7 @@ class _Editor:
         total = 0
         for t in self.frozen:
             train = trains.get(t.train)
-            if train is None or t.op not in ("swap", "roll") or train.to_gauge != key[0]:
+            if train is None or t.op not in BOGIE_OPS or train.to_gauge != key[0]:
                 continue
             total += sum(c.bogies for c in train.carriages if c.bogie_type == key[1])
         return total
@@ -250,7 +253,7 @@ class _Editor:
     def cancelled(self) -> bool:
         """A train that has not started, whose inbound locomotive no other train takes; the
         bogies it would have left behind are added to the stock."""
-        taken = {t.locomotive for t in self.previous.tasks if t.op == "attach"}
+        taken = {t.locomotive for t in self.previous.tasks if t.op in HAUL_OPS}
         slack = self._loco_slack()
         idle = [
             t

@@ -22,6 +22,7 @@ from gaugeopt.justify.jobs import Jobs, build_jobs
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution
 from gaugeopt.rules import LOCO_FREED_BY, objective, stay
+from gaugeopt.rules.reading import HAUL_OPS
 
 log = logging.getLogger("gaugeopt")
 
@@ -52,7 +53,7 @@ def _load(cal: Calendar, inst: Instance, plan: Solution, jobs: Jobs) -> None:
             a = plan.tasks[jobs.jobs[hold.first].task].start
             b = plan.tasks[jobs.jobs[hold.last].task].end
             cal.tracks[hold.track].reserve(a, max(b, a + 1), cal.ledger)
-    taken = {t.locomotive for t in plan.tasks if t.op == "attach" and t.locomotive}
+    taken = {t.locomotive for t in plan.tasks if t.op in HAUL_OPS and t.locomotive}
     for loco in taken:
         cal.locos.pop(loco, None)
     for p in plan.trains:

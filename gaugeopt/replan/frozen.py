@@ -10,8 +10,9 @@ from gaugeopt.checker.expected import expected_tasks, key_of
 from gaugeopt.clock import Clock
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance, Train
-from gaugeopt.model.solution import OP_SKILL, Solution, Task, TrainPlan
-from gaugeopt.rules import OPS, possible_modes
+from gaugeopt.model.solution import Solution, Task, TrainPlan
+from gaugeopt.rules import OPS, possible_modes, stay
+from gaugeopt.rules.reading import BOGIE_OPS, CHANGER_OPS, HAUL_OPS, Reading, skill
 
 #: Frozen operations that leave a train's mode, blocks and locomotive free (§7): those that
 #: wait for nothing but the arrival (detach, border_check, and v1.2's inspect).
@@ -42,7 +43,7 @@ def frozen_part(previous: Solution, now: int) -> Frozen:
     for t in out.tasks:
         if t.op not in LOOSE_OPS and t.train in plans:
             out.structure[t.train] = plans[t.train]
-        if t.op == "attach":
+        if t.op in HAUL_OPS:
             out.locomotive[t.train] = t.locomotive
     return out
 
@@ -103,18 +104,18 @@ def _task_rule(instance: Instance, train: Train, task: Task, clock: Clock) -> st
         crew = next((c for c in st.crews if c.id == task.crew), None)
         if crew is None:
             return f"was done by crew {task.crew}, which no longer exists"
-        skill = OP_SKILL[task.op]
-        if skill not in crew.skills:
-            return f"needs skill {skill}, which crew {crew.id} no longer has"
+        needs = skill(task.op)
+        if needs not in crew.skills:
+            return f"needs skill {needs}, which crew {crew.id} no longer has"
         if not any(a <= task.start and task.end <= b for a, b in crew.shifts):
             return f"lies outside every shift of crew {crew.id} ({clock.spans(crew.shifts)})"
     if task.shunter is not None and task.shunter not in {s.id for s in st.shunters}:
         return f"used shunter {task.shunter}, which no longer exists"
     if task.track is not None and task.track not in {t.id for t in st.tracks}:
         return f"is on track {task.track}, which no longer exists"
-    if task.op == "changer_pass" and st.changer is None:
+    if task.op in CHANGER_OPS and st.changer is None:
         return "used the gauge changer, which the station no longer has"
-    if task.op == "attach":
+    if task.op in HAUL_OPS:
         return _loco_rule(instance, train, task, clock)
     return None
 
@@ -195,52 +196,49 @@ def _window_rule(
     frozen: Frozen,
     clock: Clock,
 ) -> tuple[Task, str] | None:
-    """A block already on its track (shunt_in frozen) until at least ``now`` (or its frozen
-    shunt_out's end) must not sit in a maintenance window."""
-    ops = {
+    """A block already on its track (the start of its :func:`~gaugeopt.rules.stay` frozen)
+    until at least ``now`` (or the end of its frozen end operation) must not sit in a
+    maintenance window."""
+    hold = stay()
+    ops: dict[str, Task] = {
         t.op: t for t in frozen.tasks if t.train == train.id and t.block == b and t.carriage is None
     }
-    shunt_in = ops.get("shunt_in")
-    if shunt_in is None:
+    opens = ops.get(hold.start_op)
+    if opens is None:
         return None
-    shunt_out = ops.get("shunt_out")
-    until = shunt_out.end if shunt_out is not None else max(frozen.now, shunt_in.end)
+    closes = ops.get(hold.end_op)
+    until = closes.end if closes is not None else max(frozen.now, opens.end)
     span = f"until {clock.at(until)}"
-    if shunt_out is None:
+    if closes is None:
         span = f"until at least {clock.at(until)}"
     for a, w in windows:
-        if a < until and shunt_in.start < w:
-            return shunt_in, (
+        if a < until and opens.start < w:
+            return opens, (
                 f"put block {b} of train {train.id} on track {track} from "
-                f"{clock.at(shunt_in.start)} {span}, inside its new maintenance window "
+                f"{clock.at(opens.start)} {span}, inside its new maintenance window "
                 f"{clock.span(a, w)}"
             )
     return None
 
 
 def _bogie_rule(instance: Instance, previous: Solution, frozen: Frozen) -> tuple[Task, str] | None:
-    """The first frozen swap or roll that finds too few bogies in the new stock.
+    """The first frozen bogie move (swap, roll) that finds too few bogies in the new stock.
 
     Only frozen work moves bogies before ``now`` (every other task starts at ``now`` or
-    later), so the stock before ``now`` follows from the frozen swaps and rolls alone.
+    later), so the stock before ``now`` follows from the frozen bogie moves alone.
     """
     st = instance.station
     trains = {t.id: t for t in instance.trains}
-    blocks = {p.id: p.blocks for p in previous.trains}
+    reading = Reading(previous)
     level = {(b.gauge, b.type): b.count for b in st.bogie_stock}
     events: list[tuple[int, int, tuple[int, str], int, Task]] = []
     for task in frozen.tasks:
         train = trains.get(task.train)
-        if train is None or task.op not in ("swap", "roll"):
+        if train is None or task.op not in BOGIE_OPS:
             continue
         cars = {c.id: c for c in train.carriages}
-        if task.op == "swap":
-            ids = [task.carriage] if task.carriage else []
-        else:
-            plan = blocks.get(task.train, [])
-            ids = list(plan[task.block].carriages) if task.block is not None else []
-        for cid in ids:
-            car = cars.get(cid or "")
+        for cid in reading.carriages_of(task):
+            car = cars.get(cid)
             if car is None:
                 continue
             back = task.end + st.bogie_turnaround

@@ -201,8 +201,8 @@ def _hold_hint(
     track: str,
     hold: Hold,
 ) -> TaskHint:
-    """A hold spans its start operation to its end operation (when on ``track``): a track
-    hold shunt_in to shunt_out, a jack hold lift to lower."""
+    """A hold spans its start operation's task to its end operation's task (when on
+    ``track``), whichever hold of the rulebook it is."""
     meta = model.meta[idx]
     first, last = hold.start_op, hold.end_op
     tm = model.instance.trains[meta.train]

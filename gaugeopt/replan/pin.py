@@ -14,6 +14,7 @@ from gaugeopt.core.problem import Choice, Lit
 from gaugeopt.gauge.build import AUX_OPS, GaugeModel
 from gaugeopt.replan.frozen import Frozen, refusal
 from gaugeopt.replan.mapping import Placed, crew_resource, shunter_resource
+from gaugeopt.rules.reading import HAUL_OPS
 
 
 def pin_frozen(model: GaugeModel, placed: Placed, frozen: Frozen) -> set[int]:
@@ -76,7 +77,7 @@ def _pin_structure(model: GaugeModel, placed: Placed, frozen: Frozen) -> None:
         if attached is None:
             continue
         if not any(model.locos[li].id == loco for li in attached.loco):
-            first = next(t for t in frozen.tasks if t.train == tid and t.op == "attach")
+            first = next(t for t in frozen.tasks if t.train == tid and t.op in HAUL_OPS)
             raise refusal(
                 Clock.of(model.instance),
                 first,

@@ -26,10 +26,12 @@ from gaugeopt.checker.frozen import check_frozen
 from gaugeopt.justify import shift_to_feasible
 from gaugeopt.justify.jobs import TaskKey, task_key
 from gaugeopt.model.instance import Instance
-from gaugeopt.model.solution import OP_SKILL, Solution, Task
+from gaugeopt.model.solution import Solution, Task
 from gaugeopt.replan import diff
 from gaugeopt.replan.extra import place_new_trains
 from gaugeopt.replan.search import Weights
+from gaugeopt.rules import stay
+from gaugeopt.rules.reading import HAUL_OPS, skill
 
 log = logging.getLogger("gaugeopt")
 
@@ -112,17 +114,17 @@ def disturbed(inst: Instance, base: Solution) -> set[TaskKey]:
         if t.start < train.arrival:
             hit.add(t.train)
         if (
-            t.op == "attach"
+            t.op in HAUL_OPS
             and t.locomotive is not None
             and locos.get(t.locomotive, t.start + 1) > t.start
         ):
             hit.add(t.train)
-        if t.op in ("shunt_in", "shunt_out"):
+        if t.op in (stay().start_op, stay().end_op):
             by_block.setdefault((t.train, t.block), []).append(t)
         crew = crews.get(t.crew or "")
         if t.crew is not None and (
             crew is None
-            or OP_SKILL[t.op] not in crew.skills
+            or skill(t.op) not in crew.skills
             or not any(a <= t.start and t.end <= b for a, b in crew.shifts)
         ):
             out.add(task_key(t))

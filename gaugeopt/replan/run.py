@@ -228,9 +228,13 @@ def replan(
         if model is not None and found is not None
         else Solution(instance=inst.name, status="unknown")
     )
+    best = _best(inst, prev, now, sol, repaired, found, weights)
+    if best.status == "infeasible":
+        why = ["no plan of the edited instance keeps the work already done"]
+        best = best.model_copy(update={"reasons": why})
     result = ReplanResult(
         inst,
-        _best(inst, prev, now, sol, repaired, found, weights),
+        best,
         previous=prev,
         now=now,
         frozen=len(frozen.tasks),
@@ -238,8 +242,6 @@ def replan(
         stats=stats,
         repaired=repaired.solution if repaired is not None else None,
     )
-    if result.status == "infeasible":
-        result.reasons = ["no plan of the edited instance keeps the work already done"]
     if result.status in ("optimal", "feasible"):
         result.changes = diff.compare(prev, result.solution)
         if repaired is None or result.solution is not repaired.solution:

@@ -43,9 +43,15 @@ from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution, Task
 from gaugeopt.report.graph import TaskKey, any_blocks_dwell, task_key, train_graph
 from gaugeopt.report.timeline import check_references, task_name, task_words
-from gaugeopt.rules import JACK_HOLD, LOCO_FREED_BY, TRACK_HOLD
+from gaugeopt.rules import DEPARTS_AFTER, JACK_HOLD, LOCO_FREED_BY, RULES, TRACK_HOLD
 from gaugeopt.rules.reading import BOGIE_OPS, CHANGER_OPS, HAUL_OPS, Reading, skill
 from gaugeopt.utilisation import UTILISATION_HEADER, resource_table
+
+#: What a departure waits for (the rulebook's DEPARTS_AFTER): the last step of a train's
+#: chain of work (the brake test), and the step beside the chain that waits only for the
+#: arrival (the border check).
+(CHAIN_END,) = [op for op in DEPARTS_AFTER if not RULES[op].after_arrival]
+(BESIDE_CHAIN,) = [op for op in DEPARTS_AFTER if RULES[op].after_arrival]
 
 #: Wait columns of ``Kpis.trains`` and the words the report prints for them, in order.
 WAITS: dict[str, str] = {
@@ -366,8 +372,8 @@ class _Walker:
         train, plan = self.trains[train_id], self.plans[train_id]
         arrival, cursor = train.arrival, plan.departure
         out: list[Part] = []
-        brake = self.tasks.get((train_id, "brake_test", None))
-        border = self.tasks.get((train_id, "border_check", None))
+        brake = self.tasks.get((train_id, CHAIN_END, None))
+        border = self.tasks.get((train_id, BESIDE_CHAIN, None))
         chain_end = min(brake.end, cursor) if brake is not None else arrival
         if border is not None and min(border.end, cursor) > chain_end:
             b_end = min(border.end, cursor)
