@@ -32,7 +32,6 @@ from gaugeopt.cli.common import (
 from gaugeopt.clock import Clock, duration
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.io import read_instance, read_solution, write_solution
-from gaugeopt.replan import diff
 
 if TYPE_CHECKING:
     from gaugeopt.replan.run import ReplanResult
@@ -102,6 +101,8 @@ def crews_table(result: ReplanResult) -> Table:
 
 
 def _counts(changes: pd.DataFrame, dwell: int | None) -> dict[str, Any]:
+    from gaugeopt.replan import diff  # the replanning code loads only when it runs
+
     return {
         "weighted_dwell": dwell,
         "changed": diff.changed_count(changes),
@@ -112,6 +113,8 @@ def _counts(changes: pd.DataFrame, dwell: int | None) -> dict[str, Any]:
 
 def json_summary(result: ReplanResult, target: Path) -> dict[str, Any]:
     """What ``replan --json`` prints."""
+    from gaugeopt.replan import diff  # the replanning code loads only when it runs
+
     prev = result.previous
     assert prev is not None  # a replan always has its previous plan
     clock = Clock.of(result.instance)
@@ -156,6 +159,8 @@ def json_summary(result: ReplanResult, target: Path) -> dict[str, Any]:
 
 def _summary(result: ReplanResult) -> str:
     """One line: the replan against the repaired previous plan."""
+    from gaugeopt.replan import diff  # the replanning code loads only when it runs
+
     prev = result.previous
     assert prev is not None
     rep = result.repaired

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich import box
@@ -32,8 +32,10 @@ from gaugeopt.cli.report import check_suffix
 from gaugeopt.clock import Clock, duration
 from gaugeopt.model.io import read_instance, write_solution
 from gaugeopt.params import SolveParams
-from gaugeopt.result import Result
 from gaugeopt.wording import split_parts
+
+if TYPE_CHECKING:  # the solver loads only when a solve runs
+    from gaugeopt.result import Result
 
 #: Share of the time limit left to the overrun schedule when the search has found no
 #: schedule within the horizon by the rest of it.
