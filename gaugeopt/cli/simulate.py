@@ -13,16 +13,15 @@ from gaugeopt.cli.common import (
     bad_input_exits,
     fail,
     load,
-    mismatch,
     out,
     print_json,
     quiet_option,
     set_verbosity,
     verbose_option,
 )
+from gaugeopt.cli.plan_input import read_plan
 from gaugeopt.cli.report import empty_exit
 from gaugeopt.clock import Clock, duration
-from gaugeopt.model.io import read_instance, read_solution
 
 #: Rows of each "passes delay on" table.
 SHOWN = 5
@@ -142,11 +141,8 @@ def simulate(
     from gaugeopt.simulate.run import NoPlan, PlanRefused
     from gaugeopt.simulate.run import simulate as run_simulate
 
-    inst = load(read_instance, instance)
-    sol = load(read_solution, solution)
-    wrong = mismatch(inst, sol)
-    if wrong is not None:
-        raise fail(f"{solution}: {wrong}")
+    plan = read_plan(instance, solution)  # a solution, or solve's overrun file
+    inst, sol = plan.instance, plan.solution
     model = None if delays is None else load(read_delays, delays)
     with bad_input_exits():
         if model is not None and delays is not None:
