@@ -9,7 +9,7 @@ from gaugeopt.model.instance import Instance, Train, scaled
 #: (train, op, carriage, block): carriage set for carriage ops only, block for block ops only.
 Key = tuple[str, str, str | None, int | None]
 
-#: The skill each operation needs (DESIGN.md §4, read here on its own: the checker does not
+#: The skill each operation needs (docs/model.md, read here on its own: the checker does not
 #: import the rulebook; tests/test_rulebook.py checks that the two agree).
 SKILL: dict[str, str] = {
     "detach": "coupling",
