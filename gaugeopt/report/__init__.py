@@ -277,16 +277,10 @@ def report(
 
 
 class _CallableModule(types.ModuleType):
-    def __call__(
-        self,
-        instance: Instance,
-        solution: Solution,
-        path: str | os.PathLike[str],
-        *,
-        dwell_bounds: Sequence[int | None] | None = None,
-        notes: Sequence[str] = (),
-    ) -> Path:
-        return report(instance, solution, path, dwell_bounds=dwell_bounds, notes=notes)
+    """``gaugeopt.report(...)`` calls :func:`report` even once this package is imported
+    (the attribute ``gaugeopt.report`` is then this module)."""
+
+    __call__ = staticmethod(report)
 
 
 sys.modules[__name__].__class__ = _CallableModule
