@@ -3,7 +3,7 @@
     python3 docs/make_api.py           # write docs/api.md
     python3 docs/make_api.py --check   # exit 1 if docs/api.md differs from the docstrings
 
-tests/test_api_docs.py fails while docs/api.md is out of date. Each function must have the
+tests/api/test_api_docs.py fails while docs/api.md is out of date. Each function must have the
 sections ``Parameters`` and ``Returns``, each class ``Parameters``, each method ``Returns``:
 the page is not built without them.
 """
@@ -45,8 +45,8 @@ HEADER = """\
 # API reference
 
 The public Python API of gaugeopt. This page is generated from the docstrings by
-`python3 docs/make_api.py`; do not edit it by hand (tests/test_api_docs.py fails while it is
-out of date). The command line is described in the README.
+`python3 docs/make_api.py`; do not edit it by hand (tests/api/test_api_docs.py fails while it
+is out of date). The command line is described in the README.
 """
 
 

@@ -3,7 +3,7 @@
 The instances it accepts (see :func:`tiny_instance`): one train changing gauge, one
 `individual` track whose jack sets never bind, one crew per skill on duty all day, one
 shunter, ample bogies, station locomotives only; the v1.1 rules may be drawn in (a
-ground-air station, maintenance windows on the track: ``test_bounds_v11.py``). Every
+ground-air station, maintenance windows on the track: ``bounds/test_bounds_v11.py``). Every
 decision is enumerated: the ground-air choice, the block cuts, the order in which the
 blocks use the track, the gap between windows for each block, and every
 precedence-feasible order of the tasks, each laid out by a serial schedule generation

@@ -1,7 +1,7 @@
 """A small but rich hand-made instance and a greedy, solver-free layout of a valid schedule.
 
-Used by ``test_checker.py`` and saved as ``tests/data/checker/{instance,solution}.json`` for
-other tests (report, Gantt). The layout below is a plain serial list scheduler written for
+Used by ``checker/test_checker.py`` and saved as
+``tests/data/checker/{instance,solution}.json`` for other tests (report, Gantt). The layout below is a plain serial list scheduler written for
 this test only: it places the tasks one by one, in a fixed order, at the earliest minute at
 which a crew, a shunter, the changer and the bogie stock allow it. Tracks and jack sets are
 respected by construction (extra precedences). It shares no code with the solver.

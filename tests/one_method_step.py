@@ -1,4 +1,4 @@
-"""Run as a script by test_holds.py: a test-only rulebook in which contract v1.2's coupler
+"""Run as a script by rules/test_holds.py: a test-only rulebook in which contract v1.2's coupler
 exchange, a carriage step beside the bogie chain, is also a step of ``individual`` tracks
 only; the builder, the constructive scheduler and the bounds read it. Prints what they did
 as JSON (the rulebook is replaced before any consumer is imported, so it runs in a process

@@ -10,7 +10,7 @@ from gaugeopt.model.instance import Instance, Train, scaled
 Key = tuple[str, str, str | None, int | None]
 
 #: The skill each operation needs (docs/model.md, read here on its own: the checker does not
-#: import the rulebook; tests/test_rulebook.py checks that the two agree).
+#: import the rulebook; tests/rules/test_rulebook.py checks that the two agree).
 SKILL: dict[str, str] = {
     "detach": "coupling",
     "border_check": "customs",
