@@ -22,7 +22,8 @@ Cut = list[tuple[str, list[int]]]
 
 def usable(tracks: list[Track]) -> list[Track]:
     """The tracks a block may stand on: those where every hold of their method has room
-    for one (a hold with capacity 0 on a track keeps every block it covers off it)."""
+    for one. A hold with capacity 0 on a track keeps every block off it, whether or not the
+    block's train has the hold's operations (cautious: it only forbids schedules)."""
     return [
         t
         for t in tracks
