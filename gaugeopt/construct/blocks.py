@@ -20,6 +20,17 @@ from gaugeopt.rules import OPS, holds_at, stay
 Cut = list[tuple[str, list[int]]]
 
 
+def usable(tracks: list[Track]) -> list[Track]:
+    """The tracks a block may stand on: those where every hold of their method has room
+    for one. A hold with capacity 0 on a track keeps every block off it, whether or not the
+    block's train has the hold's operations (cautious: it only forbids schedules)."""
+    return [
+        t
+        for t in tracks
+        if all(h.capacity(t) >= 1 for lvl in ("block", "carriage") for h in holds_at(lvl, t.method))
+    ]
+
+
 def block_minutes(train: Train, idx: list[int], track: Track, dur: Durations) -> int:
     """A rough length of a block's stay on its track, used to spread blocks over tracks:
     the operations that bound its track hold, plus the rest of its work shared among the

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gaugeopt.construct.blocks import Cut, block_minutes
+from gaugeopt.construct.blocks import Cut, block_minutes, usable
 from gaugeopt.construct.placer import Option, PlaceFailed, Run, TrainPlacer, TrainResult
 from gaugeopt.construct.state import Calendar
 from gaugeopt.construct.steps import Step, Unit
@@ -157,7 +157,7 @@ def plan_group(
     still spare can serve: the stock's level after every committed event plus what the
     blocks planned so far return. ``ready`` is when each train's blocks could first go
     onto a track."""
-    tracks = inst.station.tracks
+    tracks = usable(inst.station.tracks)
     avail: dict[Key, int] = {}
     for t in group:
         for key in bogie_demand(t):
@@ -207,7 +207,7 @@ def _tracks_for(inst: Instance, train: Train, idx: list[int], method: str) -> li
     heaviest = max(train.carriages[j].mass_t for j in idx)
     return [
         tr.id
-        for tr in inst.station.tracks
+        for tr in usable(inst.station.tracks)
         if tr.method == method and tr.capacity >= len(idx) and tr.max_mass_t >= heaviest
     ]
 

@@ -5,9 +5,13 @@ changer, bogies and locomotive allow (docs/model.md). A unit of tasks under a ho
 :mod:`gaugeopt.construct.steps`) is placed again from a later time when the held resource
 is taken: a block whose track is busy (another block, or a maintenance window) over
 its stay (:func:`~gaugeopt.rules.stay`, [shunt_in start, shunt_out end)) from the end of that
-occupation; a carriage whose hold of a per-track pool (the jack hold [lift start, lower end),
-or any other carriage-level hold of :data:`~gaugeopt.rules.HOLDS`) would exceed the pool's
-capacity on the track from the next hold's end.
+occupation, and one whose other block-level holds (any of :data:`~gaugeopt.rules.HOLDS`,
+over the span of its start and end operations) would exceed their pool's capacity on the
+track, or meet a window the hold closes with, from the end of what is in the way; a
+carriage whose hold of a per-track pool (the jack hold [lift start, lower end), or any other
+carriage-level hold) would exceed the pool's capacity on the track from the next hold's end.
+A track on which some hold has no room at all (capacity 0) takes no block
+(:func:`~gaugeopt.construct.blocks.usable`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import cast
 from gaugeopt.construct.blocks import Cut
 from gaugeopt.construct.state import Calendar
 from gaugeopt.construct.steps import Step, Unit, placement_order
+from gaugeopt.construct.timeline import Pool, overlap_conflict
 from gaugeopt.model.instance import Instance, Track, Train
 from gaugeopt.model.solution import Block, Op, Task
 from gaugeopt.rules import (
@@ -213,7 +218,8 @@ class TrainPlacer:
         return t
 
     def _track_unit(self, run: Run, unit: Unit) -> None:
-        """A block on its track: again from the end of any occupation in its way."""
+        """A block on its track: again from the end of any occupation in its way, or of any
+        span in the way of one of its other block holds (:attr:`Unit.inner`)."""
         track = self.cal.tracks[run.tracks[unit.block].id]
         t = self._ready(run, unit.first)
         while True:
@@ -225,17 +231,49 @@ class TrainPlacer:
             start = run.starts[unit.first]
             # Zero-length stays still claim their instant, so they never sit inside another.
             occ_end = max(run.ends[unit.last], start + 1)
-            if track.is_free(start, occ_end):
+            retry = (
+                track.first_conflict_end(start, occ_end)
+                if not track.is_free(start, occ_end)
+                else self._inner_conflict(run, unit)
+            )
+            if retry is None:
                 track.reserve(start, occ_end, self.cal.ledger)
+                self._reserve_inner(run, unit)
                 return
             self.cal.ledger.rollback(mark)
             del run.out[n_out:]
-            t = track.first_conflict_end(start, occ_end)
+            t = retry
+
+    def _inner_spans(self, run: Run, unit: Unit) -> list[tuple[Pool, int, int]]:
+        """Each inner hold of a placed block unit: its pool on the block's track and its
+        span (a zero-length one claims its instant, as the stay does)."""
+        track = run.tracks[unit.block]
+        out = []
+        for held in unit.inner:
+            start = run.starts[held.first]
+            end = max(run.ends[held.last], start + 1)
+            out.append((self.cal.pool(held.hold, track), start, end))
+        return out
+
+    def _inner_conflict(self, run: Run, unit: Unit) -> int | None:
+        """None when every inner hold of a placed block unit fits its pool; else a time
+        from which to place the block again."""
+        for pool, start, end in self._inner_spans(run, unit):
+            retry = pool.conflict(start, end)
+            if retry is not None:
+                return retry
+        return None
+
+    def _reserve_inner(self, run: Run, unit: Unit) -> None:
+        for pool, start, end in self._inner_spans(run, unit):
+            pool.reserve(start, end, self.cal.ledger)
 
     def _jack_unit(self, run: Run, unit: Unit, holds: Holds) -> None:
         """A carriage's hold of a per-track pool (its capacity on the block's track): again
         from the end of a hold in its way (``holds``: the block's holds so far, by hold)."""
         cap = unit.hold.capacity(run.tracks[unit.block])
+        if cap < 1:
+            raise PlaceFailed(unit.hold.resource)
         floor = 0
         while True:
             mark, n_out = self.cal.ledger.savepoint(), len(run.out)
@@ -244,7 +282,7 @@ class TrainPlacer:
             start = run.starts[unit.first]
             hold = (start, max(run.ends[unit.last], start + 1))
             mine = holds.setdefault(unit.hold, [])
-            blocker = _jack_conflict(mine, hold, cap)
+            blocker = overlap_conflict(mine, hold, cap)
             if blocker is None:
                 mine.append(hold)
                 return
@@ -308,14 +346,3 @@ class TrainPlacer:
             car = run.train.carriages[j]
             need[car.bogie_type] = need.get(car.bogie_type, 0) + car.bogies
         return need
-
-
-def _jack_conflict(holds: list[tuple[int, int]], new: tuple[int, int], cap: int) -> int | None:
-    """None if `new` keeps at most `cap` holds at once; else the earliest end of a hold
-    overlapping it after its start (a time from which a retry may succeed)."""
-    s, e = new
-    points = [s] + [hs for hs, _ in holds if s < hs < e]
-    for p in points:
-        if sum(1 for hs, he in holds if hs <= p < he) >= cap:
-            return min(he for hs, he in holds if hs < e and he > s)
-    return None

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import cast
 
-from gaugeopt.construct.blocks import Cut, candidate_cuts
+from gaugeopt.construct.blocks import Cut, candidate_cuts, usable
 from gaugeopt.construct.budget import Expired, check
 from gaugeopt.construct.cycling import cycling_groups, schedule_group
 from gaugeopt.construct.placer import GraphCache, Option, TrainPlacer, TrainResult
@@ -63,7 +63,8 @@ def options_of(
             t0 = blocks_ready(inst, train)
             ready = {tid: u.free_from(t0) for tid, u in cal.tracks.items()}
             d = inst.station.durations
-            cuts = list(candidate_cuts(train, inst.station.tracks, ready, d, max_cuts, extra))
+            tracks = usable(inst.station.tracks)
+            cuts = list(candidate_cuts(train, tracks, ready, d, max_cuts, extra))
         options.extend(Option(mode, cut, g) for cut in cuts for g in ground_options(inst))
     return options
 

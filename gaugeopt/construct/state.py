@@ -1,14 +1,16 @@
-"""The station's calendars during construction: crews, shunters, changer, tracks, bogies and
-locomotives, all reverted through one :class:`~gaugeopt.construct.timeline.Ledger`. A track's
-maintenance windows (v1.1) are busy from the start and never reverted."""
+"""The station's calendars during construction: crews, shunters, changer, tracks, the pools
+of the other holds, bogies and locomotives, all reverted through one
+:class:`~gaugeopt.construct.timeline.Ledger`. A track's maintenance windows (v1.1) are busy
+from the start and never reverted."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 
-from gaugeopt.construct.timeline import Ledger, Stock, Unary
-from gaugeopt.model.instance import SKILLS, Instance
+from gaugeopt.construct.timeline import Ledger, Pool, Stock, Unary
+from gaugeopt.model.instance import SKILLS, Instance, Track
+from gaugeopt.rules import Hold
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Calendar:
         for t in st.tracks:
             for a, b in merged(t.unavailable):
                 self.tracks[t.id].reserve(a, b, closed)
+        #: The pool of each (hold, track) other than the stay's (:meth:`pool`).
+        self.pools: dict[tuple[str, str], Pool] = {}
         self.stock: dict[tuple[int, str], Stock] = {
             (b.gauge, b.type): Stock(b.count) for b in st.bogie_stock
         }
@@ -52,6 +56,16 @@ class Calendar:
         self.locos: dict[str, tuple[int, int]] = {
             lo.id: (lo.gauge, lo.available_from) for lo in st.locomotives
         }
+
+    # ---- holds --------------------------------------------------------------------------
+    def pool(self, hold: Hold, track: Track) -> Pool:
+        """The pool of ``hold`` on ``track``: its capacity there, closed in the track's
+        maintenance windows when the hold closes with them."""
+        key = (hold.resource, track.id)
+        if key not in self.pools:
+            closed = merged(track.unavailable) if hold.closures else []
+            self.pools[key] = Pool(hold.capacity(track), closed, self.horizon + 1)
+        return self.pools[key]
 
     # ---- bogies -------------------------------------------------------------------------
     def stock_of(self, gauge: int, btype: str) -> Stock:

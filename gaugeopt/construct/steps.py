@@ -2,7 +2,9 @@
 
 Train tasks go in rulebook order, and the blocks, one after the other, at the place of the
 first block task. Each block is one :class:`Unit` for its stay on its track
-(:func:`~gaugeopt.rules.stay`): placed again from a later time while its track is taken.
+(:func:`~gaugeopt.rules.stay`): placed again from a later time while its track is taken,
+or while any other block-level hold of its track's method (:attr:`Unit.inner`, by its
+span: the block's tasks of its start and end operations) finds its pool full.
 Inside a block, the block tasks before its first carriage task go first; then each carriage
 in turn goes through its leading carriage tasks, up to the first task at block level or the
 end of the last of its carriage holds (:func:`~gaugeopt.rules.holds_at`; on an
@@ -15,21 +17,32 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gaugeopt.rules import BlockSpec, Hold, TaskNode, holds_at, stay
 
 
 @dataclass(frozen=True)
+class Held:
+    """A hold over a unit's tasks from the start of node ``first`` to the end of ``last``."""
+
+    hold: Hold
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
 class Unit:
     """Tasks placed together under one hold: ``first`` and ``last`` index the nodes whose
-    start and end bound the hold; ``block`` is the block the held resource belongs to."""
+    start and end bound the hold; ``block`` is the block the held resource belongs to;
+    ``inner``: the other holds of the block's level the unit's tasks take (a block's)."""
 
     hold: Hold
     block: int
     first: int
     last: int
     steps: tuple[Step, ...]
+    inner: tuple[Held, ...] = ()
 
 
 #: A node index (one task) or a unit.
@@ -96,7 +109,21 @@ def _block_unit(nodes: list[TaskNode], block: int, spec: BlockSpec) -> Unit:
         steps.extend(_nest(nodes, chain, block, holds))
     for g in groups[k:]:
         steps.extend(g)
-    return _unit(stay(), block, nodes, steps)
+    unit = _unit(stay(), block, nodes, steps)
+    return replace(unit, inner=_inner(nodes, mine, unit.hold, spec))
+
+
+def _inner(
+    nodes: list[TaskNode], mine: list[int], outer: Hold, spec: BlockSpec
+) -> tuple[Held, ...]:
+    """The block-level holds of the block's track method besides ``outer`` that the block
+    has both ends of (a train may lack an operation), by their spans."""
+    ops = {nodes[i].op: i for i in mine if nodes[i].rule.level == "block"}
+    return tuple(
+        Held(h, ops[h.start_op], ops[h.end_op])
+        for h in holds_at("block", spec.method)
+        if h != outer and h.start_op in ops and h.end_op in ops
+    )
 
 
 def placement_order(nodes: list[TaskNode], blocks: Sequence[BlockSpec]) -> list[Step]:

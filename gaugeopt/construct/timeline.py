@@ -6,6 +6,8 @@ later check fails or a better alternative is found.
 
 * :class:`Unary` — a resource used by one task at a time (crew, shunter, changer, track):
   sorted, non-overlapping busy intervals and an earliest-fit search; optional shifts.
+* :class:`Pool` — a per-track resource of a hold: up to its capacity spans at once, none
+  inside its closed windows.
 * :class:`Stock` — bogies of one (gauge, type): a step function of committed events.
 """
 
@@ -104,6 +106,47 @@ class Unary:
             del self._ends[j]
 
         ledger.record(undo)
+
+
+def overlap_conflict(held: list[tuple[int, int]], new: tuple[int, int], cap: int) -> int | None:
+    """None if ``new`` keeps at most ``cap`` of the ``held`` spans at once; else the earliest
+    end of a span overlapping it after its start (a time from which a retry may succeed).
+    ``cap`` is at least 1."""
+    s, e = new
+    points = [s] + [hs for hs, _ in held if s < hs < e]
+    for p in points:
+        if sum(1 for hs, he in held if hs <= p < he) >= cap:
+            return min(he for hs, he in held if hs < e and he > s)
+    return None
+
+
+class Pool:
+    """A per-track resource held by up to ``capacity`` spans at once and by none inside its
+    ``closed`` windows (maintenance, when the hold closes with them). ``never``: the time
+    :meth:`conflict` answers when no span can ever fit (a capacity below 1)."""
+
+    __slots__ = ("capacity", "closed", "held", "never")
+
+    def __init__(self, capacity: int, closed: list[tuple[int, int]], never: int) -> None:
+        self.capacity = capacity
+        self.closed = closed
+        self.never = never
+        self.held: list[tuple[int, int]] = []
+
+    def conflict(self, s: int, e: int) -> int | None:
+        """None when [s, e) fits; else a later time from which a retry may fit: the end of
+        a closed window or of a span in its way (``never`` when nothing can fit)."""
+        if self.capacity < 1:
+            return self.never
+        for a, b in self.closed:
+            if a < e and s < b:
+                return b
+        return overlap_conflict(self.held, (s, e), self.capacity)
+
+    def reserve(self, s: int, e: int, ledger: Ledger) -> None:
+        """Take the resource for [s, e) (the caller checked :meth:`conflict`)."""
+        self.held.append((s, e))
+        ledger.record(lambda: self.held.remove((s, e)))
 
 
 class Stock:

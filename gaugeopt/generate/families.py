@@ -15,7 +15,7 @@ from typing import Any
 
 from gaugeopt.generate import ranges as R
 from gaugeopt.generate import station as S
-from gaugeopt.generate import variants
+from gaugeopt.generate import variants, work
 from gaugeopt.generate.trains import GAUGES, kind_for, train
 
 #: Size classes per family: carriages of the train (single) or number of trains.
@@ -93,7 +93,7 @@ def single(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any
     trains = [train(rng, 1, kind, n, arrival, rng.choice(GAUGES))]
     horizon = 1440 if n <= 24 else 2880
     dur = S.durations(rng)
-    dur_guess = S.exchange_minutes(trains, dur)
+    dur_guess = work.exchange_minutes(trains, dur)
     return {
         "horizon": horizon,
         "station": _station(
@@ -151,7 +151,7 @@ def day(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]:
     total = sum(len(t["carriages"]) for t in trains)
     horizon = 2880 if n <= 20 else 4320
     dur = S.durations(rng)
-    dur_guess = S.exchange_minutes(trains, dur)
+    dur_guess = work.exchange_minutes(trains, dur)
     n_tracks = max(2, min(8, math.ceil(total / 110) + rng.randint(0, 1)))
     return {
         "horizon": horizon,
@@ -193,7 +193,7 @@ def scarce(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any
         )
     horizon = 2880 if n <= 3 else 4320
     dur = S.durations(rng)
-    dur_guess = S.exchange_minutes(trains, dur)
+    dur_guess = work.exchange_minutes(trains, dur)
     return {
         "horizon": horizon,
         "station": _station(

@@ -70,20 +70,6 @@ def tracks(
     return out
 
 
-def exchange_minutes(trains: list[dict[str, Any]], dur: dict[str, int]) -> int:
-    """Crew minutes of the per-carriage exchange work of every exchanging train."""
-    total = 0
-    for t in trains:
-        if t["from_gauge"] == t["to_gauge"]:
-            continue
-        for c in t["carriages"]:
-            pct = c.get("work_pct", 100)
-            base = dur["disconnect"] + dur["lift"] + dur["lower"] + dur["reconnect"]
-            base += dur["swap_per_bogie"] * c["bogies"]
-            total += (base * pct + 99) // 100
-    return total
-
-
 # Skill groups of the teams: exchange teams share the carriage work; support teams shunt,
 # test brakes and (de)couple locomotives; customs teams do the border checks.
 EXCHANGE_GROUPS = (

@@ -5,7 +5,7 @@ lifter-fitter, a shunting driver, a brake inspector, a customs officer, ...), on
 day / 12 h night rotation. ``rotating_crews``: three shift teams (A, B, C) rotating over
 12-hour shifts (A works the first and fourth shift of two days, B the second, C the third),
 each crew with a random set of skills, every skill held by some crew of every team.
-Team sizes follow the work the trains bring (:func:`skill_minutes`).
+Team sizes follow the work the trains bring (:func:`.work.skill_minutes`).
 """
 
 from __future__ import annotations
@@ -30,31 +30,6 @@ TRADES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("coupler-inspector", ("coupling", "brake"), "brake"),
     ("customs", ("customs",), "customs"),
 )
-
-
-def skill_minutes(trains: list[dict[str, Any]], dur: dict[str, int]) -> dict[str, int]:
-    """A rough estimate of the crew minutes per skill the trains bring (exchange mode,
-    blocks of about 9 carriages): it only sizes the teams, it bounds nothing."""
-    need = dict.fromkeys(SKILLS, 0)
-    for t in trains:
-        n = len(t["carriages"])
-        check = t["border_check"] if t.get("border_check") is not None else dur["border_check"]
-        need["customs"] += check
-        need["inspection"] += dur.get("inspection", 0) + dur.get("inspection_per_carriage", 0) * n
-        need["coupling"] += dur["detach"] + dur["attach"]
-        need["brake"] += dur["brake_test"]
-        if t["from_gauge"] == t["to_gauge"]:
-            continue
-        need["shunting"] += 2 * dur["shunt"] * math.ceil(n / 9)
-        need["coupling"] += dur["couple_per_carriage"] * n
-        for c in t["carriages"]:
-            pct = c.get("work_pct", 100)
-            need["coupling"] += ((dur["disconnect"] + dur["reconnect"]) * pct + 99) // 100
-            if t.get("coupler_exchange"):  # v1.2
-                need["coupling"] += (dur.get("coupler", 15) * pct + 99) // 100
-            need["lifting"] += ((dur["lift"] + dur["lower"]) * pct + 99) // 100
-            need["bogie"] += (dur["swap_per_bogie"] * c["bogies"] * pct + 99) // 100
-    return need
 
 
 def _shift_pattern(horizon: int, start: int, length: int) -> list[list[int]]:

@@ -29,7 +29,7 @@ from typing import Any
 
 from gaugeopt.generate import ranges as R
 from gaugeopt.generate import station as S
-from gaugeopt.generate import teams
+from gaugeopt.generate import teams, work
 from gaugeopt.generate.trains import GAUGES, bogie_need, train
 
 SIZES: dict[str, dict[str, tuple[int, int]]] = {
@@ -133,7 +133,7 @@ def cycling(rng: random.Random, size: str, n: int | None = None) -> dict[str, An
     stock = [{"gauge": g, "type": b, "count": CYCLING_STOCK} for g, b in sorted(bogie_need(trains))]
     horizon = 2880 if pairs <= 2 else 4320
     dur = S.durations(rng)
-    crews = S.crews(rng, horizon, max(4, math.ceil(S.exchange_minutes(trains, dur) / 700)), 2, 2)
+    crews = S.crews(rng, horizon, max(4, math.ceil(work.exchange_minutes(trains, dur) / 700)), 2, 2)
     return {
         "horizon": horizon,
         "station": _station(
@@ -159,7 +159,7 @@ def congested(rng: random.Random, size: str, n: int | None = None) -> dict[str, 
     total = sum(len(t["carriages"]) for t in trains)
     horizon = 4320 if n <= 16 else 5760
     dur = S.durations(rng)
-    exchange = S.exchange_minutes(trains, dur)
+    exchange = work.exchange_minutes(trains, dur)
     # crew minutes of a day's exchange work, on 24 h of teams at 100 % / 45-65 % of it
     exchange_teams = max(2, math.ceil(exchange / R.DAY_MINUTES * rng.uniform(0.45, 0.65)))
     crews = S.crews(
@@ -216,7 +216,7 @@ def roles(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any]
     """A day of 4-12 trains; each crew holds one or two skills by trade."""
     horizon = 2880
     trains, dur, n_tracks = _crewed_day(rng, "roles", size, n, horizon)
-    crews = teams.role_crews(rng, horizon, teams.skill_minutes(trains, dur))
+    crews = teams.role_crews(rng, horizon, work.skill_minutes(trains, dur))
     return _crewed(rng, "Roles", horizon, trains, dur, crews, n_tracks)
 
 
@@ -224,7 +224,7 @@ def random_skills(rng: random.Random, size: str, n: int | None = None) -> dict[s
     """A day of 4-10 trains; three rotating teams over two days, random skill sets."""
     horizon = 2880
     trains, dur, n_tracks = _crewed_day(rng, "random-skills", size, n, horizon)
-    crews = teams.rotating_crews(rng, horizon, teams.skill_minutes(trains, dur))
+    crews = teams.rotating_crews(rng, horizon, work.skill_minutes(trains, dur))
     return _crewed(rng, "Random skills", horizon, trains, dur, crews, n_tracks)
 
 
@@ -234,7 +234,7 @@ def _apart(t: dict[str, Any], dur: dict[str, int]) -> int:
     and locomotive turnarounds and a 12-hour shift change, rounded up to the hour."""
     train_ops = sum(v for k, v in dur.items() if not k.endswith(("_per_carriage", "_per_bogie")))
     couple = dur["couple_per_carriage"] * len(t["carriages"])
-    serial = S.exchange_minutes([t], dur) + train_ops + couple
+    serial = work.exchange_minutes([t], dur) + train_ops + couple
     slack = R.BOGIE_TURNAROUND[1] + R.LOCO_TURNAROUND[1] + R.SHIFT_MINUTES
     return 60 * math.ceil((serial + slack) / 60)
 
@@ -253,7 +253,7 @@ def spread(rng: random.Random, size: str, n: int | None = None) -> dict[str, Any
         trains.append(t)
         arrival += _apart(t, dur)
     horizon = R.SHIFT_MINUTES * math.ceil(arrival / R.SHIFT_MINUTES)
-    crews = teams.rotating_crews(rng, horizon, teams.skill_minutes(trains, dur))
+    crews = teams.rotating_crews(rng, horizon, work.skill_minutes(trains, dur))
     return _crewed(rng, "Spread", horizon, trains, dur, crews, _n_tracks(trains))
 
 
@@ -266,7 +266,7 @@ def inspected(rng: random.Random, size: str, n: int | None = None) -> dict[str, 
     dur["coupler"] = rng.randint(10, 20)
     for t in trains:
         t["coupler_exchange"] = t["from_gauge"] != t["to_gauge"] and rng.random() < COUPLER_SHARE
-    need = teams.skill_minutes(trains, dur)
+    need = work.skill_minutes(trains, dur)
     crews = teams.role_crews(rng, horizon, need)
     crews += teams.inspector_crews(horizon, need["inspection"])
     return {

@@ -28,6 +28,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -92,7 +93,15 @@ _GROUP_TEXT = {
     "locomotive": "#54278f",
     "train": "#000000",
 }
-_DARK_TEXT = ("block", "lower", "shunt_out", "inbound", "closed", "border_check")
+
+
+def text_color(fill: str) -> str:
+    """Black or white, whichever stands out more on ``fill`` (WCAG 2 contrast from the
+    colour's relative luminance), so a bar of any colour, a new operation's too, gets a
+    legible label."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(fill)]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "black" if (luminance + 0.05) ** 2 > 0.05 * 1.05 else "white"
 
 
 class _MarkStyle(TypedDict):
@@ -185,7 +194,7 @@ def draw_rows(
                 ha="left" if left else "center",
                 va="top" if left else "center",
                 fontsize=MIN_FONT,
-                color="black" if bar.kind in _DARK_TEXT else "white",
+                color=text_color(bar.color),
                 clip_on=True,
                 zorder=4,
             )

@@ -42,7 +42,7 @@ from gaugeopt.clock import Clock
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution, Task
 from gaugeopt.report.graph import TaskKey, any_blocks_dwell, task_key, train_graph
-from gaugeopt.report.timeline import check_references, task_name, task_words
+from gaugeopt.report.timeline import check_references, op_words, task_name, task_words
 from gaugeopt.rules import DEPARTS_AFTER, JACK_HOLD, LOCO_FREED_BY, RULES, TRACK_HOLD
 from gaugeopt.rules.reading import BOGIE_OPS, CHANGER_OPS, HAUL_OPS, Reading, skill
 from gaugeopt.utilisation import UTILISATION_HEADER, resource_table
@@ -52,6 +52,8 @@ from gaugeopt.utilisation import UTILISATION_HEADER, resource_table
 #: arrival (the border check).
 (CHAIN_END,) = [op for op in DEPARTS_AFTER if not RULES[op].after_arrival]
 (BESIDE_CHAIN,) = [op for op in DEPARTS_AFTER if RULES[op].after_arrival]
+#: The wait for the step beside the chain once the chain is done (``wait_border_check``).
+WAIT_BESIDE = f"wait_{BESIDE_CHAIN}"
 
 #: Wait columns of ``Kpis.trains`` and the words the report prints for them, in order.
 WAITS: dict[str, str] = {
@@ -62,7 +64,7 @@ WAITS: dict[str, str] = {
     "wait_bogies": "waiting for bogies",
     "wait_changer": "waiting for the changer",
     "wait_locomotive": "waiting for the locomotive",
-    "wait_border_check": "waiting for the border check",
+    WAIT_BESIDE: f"waiting for the {op_words(BESIDE_CHAIN)}",
     "wait_earliest_departure": "waiting for the earliest departure",
     "slack": "idle, nothing held it (schedule slack)",
 }
@@ -381,7 +383,7 @@ class _Walker:
                 out.append(self._after_border(train_id, b_end, cursor))
             text = f"{task_name(border)} ({self._span(border.start, border.end)})"
             out.append(
-                Part("wait_border_check", chain_end, b_end, text, "shorten the border check")
+                Part(WAIT_BESIDE, chain_end, b_end, text, f"shorten the {op_words(BESIDE_CHAIN)}")
             )
             cursor = chain_end
         elif cursor > chain_end:

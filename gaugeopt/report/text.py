@@ -7,7 +7,7 @@ import textwrap
 from typing import Any
 
 from gaugeopt.clock import Clock
-from gaugeopt.report.kpi import WAITS, Kpis
+from gaugeopt.report.kpi import WAIT_BESIDE, WAITS, Kpis
 from gaugeopt.report.timeline import Timeline
 
 #: Colours of the parts of a dwell: work, then each wait.
@@ -20,7 +20,7 @@ PART_COLORS: dict[str, str] = {
     "wait_bogies": "#ef3b2c",
     "wait_changer": "#bcbd22",
     "wait_locomotive": "#8c564b",
-    "wait_border_check": "#dadaeb",
+    WAIT_BESIDE: "#dadaeb",
     "wait_earliest_departure": "#fdd0a2",
     "slack": "#ffffff",
 }

@@ -21,7 +21,7 @@ from gaugeopt.clock import Clock, duration
 from gaugeopt.errors import InputError
 from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution, Task
-from gaugeopt.rules import JACK_HOLD, LOCO_FREED_BY, TRACK_HOLD
+from gaugeopt.rules import JACK_HOLD, LOCO_FREED_BY, RULES, TRACK_HOLD
 from gaugeopt.rules.reading import (
     BOGIE_OPS,
     CHANGER_OPS,
@@ -32,37 +32,18 @@ from gaugeopt.rules.reading import (
 )
 from gaugeopt.wording import block_name, block_number, block_short
 
-#: Hand-picked colours of the operations; related steps share a hue family (coupling
-#: blues, shunting oranges, lifting greens, bogie reds, locomotive purples, border greys).
-_PICKED: dict[str, str] = {
-    "detach": "#9467bd",
-    "border_check": "#7f7f7f",
-    "shunt_in": "#ff7f0e",
-    "disconnect": "#6baed6",
-    "lift": "#31a354",
-    "swap": "#d62728",
-    "roll": "#e377c2",
-    "lower": "#a1d99b",
-    "reconnect": "#2171b5",
-    "shunt_out": "#fdae6b",
-    "couple": "#17becf",
-    "changer_pass": "#bcbd22",
-    "attach": "#8c564b",
-    "ground_brake_test": "#6a51a3",
-    "brake_test": "#393b79",
-}
-#: Colours for operations without a picked one, handed out in the rulebook's order.
-#: The first ones lie outside the hue families of the picked colours (inspect gold, coupler
-#: plum), so a new step stands apart from its neighbours.
+#: Colours for operations the rulebook gives none (``OpRule.color``), handed out in the
+#: rulebook's order. The first ones lie outside the hue families of the rulebook's colours
+#: (inspect gold, coupler plum), so a new step stands apart from its neighbours.
 _SPARE = ("#e7ba52", "#7b4173", "#637939", "#ad494a", "#9c9ede", "#e6550d")
 
 
 def op_colors(ops: tuple[str, ...] = OP_ORDER) -> dict[str, str]:
-    """A colour for every operation of ``ops`` (the rulebook's, in its order): the picked
-    one where there is one, else the next spare one, so that an operation the rulebook
-    gains gets a stable colour and a legend entry without a change here."""
+    """A colour for every operation of ``ops`` (the rulebook's, in its order): its colour
+    in the rulebook where it has one, else the next spare one, so that an operation the
+    rulebook gains gets a stable colour and a legend entry without a change here."""
     spare = itertools.cycle(_SPARE)
-    return {op: _PICKED.get(op) or next(spare) for op in ops}
+    return {op: (RULES[op].color if op in RULES else "") or next(spare) for op in ops}
 
 
 #: One colour per operation of the rulebook (:func:`op_colors`).

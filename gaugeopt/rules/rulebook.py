@@ -71,6 +71,10 @@ class OpRule:
     locomotive: bool = False  # takes the train's outbound locomotive at its start
     bogies: bool = False  # bogies leave at its start and come back at its end + turnaround
     present: Presence | None = None  # None: every train of a configuration has it
+    #: The colour the report draws it in (hue families: coupling blues, shunting oranges,
+    #: lifting greens, bogie reds, locomotive purples, border greys); "": the report hands
+    #: it a spare colour of its own, in rulebook order.
+    color: str = ""
 
     def exists(self, mode: str, method: str | None = None, ground: bool = False) -> bool:
         """Whether this operation is part of a configuration (``method``: of its block)."""
@@ -121,47 +125,51 @@ _ROLL = frozenset({"roll"})
 #: order of every configuration's task graph).
 OPS: tuple[OpRule, ...] = (
     OpRule("detach", "train", "coupling", _ALL, after_arrival=True,
-           fixed=lambda d, t, g: d.detach),
-    OpRule("border_check", "train", "customs", _ALL, after_arrival=True, fixed=_border_check),
+           fixed=lambda d, t, g: d.detach, color="#9467bd"),
+    OpRule("border_check", "train", "customs", _ALL, after_arrival=True, fixed=_border_check,
+           color="#7f7f7f"),
     # v1.2: only where the station inspects trains; the exchange work waits for it.
     OpRule("inspect", "train", "inspection", _ALL, after_arrival=True,
            fixed=lambda d, t, g: d.inspection,
            per_carriage=lambda d, c: d.inspection_per_carriage, present=_inspected),
     OpRule("shunt_in", "block", "shunting", _EXCHANGE, after=("detach", "inspect"),
-           fixed=lambda d, t, g: d.shunt, shunter=True),
+           fixed=lambda d, t, g: d.shunt, shunter=True, color="#ff7f0e"),
     OpRule("disconnect", "carriage", "coupling", _EXCHANGE, after=("shunt_in",),
-           per_carriage=lambda d, c: scaled(d.disconnect, c.work_pct)),
+           per_carriage=lambda d, c: scaled(d.disconnect, c.work_pct), color="#6baed6"),
     # v1.2: only for trains with coupler_exchange; beside the bogie chain, before reconnect.
     OpRule("coupler", "carriage", "coupling", _EXCHANGE, after=("disconnect",),
            per_carriage=lambda d, c: scaled(d.coupler, c.work_pct),
            present=lambda d, t: t.coupler_exchange),
     OpRule("lift", "carriage", "lifting", _EXCHANGE, after=("disconnect",),
-           per_carriage=lambda d, c: scaled(d.lift, c.work_pct)),
+           per_carriage=lambda d, c: scaled(d.lift, c.work_pct), color="#31a354"),
     OpRule("swap", "carriage", "bogie", _EXCHANGE, after=("lift",), methods=_INDIVIDUAL,
            per_carriage=lambda d, c: scaled(d.swap_per_bogie * c.bogies, c.work_pct),
-           bogies=True),
+           bogies=True, color="#d62728"),
     OpRule("roll", "block", "bogie", _EXCHANGE, after=("lift",), methods=_ROLL,
            fixed=lambda d, t, g: d.roll_setup,
-           per_carriage=lambda d, c: d.roll_per_bogie * c.bogies, shunter=True, bogies=True),
+           per_carriage=lambda d, c: d.roll_per_bogie * c.bogies, shunter=True, bogies=True,
+           color="#e377c2"),
     # ``lift`` is implied through swap or roll in every configuration; it is listed so that
     # a model in which swap and roll are optional still keeps each lift before its lower.
     OpRule("lower", "carriage", "lifting", _EXCHANGE, after=("swap", "roll", "lift"),
-           per_carriage=lambda d, c: scaled(d.lower, c.work_pct)),
+           per_carriage=lambda d, c: scaled(d.lower, c.work_pct), color="#a1d99b"),
     OpRule("reconnect", "carriage", "coupling", _EXCHANGE, after=("lower", "coupler"),
-           per_carriage=lambda d, c: scaled(d.reconnect, c.work_pct)),
+           per_carriage=lambda d, c: scaled(d.reconnect, c.work_pct), color="#2171b5"),
     OpRule("shunt_out", "block", "shunting", _EXCHANGE, after=("shunt_in", "reconnect"),
-           fixed=lambda d, t, g: d.shunt, shunter=True),
+           fixed=lambda d, t, g: d.shunt, shunter=True, color="#fdae6b"),
     OpRule("couple", "train", "coupling", _EXCHANGE, after=("shunt_out",),
-           per_carriage=lambda d, c: d.couple_per_carriage),
+           per_carriage=lambda d, c: d.couple_per_carriage, color="#17becf"),
     OpRule("changer_pass", "train", "shunting", _CHANGER, after=("detach", "inspect"),
            fixed=lambda d, t, g: d.changer_setup,
-           per_carriage=lambda d, c: d.changer_per_carriage, shunter=True, changer=True),
+           per_carriage=lambda d, c: d.changer_per_carriage, shunter=True, changer=True,
+           color="#bcbd22"),
     OpRule("ground_brake_test", "train", "brake", _ALL, after=("detach", "couple", "changer_pass"),
-           ground=True, fixed=lambda d, t, g: d.brake_test),
+           ground=True, fixed=lambda d, t, g: d.brake_test, color="#6a51a3"),
     OpRule("attach", "train", "coupling", _ALL,
            after=("detach", "inspect", "couple", "changer_pass", "ground_brake_test"),
-           fixed=lambda d, t, g: d.attach, locomotive=True),
-    OpRule("brake_test", "train", "brake", _ALL, after=("attach",), fixed=_brake_test),
+           fixed=lambda d, t, g: d.attach, locomotive=True, color="#8c564b"),
+    OpRule("brake_test", "train", "brake", _ALL, after=("attach",), fixed=_brake_test,
+           color="#393b79"),
 )  # fmt: skip
 
 #: The rule of each operation by name.
