@@ -18,7 +18,7 @@ from gaugeopt.model.io import read_instance
 from gaugeopt.model.solution import Solution
 from gaugeopt.rules import HOLDS, Hold, rulebook
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "instances" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "instances" / "examples"
 
 #: A wash bay per track that track B1 lacks: a block stands in it from the start of its
 #: shunt_in to the end of its shunt_out, so no block may use B1.

@@ -13,7 +13,7 @@ from gaugeopt.report.gantt_png import text_color
 from gaugeopt.report.timeline import _SPARE, op_colors
 from gaugeopt.rules import OPS
 
-PACKAGE = Path(__file__).resolve().parent.parent / "gaugeopt"
+PACKAGE = Path(__file__).resolve().parents[2] / "gaugeopt"
 #: The modules that read a finished schedule (the report's vendored scripts aside).
 READERS = sorted(
     [p for p in (PACKAGE / "report").glob("*.py")]

@@ -11,7 +11,7 @@ from gaugeopt.generate import generate, work
 from gaugeopt.model.io import write_instance
 from gaugeopt.rules import OPS, OpRule
 
-BENCH = Path(__file__).resolve().parent.parent / "instances" / "bench"
+BENCH = Path(__file__).resolve().parents[2] / "instances" / "bench"
 
 #: A made-up carriage step of the exchange, done by the examiners: 7 minutes a carriage.
 WHEEL_CHECK = OpRule(
