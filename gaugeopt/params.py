@@ -174,6 +174,29 @@ class SolveParams(BaseModel):
         description="Time cap of each neighbourhood's sub-solve; with one worker the count of"
         " sub-solves is the neighbourhood time divided by this.",
     )
+    decompose_share: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Share of the search time that a day of several waves (no train still in"
+        " the station when the next wave arrives) spends solving each wave on its own, against"
+        " the bogies and locomotives the waves before it left; the searches go on from the"
+        " joined schedule where it is better (0 switches it off).",
+    )
+    decompose_max_wave: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Largest share of the day's carriages one wave may have for the day to be"
+        " decomposed: a wave that is most of the day is searched better as part of it.",
+    )
+    decompose_min_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        le=3600,
+        description="Least budget a wave's own solve is worth: with less per wave the day is"
+        " not decomposed.",
+    )
     sweep_share: float = Field(
         default=0.0,
         ge=0,

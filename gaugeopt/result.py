@@ -52,6 +52,9 @@ class SolveStats:
     dwell_bounds: list[int | None] = field(default_factory=list)
     #: Neighbourhoods tried / improving, by name (``trains:tried``, ``window:improved``...).
     lns: dict[str, int] = field(default_factory=dict)
+    #: Waves the day was solved in, one by one (0: not decomposed; see
+    #: :mod:`gaugeopt.pipeline.decompose`).
+    decompose_waves: int = 0
     #: Wall time of each pipeline phase that ran, by name, in the order they ran.
     phase_times: dict[str, float] = field(default_factory=dict)
 

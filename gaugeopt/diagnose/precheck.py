@@ -32,14 +32,6 @@ from gaugeopt.rules import (
 #: whether it takes the ground-air brake test.
 Config = tuple[str, str | None, bool]
 
-#: What a planner calls the work of a shunter operation, for the reason naming it.
-_SHUNTER_WORK = {
-    "shunt_in": "shunting into the shed",
-    "shunt_out": "shunting out of the shed",
-    "roll": "rolling in the new bogies",
-    "changer_pass": "the changer pass",
-}
-
 
 def _configs(inst: Instance, train: Train, modes: list[str]) -> list[Config]:
     """Every configuration of ``train`` in ``modes``: in exchange, each method of a track
@@ -148,8 +140,7 @@ def _crew_reasons(inst: Instance, settled: set[str]) -> list[str]:
             continue
         for rule, dur in needed:
             if rule.shunter and dur > 0:
-                work = _SHUNTER_WORK.get(rule.op, rule.op)
-                out.append(f"train {train.id}: {work} needs a shunter; the station has none")
+                out.append(f"train {train.id}: {rule.words} needs a shunter; the station has none")
                 break
     return out
 

@@ -3,10 +3,11 @@
 1. ``precheck`` — reasons the instance is infeasible on its face (the solve ends there);
 2. ``warm_start`` — the constructive scheduler's schedule, first, as early as possible;
 3. ``bounds`` — the search-free lower bounds (unless the warm start worked them out);
-4. ``build`` — the CP-SAT model, and the warm schedule on it as a hint;
-5. ``neighbourhood_search`` — large-neighbourhood search from the warm schedule;
-6. ``full_search`` — one search over the whole model from the best schedule so far;
-7. ``finish`` — the proven bound, the decoded schedule and its status.
+4. ``decompose`` — a day of separate waves of trains, solved wave by wave;
+5. ``build`` — the CP-SAT model, and the warm schedule on it as a hint;
+6. ``neighbourhood_search`` — large-neighbourhood search from the warm schedule;
+7. ``full_search`` — one search over the whole model from the best schedule so far;
+8. ``finish`` — the proven bound, the decoded schedule and its status.
 
 With several workers the warm start's constructive restarts go on in a thread from the
 end of the warm start to the end of the searches (:mod:`~gaugeopt.pipeline.background`);
@@ -27,6 +28,7 @@ from gaugeopt.pipeline import (
     background,
     bounds,
     build,
+    decompose,
     finish,
     full_search,
     neighbourhood_search,
@@ -43,6 +45,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("precheck", precheck.precheck),
     ("warm_start", warm_start.warm_start),
     ("bounds", bounds.bounds),
+    ("decompose", lambda state: decompose.decompose(state, run_phases)),
     ("build", build.build),
     ("neighbourhood_search", neighbourhood_search.neighbourhood_search),
     ("full_search", full_search.full_search),

@@ -75,6 +75,13 @@ class OpRule:
     #: lifting greens, bogie reds, locomotive purples, border greys); "": the report hands
     #: it a spare colour of its own, in rulebook order.
     color: str = ""
+    #: What a planner calls the work, in a sentence ("" : the operation's name).
+    work: str = ""
+
+    @property
+    def words(self) -> str:
+        """What a planner calls this operation's work."""
+        return self.work or self.op
 
     def exists(self, mode: str, method: str | None = None, ground: bool = False) -> bool:
         """Whether this operation is part of a configuration (``method``: of its block)."""
@@ -133,7 +140,8 @@ OPS: tuple[OpRule, ...] = (
            fixed=lambda d, t, g: d.inspection,
            per_carriage=lambda d, c: d.inspection_per_carriage, present=_inspected),
     OpRule("shunt_in", "block", "shunting", _EXCHANGE, after=("detach", "inspect"),
-           fixed=lambda d, t, g: d.shunt, shunter=True, color="#ff7f0e"),
+           fixed=lambda d, t, g: d.shunt, shunter=True, color="#ff7f0e",
+           work="shunting into the shed"),
     OpRule("disconnect", "carriage", "coupling", _EXCHANGE, after=("shunt_in",),
            per_carriage=lambda d, c: scaled(d.disconnect, c.work_pct), color="#6baed6"),
     # v1.2: only for trains with coupler_exchange; beside the bogie chain, before reconnect.
@@ -148,7 +156,7 @@ OPS: tuple[OpRule, ...] = (
     OpRule("roll", "block", "bogie", _EXCHANGE, after=("lift",), methods=_ROLL,
            fixed=lambda d, t, g: d.roll_setup,
            per_carriage=lambda d, c: d.roll_per_bogie * c.bogies, shunter=True, bogies=True,
-           color="#e377c2"),
+           color="#e377c2", work="rolling in the new bogies"),
     # ``lift`` is implied through swap or roll in every configuration; it is listed so that
     # a model in which swap and roll are optional still keeps each lift before its lower.
     OpRule("lower", "carriage", "lifting", _EXCHANGE, after=("swap", "roll", "lift"),
@@ -156,13 +164,14 @@ OPS: tuple[OpRule, ...] = (
     OpRule("reconnect", "carriage", "coupling", _EXCHANGE, after=("lower", "coupler"),
            per_carriage=lambda d, c: scaled(d.reconnect, c.work_pct), color="#2171b5"),
     OpRule("shunt_out", "block", "shunting", _EXCHANGE, after=("shunt_in", "reconnect"),
-           fixed=lambda d, t, g: d.shunt, shunter=True, color="#fdae6b"),
+           fixed=lambda d, t, g: d.shunt, shunter=True, color="#fdae6b",
+           work="shunting out of the shed"),
     OpRule("couple", "train", "coupling", _EXCHANGE, after=("shunt_out",),
            per_carriage=lambda d, c: d.couple_per_carriage, color="#17becf"),
     OpRule("changer_pass", "train", "shunting", _CHANGER, after=("detach", "inspect"),
            fixed=lambda d, t, g: d.changer_setup,
            per_carriage=lambda d, c: d.changer_per_carriage, shunter=True, changer=True,
-           color="#bcbd22"),
+           color="#bcbd22", work="the changer pass"),
     OpRule("ground_brake_test", "train", "brake", _ALL, after=("detach", "couple", "changer_pass"),
            ground=True, fixed=lambda d, t, g: d.brake_test, color="#6a51a3"),
     OpRule("attach", "train", "coupling", _ALL,
