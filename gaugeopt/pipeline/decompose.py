@@ -152,16 +152,24 @@ def wanted(state: SolveState) -> bool:
     )
 
 
+def splits(state: SolveState, sol: Solution) -> list[list[Train]] | None:
+    """The waves of ``sol`` where the day is worth decomposing (switched on, several
+    waves, none with more than ``decompose_max_wave`` of the carriages), else None."""
+    if state.params.decompose_share <= 0 or len(state.instance.trains) < 2:
+        return None
+    parts = waves(state.instance, sol)
+    largest = max(_cars(part) for part in parts) / _cars(state.instance.trains)
+    return parts if len(parts) > 1 and largest <= state.params.decompose_max_wave else None
+
+
 def decompose(state: SolveState, run: Runner) -> None:
     """Replace ``warm`` by the waves' schedule where the day has several waves, there is
     time for them (``decompose_min_seconds`` a wave) and it is better."""
     if not wanted(state) or state.warm is None:
         return
-    parts = waves(state.instance, state.warm)
-    p = state.params
-    seconds = p.decompose_share * state.search_left()
-    largest = max(_cars(part) for part in parts) / _cars(state.instance.trains)
-    if largest > p.decompose_max_wave or seconds < len(parts) * p.decompose_min_seconds:
+    parts = splits(state, state.warm)
+    seconds = state.params.decompose_share * state.search_left()
+    if not parts or seconds < len(parts) * state.params.decompose_min_seconds:
         return
     joined = solve_waves(state, parts, seconds, run)
     if joined is None or objective_of(joined) >= objective_of(state.warm):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 
+from gaugeopt.construct.search import MultiStart
 from gaugeopt.model.solution import Solution
 from gaugeopt.pipeline import background
 from gaugeopt.pipeline.bounds import ensure_bounds
+from gaugeopt.pipeline.decompose import splits
 from gaugeopt.pipeline.state import SolveState, objective_of
 
 
@@ -28,6 +30,34 @@ def _improved(state: SolveState, sol: Solution) -> None:
         state.report(0.0, objective_of(sol), float(state.analytic or 0))
 
 
+def _rules_then_restarts(state: SolveState, search: MultiStart) -> Solution | None:
+    """The priority rules, then restarts for the rest of the warm budget: the budget of a
+    day that splits into waves (:func:`~gaugeopt.pipeline.decompose.splits`) is
+    ``warm_share_split`` of the limit, the waves' own solves pay better. Reproducible runs
+    (one worker) make a fixed number of restarts, with the clock only a safety net."""
+    p = state.params
+    deadline = state.t0 + state.wall(state.time_limit)
+
+    def run(seconds: float, restarts: int | None) -> Solution | None:
+        return search.run(
+            time_limit=seconds,
+            restarts=restarts,
+            target=lambda: ensure_bounds(state),
+            stop=state.stop,
+            deadline=deadline,
+        )
+
+    if state.deterministic:
+        return run(state.wall(state.time_limit), p.deterministic_restarts)
+    begun = state.elapsed()
+    budget = warm_budget(state)
+    best = run(budget, 0)  # the priority rules (at least the first)
+    if best is not None and splits(state, best):
+        budget = min(budget, max(p.warm_min_seconds, p.warm_share_split * state.time_limit))
+    rest = budget - (state.elapsed() - begun)
+    return run(rest, None) if rest > 0 else best
+
+
 def warm_start(state: SolveState) -> None:
     """Set ``warm`` (None if switched off or nothing found) and ``restarts``.
 
@@ -37,8 +67,6 @@ def warm_start(state: SolveState) -> None:
     ``clock_slack`` of a reproducible run: its safety net; its fixed passes end well before
     it on a small day).
     """
-    from gaugeopt.construct.search import MultiStart
-
     t = time.perf_counter()
     p = state.params
     if state.use_warm_start:
@@ -48,14 +76,7 @@ def warm_start(state: SolveState) -> None:
             max_cuts=p.warm_max_cuts,
             on_improve=lambda sol: _improved(state, sol),
         )
-        state.warm = state.restarts.run(
-            # one worker: a count of restarts, the clock only a safety net at the limit
-            time_limit=state.wall(state.time_limit) if state.deterministic else warm_budget(state),
-            restarts=p.deterministic_restarts if state.deterministic else None,
-            target=lambda: ensure_bounds(state),
-            stop=state.stop,
-            deadline=state.t0 + state.wall(state.time_limit),
-        )
+        state.warm = _rules_then_restarts(state, state.restarts)
         state.pass_seconds = state.restarts.first_seconds
     given = state.start
     if given is not None and (state.warm is None or objective_of(given) < objective_of(state.warm)):
