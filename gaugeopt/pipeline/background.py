@@ -186,6 +186,12 @@ def start(state: SolveState) -> None:
         halt(state)
         return
     child.send(Go(search.progress(), seconds, state.analytic))
+    log.debug(
+        "restarts handed to their process at %.2f s after %d passes, for %.2f s",
+        state.elapsed(),
+        search.passes,
+        seconds,
+    )
 
 
 def at_bound(state: SolveState) -> bool:
