@@ -243,6 +243,17 @@ def test_a_killed_child_leaves_the_solve_standing() -> None:
     assert check(state.instance, state.result.solution) == []
 
 
+def test_a_child_that_cannot_start_leaves_the_restarts_to_the_portfolio(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bg, "child_command", lambda: ["/nonexistent/python"])
+    state = stopped_state(workers=2)
+    result = run_phases(state)
+    assert state.background is None and state.cp_workers == 2
+    assert result.objective is not None
+    assert check(state.instance, result.solution) == []
+
+
 def test_one_worker_or_switched_off_starts_no_process() -> None:
     for state in (stopped_state(workers=1), stopped_state(workers=2, background_restarts=False)):
         run_phases(state)

@@ -12,8 +12,8 @@ than the greedy in the same time; the process has a core of its own.
   ``python -m gaugeopt.construct.restart_child`` (a fresh interpreter: no fork of a process
   with threads running, no re-import of the caller's script, and it works inside daemonic
   processes such as Dask's workers, where :mod:`multiprocessing` may not start children).
-  Its start-up (about 0.4 s: the interpreter and the constructive scheduler's imports)
-  overlaps the warm start. :func:`start`, at the warm start's end, hands it where the
+  Its start-up (0.3–1 s on a loaded 2-core machine: the interpreter and the constructive
+  scheduler's imports, no OR-Tools) overlaps the warm start. :func:`start`, at the warm start's end, hands it where the
   warm start's :class:`~gaugeopt.construct.search.MultiStart` stands: the random stream,
   the pass count and the best schedule, so its passes are exactly the greedy's next ones.
 * **Results:** each schedule better than all before it comes back through the pipe (a
@@ -26,9 +26,14 @@ than the greedy in the same time; the process has a core of its own.
   the solve ends in any way, an exception included. :func:`halt` waits
   ``background_halt_seconds`` for it, then kills it. If the solve's process dies, the
   child's input ends, and it ends at its pass's next check: it never outlives the solve.
-* **Failure:** a child that cannot start, fails or dies is logged and leaves the solve
-  as it is (the schedules it sent stay); where it cannot start, the neighbourhood search's
-  own restart arm runs the restarts in the main process as with one worker.
+* **Failure:** a child that cannot start (no ``sys.executable``, as in a frozen app),
+  fails or dies is logged and leaves the solve as it is (the schedules it sent stay); once
+  it is gone, the neighbourhood search's own restart arm
+  (:mod:`~gaugeopt.pipeline.portfolio`) runs restarts in the main process again.
+* **Sharing the machine:** the child is a process of the solve's own, so it competes for
+  the cores the solve was given. On a machine loaded by other work, where the kernel shares
+  the CPU out by session (Linux's autogroup), the solve's two processes together get about
+  what the greedy method's one gets, and the child makes fewer passes than the greedy.
 """
 
 from __future__ import annotations
@@ -158,6 +163,9 @@ def launch(state: SolveState) -> None:
     """Start the child (if :func:`wanted`), so that it starts up while the warm start runs;
     a child that cannot start leaves ``background`` None."""
     if not wanted(state):
+        return
+    if not sys.executable:
+        log.warning("background restarts could not start: no Python interpreter to run")
         return
     try:
         proc = subprocess.Popen(
