@@ -155,6 +155,7 @@ def test_the_child_ends_with_a_stopped_solve() -> None:
     result = run_phases(state)
     assert result.objective is not None
     assert state.background is not None and not state.background.alive()
+    assert state.background.proc.returncode == 0  # it ended when asked, it was not killed
     assert children() == []
 
 
@@ -168,6 +169,7 @@ def test_the_child_ends_when_a_phase_raises(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(RuntimeError, match="a phase failed"):
         run_phases(state)
     assert state.background is not None and not state.background.alive()
+    assert state.background.proc.returncode == 0
     assert children() == []
 
 
