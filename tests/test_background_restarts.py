@@ -256,6 +256,23 @@ def test_a_child_that_cannot_start_leaves_the_restarts_to_the_portfolio(
     assert check(state.instance, result.solution) == []
 
 
+def test_a_child_that_reads_nothing_holds_nothing_up_and_is_killed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(600)"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    child = bg.RestartProcess(proc)
+    child.send(b"x" * 1_000_000)  # far more than the pipe holds: queued, not waited for
+    child.send(b"y")
+    child.halt(0.1)
+    assert proc.returncode is not None and proc.returncode != 0  # killed
+    assert "killed" in caplog.text
+    assert children() == []
+
+
 def test_one_worker_or_switched_off_starts_no_process() -> None:
     for state in (stopped_state(workers=1), stopped_state(workers=2, background_restarts=False)):
         run_phases(state)

@@ -17,7 +17,8 @@ than the greedy in the same time; the process has a core of its own.
   warm start's :class:`~gaugeopt.construct.search.MultiStart` stands: the random stream,
   the pass count and the best schedule, so its passes are exactly the greedy's next ones.
 * **Results:** each schedule better than all before it comes back through the pipe (a
-  reader thread keeps the latest); the main process takes it where it beats the schedule
+  reader thread keeps the best; a writer thread sends the child its messages, so that the
+  solve never waits on the pipe); the main process takes it where it beats the schedule
   in hand, as the incumbent before each round of neighbourhoods and in the finish phase
   (:func:`found`), so the solve is never worse than what the restarts found.
 * **End:** the child ends at the searches' deadline, at the search-free bound, and when
@@ -42,6 +43,7 @@ import contextlib
 import logging
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import threading
@@ -56,7 +58,12 @@ log = logging.getLogger("gaugeopt")
 
 
 class RestartProcess:
-    """The child process of one solve's restarts, and what it sent back."""
+    """The child process of one solve's restarts, and what it sent back.
+
+    Two threads of the solve's process talk to it, so that the solve never waits on the
+    pipe: one writes the messages :meth:`send` queues (the pipe holds 64 KB, and a large
+    day's instance would otherwise hold the warm start up until the child, still starting,
+    reads it), one reads the child's messages."""
 
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self.proc = proc
@@ -66,8 +73,28 @@ class RestartProcess:
         self.best: Solution | None = None
         self.done: Done | None = None
         self.halted = False
-        self._reader = threading.Thread(target=self._read, name="gaugeopt-restarts", daemon=True)
+        self._outbox: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._writer = threading.Thread(
+            target=self._write, name="gaugeopt-restarts-in", daemon=True
+        )
+        self._reader = threading.Thread(
+            target=self._read, name="gaugeopt-restarts-out", daemon=True
+        )
+        self._writer.start()
         self._reader.start()
+
+    def _write(self) -> None:
+        """Write the queued messages until the end (None), then close the child's input."""
+        stdin = self.proc.stdin
+        assert stdin is not None
+        try:
+            while (message := self._outbox.get()) is not None:
+                send(stdin, message)
+        except (OSError, ValueError):
+            pass  # the child is gone: what it did not read does not matter any more
+        finally:
+            with contextlib.suppress(OSError):
+                stdin.close()
 
     def _read(self) -> None:
         """Take the child's messages until its output ends."""
@@ -93,16 +120,10 @@ class RestartProcess:
         elif isinstance(message, Failed):
             log.warning("background restarts failed:\n%s", message.traceback)
 
-    def send(self, message: object) -> bool:
-        """Send ``message``; False where the child is gone."""
-        stdin = self.proc.stdin
-        if stdin is None or stdin.closed:
-            return False
-        try:
-            send(stdin, message)
-        except (OSError, ValueError):
-            return False
-        return True
+    def send(self, message: object) -> None:
+        """Queue ``message`` for the child (nothing once it is halted)."""
+        if not self.halted:
+            self._outbox.put(message)
 
     def alive(self) -> bool:
         """Whether the child still runs."""
@@ -113,17 +134,16 @@ class RestartProcess:
         it sent before it ended (once: a second call has nothing to do)."""
         if self.halted:
             return
+        self._outbox.put(Halt())
+        self._outbox.put(None)  # then its input ends
         self.halted = True
-        self.send(Halt())
-        if self.proc.stdin is not None:
-            with contextlib.suppress(OSError):
-                self.proc.stdin.close()
         try:
             self.proc.wait(timeout=wait)
         except subprocess.TimeoutExpired:
             log.warning("background restarts did not end in %.1f s: killed", wait)
             self.proc.kill()
             self.proc.wait()
+        self._writer.join()
         self._reader.join()
         if self.proc.stdout is not None:
             self.proc.stdout.close()
