@@ -242,15 +242,23 @@ class SolveParams(BaseModel):
     background_restarts: bool = Field(
         default=True,
         description="On a day (more than one train) with more than one worker, go on with"
-        " the warm start's constructive restarts in a thread beside CP-SAT (which then has one"
-        " worker fewer) from the end of the warm start to the searches' end, continuing the"
-        " seeded sequence of passes the greedy method makes; their best becomes the incumbent"
-        " before each round of neighbourhoods and the fallback of the finish phase, so the"
-        " solve is never worse than the restarts' schedule. The portfolio's restart arm then"
-        " does not run. No effect with one worker (the run counts its passes, to stay"
-        " reproducible) or on a single train (CP-SAT needs every worker there). At 10 s with 2"
-        " workers it took random-skills-small-0001 from 6,742 to 6,195 (the greedy's) and"
-        " day-t04-0001 from 2,465 to 2,415.",
+        " the warm start's constructive restarts in a process of their own beside CP-SAT"
+        " (which then has one worker fewer) from the end of the warm start to the searches'"
+        " end, continuing the seeded sequence of passes the greedy method makes; their best"
+        " becomes the incumbent before each round of neighbourhoods and the fallback of the"
+        " finish phase, so the solve is never worse than the restarts' schedule. The"
+        " portfolio's restart arm then does not run. No effect with one worker (the run"
+        " counts its passes, to stay reproducible) or on a single train (CP-SAT needs every"
+        " worker there). In a thread (before the process) the restarts took"
+        " random-skills-small-0001 from 6,742 to 6,195 at 10 s with 2 workers but made far"
+        " fewer passes than the greedy (the interpreter lock).",
+    )
+    background_halt_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="Seconds the solve waits for the background restarts' process to end"
+        " once asked (its pass gives up at its next check) before it kills it.",
     )
     portfolio_restart_seconds: float = Field(
         default=0.5,

@@ -7,6 +7,8 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from gaugeopt.construct.budget import Clock, Expired, PassExpired, expiry
 from gaugeopt.construct.placer import GraphCache
@@ -17,6 +19,19 @@ from gaugeopt.model.solution import Solution
 
 #: A known lower bound, or a function that computes one (called once, after a first pass).
 Target = int | Callable[[], int | None] | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a :class:`MultiStart` stands: enough to go on with its sequence of passes in
+    another process (:meth:`MultiStart.progress`, :meth:`MultiStart.resume`)."""
+
+    rng: tuple[Any, ...]
+    passes: int
+    expired: int
+    slowest: float
+    first_seconds: float
+    best: Solution | None
 
 
 class MultiStart:
@@ -53,6 +68,27 @@ class MultiStart:
     def slowest(self) -> float:
         """Seconds of the slowest pass so far (0 before the first)."""
         return self._slowest
+
+    def progress(self) -> Progress:
+        """Where the sequence stands (a copy: later passes do not change it)."""
+        return Progress(
+            rng=self._rng.getstate(),
+            passes=self.passes,
+            expired=self.expired,
+            slowest=self._slowest,
+            first_seconds=self.first_seconds,
+            best=self.best,
+        )
+
+    def resume(self, progress: Progress) -> None:
+        """Go on from ``progress`` (of a search of the same instance, seed and
+        ``max_cuts``): the next passes are those the other search would have made next."""
+        self._rng.setstate(progress.rng)
+        self.passes = progress.passes
+        self.expired = progress.expired
+        self._slowest = progress.slowest
+        self.first_seconds = progress.first_seconds
+        self.best = progress.best
 
     def _pass(self, expired: Expired | None = None) -> None:
         """Make the next pass: the next priority rule, else a randomised restart; a pass

@@ -9,9 +9,10 @@
 7. ``full_search`` — one search over the whole model from the best schedule so far;
 8. ``finish`` — the proven bound, the decoded schedule and its status.
 
-With several workers the warm start's constructive restarts go on in a thread from the
-end of the warm start to the end of the searches (:mod:`~gaugeopt.pipeline.background`);
-``finish`` ends it and keeps its schedule where it is the best.
+With several workers, on a day, the warm start's constructive restarts go on in a process of
+their own from the end of the warm start to the end of the searches
+(:mod:`~gaugeopt.pipeline.background`); ``finish`` ends it and keeps its schedule where it
+is the best, and the solve never ends with it still running.
 
 Each phase is a function of the state that fills in its own part of it (see
 :class:`~gaugeopt.pipeline.state.SolveState`); the wall time of each goes to

@@ -1,102 +1,250 @@
-"""The warm start's constructive restarts in a thread beside CP-SAT (several workers only).
+"""The warm start's constructive restarts in a process of their own beside CP-SAT.
 
-With ``params.background_restarts`` and more than one worker, the restarts go on in a
-thread from the end of the warm start to the searches' end, continuing the same seeded
-sequence of passes the greedy method makes (:func:`gaugeopt.construct.construct`), while
-CP-SAT searches with one worker fewer (:meth:`SolveState.cp_workers`; CP-SAT releases the
-GIL while it searches). The main thread takes the restarts' best where it beats the
-schedule in hand: as the incumbent before each round of neighbourhoods, and in the finish
-phase, so the solve's schedule is never worse than the constructive one the thread found.
+With ``params.background_restarts``, more than one worker and a day, the restarts go on
+in a child process (:mod:`gaugeopt.construct.restart_child`) from the end of the warm
+start to the searches' end, continuing the same seeded sequence of passes the greedy method
+makes (:func:`gaugeopt.construct.construct`), while CP-SAT searches with one worker fewer
+(:meth:`SolveState.cp_workers`). A process, not a thread: a thread shares the main
+thread's interpreter lock with the neighbourhoods' Python work and made far fewer passes
+than the greedy in the same time; the process has a core of its own.
 
-The thread only writes ``MultiStart.best`` (one reference, read whole by the main thread);
-it reports nothing itself. It ends at the searches' deadline, when the solve's ``stop``
-is set (Ctrl-C), and when the solve ends (:func:`halt`, which waits for it).
+* **Start:** :func:`launch`, before the warm start's first pass, starts
+  ``python -m gaugeopt.construct.restart_child`` (a fresh interpreter: no fork of a process
+  with threads running, no re-import of the caller's script, and it works inside daemonic
+  processes such as Dask's workers, where :mod:`multiprocessing` may not start children).
+  Its start-up (0.3–1 s on a loaded 2-core machine: the interpreter and the constructive
+  scheduler's imports, no OR-Tools) overlaps the warm start. :func:`start`, at the warm start's end, hands it where the
+  warm start's :class:`~gaugeopt.construct.search.MultiStart` stands: the random stream,
+  the pass count and the best schedule, so its passes are exactly the greedy's next ones.
+* **Results:** each schedule better than all before it comes back through the pipe (a
+  reader thread keeps the best; a writer thread sends the child its messages, so that the
+  solve never waits on the pipe); the main process takes it where it beats the schedule
+  in hand, as the incumbent before each round of neighbourhoods and in the finish phase
+  (:func:`found`), so the solve is never worse than what the restarts found.
+* **End:** the child ends at the searches' deadline, at the search-free bound, and when
+  :func:`halt` asks it to: in the finish phase (after Ctrl-C too: the solve's ``stop``
+  ends the searches and the finish follows; the child ignores the signal itself) and when
+  the solve ends in any way, an exception included. :func:`halt` waits
+  ``background_halt_seconds`` for it, then kills it. If the solve's process dies, the
+  child's input ends, and it ends at its pass's next check: it never outlives the solve.
+* **Failure:** a child that cannot start (no ``sys.executable``, as in a frozen app),
+  fails or dies is logged and leaves the solve as it is (the schedules it sent stay); once
+  it is gone, the neighbourhood search's own restart arm
+  (:mod:`~gaugeopt.pipeline.portfolio`) runs restarts in the main process again.
+* **Sharing the machine:** the child is a process of the solve's own, so it competes for
+  the cores the solve was given. On a machine loaded by other work, where the kernel shares
+  the CPU out by session (Linux's autogroup), the solve's two processes together get about
+  what the greedy method's one gets, and the child makes fewer passes than the greedy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import pickle
+import queue
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
+from gaugeopt.construct.restart_child import Done, Failed, Found, Go, Halt, Ready, Setup, send
 from gaugeopt.model.solution import Solution
-from gaugeopt.pipeline.state import SolveState
+from gaugeopt.pipeline.state import SolveState, objective_of
 
 log = logging.getLogger("gaugeopt")
 
 
-class EitherEvent(threading.Event):
-    """Set when it is set itself or when ``other`` (the solve's ``stop``) is."""
+class RestartProcess:
+    """The child process of one solve's restarts, and what it sent back.
 
-    def __init__(self, other: threading.Event | None) -> None:
-        super().__init__()
-        self._other = other
+    Two threads of the solve's process talk to it, so that the solve never waits on the
+    pipe: one writes the messages :meth:`send` queues (the pipe holds 64 KB, and a large
+    day's instance would otherwise hold the warm start up until the child, still starting,
+    reads it), one reads the child's messages."""
 
-    def is_set(self) -> bool:
-        return super().is_set() or (self._other is not None and self._other.is_set())
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.started = time.perf_counter()
+        #: seconds from the start to the child's ``Ready`` (None: not yet).
+        self.startup: float | None = None
+        self.best: Solution | None = None
+        self.done: Done | None = None
+        self.halted = False
+        self._outbox: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._writer = threading.Thread(
+            target=self._write, name="gaugeopt-restarts-in", daemon=True
+        )
+        self._reader = threading.Thread(
+            target=self._read, name="gaugeopt-restarts-out", daemon=True
+        )
+        self._writer.start()
+        self._reader.start()
+
+    def _write(self) -> None:
+        """Write the queued messages until the end (None), then close the child's input."""
+        stdin = self.proc.stdin
+        assert stdin is not None
+        try:
+            while (message := self._outbox.get()) is not None:
+                send(stdin, message)
+        except (OSError, ValueError):
+            pass  # the child is gone: what it did not read does not matter any more
+        finally:
+            with contextlib.suppress(OSError):
+                stdin.close()
+
+    def _read(self) -> None:
+        """Take the child's messages until its output ends."""
+        stdout = self.proc.stdout
+        assert stdout is not None
+        try:
+            while True:
+                self._take(pickle.load(stdout))
+        except EOFError:
+            pass
+        except Exception:  # a broken message: the child's schedules so far stay
+            log.exception("background restarts: unreadable message")
+
+    def _take(self, message: object) -> None:
+        if isinstance(message, Ready):
+            self.startup = time.perf_counter() - self.started
+        elif isinstance(message, Found):
+            best = self.best
+            if best is None or objective_of(message.solution) < objective_of(best):
+                self.best = message.solution
+        elif isinstance(message, Done):
+            self.done = message
+        elif isinstance(message, Failed):
+            log.warning("background restarts failed:\n%s", message.traceback)
+
+    def send(self, message: object) -> None:
+        """Queue ``message`` for the child (nothing once it is halted)."""
+        if not self.halted:
+            self._outbox.put(message)
+
+    def alive(self) -> bool:
+        """Whether the child still runs."""
+        return self.proc.poll() is None
+
+    def halt(self, wait: float) -> None:
+        """Ask the child to end, wait up to ``wait`` seconds, then kill it; then read what
+        it sent before it ended (once: a second call has nothing to do)."""
+        if self.halted:
+            return
+        self._outbox.put(Halt())
+        self._outbox.put(None)  # then its input ends
+        self.halted = True
+        try:
+            self.proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            log.warning("background restarts did not end in %.1f s: killed", wait)
+            self.proc.kill()
+            self.proc.wait()
+        self._writer.join()
+        self._reader.join()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 def wanted(state: SolveState) -> bool:
-    """Whether the restarts go on in a thread: switched on, several workers (one worker
+    """Whether the restarts go on in a process: switched on, several workers (one worker
     stays reproducible, counting its passes), a day (on a single train the greedy is far
     behind CP-SAT, which needs every worker: at 10 s with 2 workers single-c10-0001 went
-    from 424 to 444 and single-c20-0001 from 280 to 298 with the thread), and a warm
-    start to continue."""
+    from 424 to 444 and single-c20-0001 from 280 to 298 with the restarts beside it), and a
+    warm start to continue."""
     return (
         state.params.background_restarts
         and not state.deterministic
         and len(state.instance.trains) > 1
-        and state.restarts is not None
+        and state.use_warm_start
         and state.background is None
     )
 
 
-def start(state: SolveState) -> None:
-    """Start the thread (if :func:`wanted`): passes until the searches' deadline
-    (``search_left`` from now), the analytic bound, ``stop`` or :func:`halt`."""
-    if not wanted(state) or state.restarts is None:
+def child_command() -> list[str]:
+    """The child's command line: this interpreter, the child module."""
+    return [sys.executable, "-m", "gaugeopt.construct.restart_child"]
+
+
+def child_environment() -> dict[str, str]:
+    """The environment, with this gaugeopt's directory first on the child's path (so that
+    it runs the same code as the solve, however the solve found it)."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[2])
+    path = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = root if not path else root + os.pathsep + path
+    return env
+
+
+def launch(state: SolveState) -> None:
+    """Start the child (if :func:`wanted`), so that it starts up while the warm start runs;
+    a child that cannot start leaves ``background`` None."""
+    if not wanted(state):
         return
-    search = state.restarts
-    search.on_improve = None  # the main thread reports what it takes
-    halt = EitherEvent(state.stop)
-    seconds = max(0.0, state.search_left())
-    deadline = state.elapsed() + seconds + state.t0
+    if not sys.executable:
+        log.warning("background restarts could not start: no Python interpreter to run")
+        return
+    try:
+        proc = subprocess.Popen(
+            child_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=child_environment(),
+        )
+    except OSError as exc:
+        log.warning("background restarts could not start: %s", exc)
+        return
+    state.background = RestartProcess(proc)
+    p = state.params
+    state.background.send(Setup(state.instance, state.seed, p.warm_max_cuts))
 
-    def work() -> None:
-        try:
-            search.run(
-                time_limit=seconds,
-                target=state.analytic,
-                stop=halt,
-                deadline=deadline,
-            )
-        except Exception:  # a failing pass must not take the solve down with it
-            log.exception("background restarts failed")
 
-    thread = threading.Thread(target=work, name="gaugeopt-restarts", daemon=True)
-    state.background = thread
-    state.background_halt = halt
-    thread.start()
+def start(state: SolveState) -> None:
+    """Hand the child where the warm start's search stands: it goes on until the
+    searches' deadline (``search_left`` from now) or the search-free bound. Nothing to go
+    on with (no search, no time, the bound met): the child ends."""
+    child, search = state.background, state.restarts
+    if child is None:
+        return
+    seconds = state.search_left()
+    if search is None or seconds <= 0 or at_bound(state):
+        halt(state)
+        return
+    child.send(Go(search.progress(), seconds, state.analytic))
+    log.debug(
+        "restarts handed to their process at %.2f s after %d passes, for %.2f s",
+        state.elapsed(),
+        search.passes,
+        seconds,
+    )
+
+
+def at_bound(state: SolveState) -> bool:
+    """Whether the warm schedule meets the search-free bound."""
+    warm, bound = state.warm, state.analytic
+    return warm is not None and bound is not None and objective_of(warm) <= bound
 
 
 def halt(state: SolveState) -> None:
-    """Stop the thread and wait for it (its current pass gives up at its next check)."""
-    thread, event = state.background, state.background_halt
-    if thread is None or event is None:
+    """End the child and wait for it (its current pass gives up at its next check)."""
+    child = state.background
+    if child is None or child.halted:
         return
-    event.set()
-    thread.join()
-    state.background_halt = None  # halted once: a second call has nothing to do
-    if state.restarts is not None:
-        best = state.restarts.best
-        log.debug(
-            "restarts in the background: %d passes in all, best %s",
-            state.restarts.passes,
-            None if best is None else best.objective,
-        )
+    child.halt(state.params.background_halt_seconds)
+    best, done = child.best, child.done
+    log.debug(
+        "restarts in a process of their own: start-up %s s, %s passes in all (%s given up),"
+        " best %s",
+        "?" if child.startup is None else f"{child.startup:.2f}",
+        "?" if done is None else done.passes,
+        "?" if done is None else done.expired,
+        None if best is None else best.objective,
+    )
 
 
 def found(state: SolveState) -> Solution | None:
-    """The restarts' best schedule so far (None: no thread, or nothing yet)."""
-    if state.background is None or state.restarts is None:
-        return None
-    return state.restarts.best
+    """The best schedule the child sent so far (None: no child, or nothing yet)."""
+    return None if state.background is None else state.background.best

@@ -7,9 +7,9 @@ stopped). Each round goes to the arm whose last few seconds of rounds improved t
 schedule faster; a constructive schedule better than the incumbent becomes the incumbent
 the neighbourhoods start from. With one worker every round counts as ``lns_step_seconds``
 and the arms are chosen from objectives alone, so the run stays reproducible for a seed.
-While the restarts go on in a thread (:mod:`~gaugeopt.pipeline.background`, several
-workers) the restarts' arm does not run: each round of neighbourhoods starts from the
-thread's best schedule where that is better.
+While the restarts go on in a process of their own (:mod:`~gaugeopt.pipeline.background`,
+several workers) the restarts' arm does not run: each round of neighbourhoods starts from
+that process's best schedule where that is better.
 """
 
 from __future__ import annotations
@@ -115,9 +115,10 @@ def adopt(state: SolveState, sol: Solution) -> None:
 def restarts_fit(state: SolveState, left: float) -> bool:
     """Whether a restart round can run in ``left`` seconds: with several workers its first
     pass must fit, as the slowest pass so far did (else it would overrun the time limit);
-    never while the restarts go on in a thread (:mod:`~gaugeopt.pipeline.background`)."""
+    never while the restarts go on in a process of their own
+    (:mod:`~gaugeopt.pipeline.background`; where it failed, here they go on)."""
     search = state.restarts
-    if search is None or state.background is not None:
+    if search is None or (state.background is not None and state.background.alive()):
         return False
     return state.deterministic or search.slowest <= left
 

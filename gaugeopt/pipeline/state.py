@@ -18,6 +18,7 @@ from gaugeopt.result import Result, SolveStats
 
 if TYPE_CHECKING:
     from gaugeopt.construct.search import MultiStart
+    from gaugeopt.pipeline.background import RestartProcess
 
 #: on_progress(elapsed seconds, best objective, lower bound)
 ProgressCallback = Callable[[float, int, float], None]
@@ -58,10 +59,9 @@ class SolveState:
     #: schedule of the portfolio replaces it), and the scheduler, to go on with.
     warm: Solution | None = None
     restarts: MultiStart | None = None
-    #: the restarts going on in a thread beside CP-SAT (:mod:`~gaugeopt.pipeline.background`)
-    #: and the event that ends it.
-    background: threading.Thread | None = None
-    background_halt: threading.Event | None = None
+    #: the restarts going on in a process of their own beside CP-SAT
+    #: (:mod:`~gaugeopt.pipeline.background`), started as the warm start starts.
+    background: RestartProcess | None = None
     #: warm start: seconds of the constructive scheduler's first pass over the whole
     #: instance, the yardstick of what building the model and left-justifying will cost.
     pass_seconds: float = 0.0
@@ -92,8 +92,9 @@ class SolveState:
 
     @property
     def cp_workers(self) -> int:
-        """CP-SAT's workers: one fewer while the restarts go on in a thread."""
-        return max(1, self.workers - 1) if self.background is not None else self.workers
+        """CP-SAT's workers: one fewer while the restarts go on in a process of their own."""
+        beside = self.background is not None and self.background.alive()
+        return max(1, self.workers - 1) if beside else self.workers
 
     def elapsed(self) -> float:
         """Seconds since the call's start."""

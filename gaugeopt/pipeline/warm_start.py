@@ -69,6 +69,7 @@ def warm_start(state: SolveState) -> None:
     """
     t = time.perf_counter()
     p = state.params
+    background.launch(state)  # several workers: it starts up while the passes below run
     if state.use_warm_start:
         state.restarts = MultiStart(
             state.instance,
@@ -83,5 +84,5 @@ def warm_start(state: SolveState) -> None:
         state.warm = given
         _improved(state, given)
     state.stats.warm_start_time = time.perf_counter() - t
-    background.start(state)  # several workers: the restarts go on beside CP-SAT
+    background.start(state)  # several workers: the restarts go on in it beside CP-SAT
     state.stats.warm_start_objective = None if state.warm is None else state.warm.objective
