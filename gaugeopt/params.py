@@ -175,13 +175,15 @@ class SolveParams(BaseModel):
         " sub-solves is the neighbourhood time divided by this.",
     )
     decompose_share: float = Field(
-        default=0.6,
+        default=0.9,
         ge=0,
         le=1,
         description="Share of the search time that a day of several waves (no train still in"
         " the station when the next wave arrives) spends solving each wave on its own, against"
         " the bogies and locomotives the waves before it left; the searches go on from the"
-        " joined schedule where it is better (0 switches it off).",
+        " joined schedule where it is better (0 switches it off). At 10 s with 2 workers"
+        " spread-small-0001 went from 4,996 (off) to 4,913 with 0.6 and 4,723 with 0.9,"
+        " day-t04-0001 from 2,412 to 2,375 and 2,372.",
     )
     warm_share_split: float = Field(
         default=0.05,

@@ -86,14 +86,17 @@ def _start(state: SolveState, sub: Instance) -> Solution | None:
 
 def _sub_state(state: SolveState, inst: Instance, seconds: float) -> SolveState:
     """A solve of one wave: ``seconds`` of the budget, from the warm schedule's part where
-    it holds, no decomposition of its own."""
+    it holds, no decomposition or background restarts of its own."""
     start = _start(state, inst)
     return SolveState(
         inst,
         time_limit=seconds,
         workers=state.workers,
         seed=state.seed,
-        params=state.params.model_copy(update={"decompose_share": 0.0}),
+        # the day's own restarts go on beside it; a wave needs no second process of them
+        params=state.params.model_copy(
+            update={"decompose_share": 0.0, "background_restarts": False}
+        ),
         stop=state.stop,
         start=start,
     )
