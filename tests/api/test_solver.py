@@ -41,7 +41,7 @@ def assert_checked(result: gaugeopt.Result) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_solves_and_checks(path: Path) -> None:
-    result = gaugeopt.solve(path, time_limit=10, workers=1, seed=0, params=DETERMINISTIC)
+    result = gaugeopt.solve(path, time_limit=3, workers=1, seed=0, params=DETERMINISTIC)
     assert_checked(result)
     assert result.lower_bound is not None
     assert result.lower_bound <= result.objective

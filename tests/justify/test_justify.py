@@ -113,7 +113,7 @@ def test_examples_stay_valid_and_never_worse(path: Path) -> None:
         assert_no_minute_earlier(inst, out)
 
 
-def test_hundred_and_twenty_random_instances() -> None:
+def test_sixty_random_instances() -> None:
     """Packed schedules with random delays: valid, never worse, and the delays taken back
     (in all, the pass moves tasks earlier by many minutes)."""
     done = gained = 0
@@ -131,9 +131,9 @@ def test_hundred_and_twenty_random_instances() -> None:
             assert_no_minute_earlier(inst, out)
         gained += sum(a.start - b.start for a, b in zip(sol.tasks, out.tasks, strict=True))
         done += 1
-        if done == 120:
+        if done == 60:
             break
-    assert done == 120
+    assert done == 60
     assert gained > 1000
 
 

@@ -33,7 +33,7 @@ from gaugeopt.replan.run import default_weights
 from gaugeopt.rules.crews import CrewGroup, assign_crews
 
 #: Small random instances with two trains or more (see tests/random_instances.py).
-SEEDS = (0, 5, 11, 26, 29)
+SEEDS = (0, 11, 26, 29)  # 5 took a minute and a half of CI for no other rule
 DISRUPTIONS = ("late", "shift", "window", "loco", "extra")
 
 

@@ -156,7 +156,7 @@ def test_report_agrees_with_a_constructed_schedule(path: Path, tmp_path: Path) -
 @pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_report_agrees_with_the_solver(path: Path, tmp_path: Path) -> None:
-    result = gaugeopt.solve(path, time_limit=5, workers=1, params=DETERMINISTIC)
+    result = gaugeopt.solve(path, time_limit=2, workers=1, params=DETERMINISTIC)
     assert result.status in ("optimal", "feasible")
     write_solution(result.solution, tmp_path / "sol.json")
     sol = read_solution(tmp_path / "sol.json")
