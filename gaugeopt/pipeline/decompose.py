@@ -86,16 +86,21 @@ def _start(state: SolveState, sub: Instance) -> Solution | None:
 
 def _sub_state(state: SolveState, inst: Instance, seconds: float) -> SolveState:
     """A solve of one wave: ``seconds`` of the budget, from the warm schedule's part where
-    it holds, no decomposition or background restarts of its own."""
+    it holds, no decomposition, background restarts or explanation of its own."""
     start = _start(state, inst)
     return SolveState(
         inst,
         time_limit=seconds,
         workers=state.workers,
         seed=state.seed,
-        # the day's own restarts go on beside it; a wave needs no second process of them
+        # the day's own restarts go on beside it, so a wave needs no process of its own; a
+        # wave without a schedule only means the day is kept whole: no time to say why
         params=state.params.model_copy(
-            update={"decompose_share": 0.0, "background_restarts": False}
+            update={
+                "decompose_share": 0.0,
+                "background_restarts": False,
+                "explain_min_seconds": 0.0,
+            }
         ),
         stop=state.stop,
         start=start,

@@ -107,3 +107,21 @@ def test_a_spread_day_is_solved_wave_by_wave_and_checks():
     assert check(inst, split.solution) == []
     assert split.objective is not None and whole.objective is not None
     assert split.objective < whole.objective
+
+
+def test_a_wave_without_a_schedule_keeps_the_day_whole():
+    inst = relay()
+    state = SolveState(inst, time_limit=3.0, workers=1, seed=0, params=DETERMINISTIC)
+    state.warm = construct(inst, time_limit=0.0)
+    assert state.warm is not None
+    calls = []
+
+    def run(sub: SolveState) -> gaugeopt.Result:
+        calls.append([t.id for t in sub.instance.trains])
+        if len(calls) == 2:  # the second wave finds nothing
+            empty = Solution(instance=sub.instance.name, status="unknown")
+            return gaugeopt.Result(sub.instance, empty, runtime=0.0)
+        return run_phases(sub)
+
+    assert solve_waves(state, waves(inst, state.warm), 3.0, run) is None
+    assert calls == [["A"], ["B"]]  # and C is not tried
