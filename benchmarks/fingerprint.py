@@ -7,10 +7,10 @@ bound and a hash of the schedule. Run it in a checkout of each commit (the packa
 instances of the current directory: ``PYTHONPATH=.``; the script may come from elsewhere,
 as an old commit does not have it) and compare:
 
-    git worktree add /tmp/before <commit>
-    (cd /tmp/before && PYTHONPATH=. python "$OLDPWD/benchmarks/fingerprint.py" /tmp/before.json)
-    PYTHONPATH=. python benchmarks/fingerprint.py /tmp/after.json
-    python benchmarks/fingerprint.py --compare /tmp/before.json /tmp/after.json
+    before=$(mktemp -d)/before && git worktree add "$before" <commit>
+    (cd "$before" && PYTHONPATH=. python "$OLDPWD/benchmarks/fingerprint.py" "$before.json")
+    PYTHONPATH=. python benchmarks/fingerprint.py after.json
+    python benchmarks/fingerprint.py --compare "$before.json" after.json
 
 ``--compare`` prints every entry that differs and exits 1 if any does.
 """

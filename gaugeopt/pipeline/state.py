@@ -18,7 +18,7 @@ from gaugeopt.result import Result, SolveStats
 
 if TYPE_CHECKING:
     from gaugeopt.construct.search import MultiStart
-    from gaugeopt.pipeline.background import RestartProcess
+    from gaugeopt.pipeline.restart_process import RestartProcess
 
 #: on_progress(elapsed seconds, best objective, lower bound)
 ProgressCallback = Callable[[float, int, float], None]
