@@ -253,8 +253,11 @@ def test_replan_refuses_weights_out_of_range(
 # ---- Ctrl-C while solve starts up ------------------------------------------------------------
 
 #: ``gaugeopt solve`` run as the command line does, with a Ctrl-C while it reads the instance.
+#: Ctrl-C is first given its terminal meaning: a job started in the background of a script
+#: (a CI runner's, say) inherits SIGINT ignored, and then no Ctrl-C would reach it at all.
 EARLY_CTRL_C = """
 import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import gaugeopt.model.io as io
 real = io.read_instance
 def interrupted(path):
