@@ -112,10 +112,7 @@ def _kept(state: SolveState, later: list[list[Train]]) -> set[str]:
     if state.warm is None or not later:
         return set()
     ids = {t.id for part in later for t in part}
-    later_only = state.warm.model_copy(
-        update={"tasks": [t for t in state.warm.tasks if t.train in ids]}
-    )
-    return taken_locomotives(later_only)
+    return taken_locomotives(t for t in state.warm.tasks if t.train in ids)
 
 
 def solve_waves(
@@ -150,16 +147,6 @@ def solve_waves(
     return _joined(inst, done)
 
 
-def wanted(state: SolveState) -> bool:
-    """Whether to decompose: switched on, a day, a warm schedule to cut it by."""
-    return (
-        state.params.decompose_share > 0
-        and len(state.instance.trains) > 1
-        and state.warm is not None
-        and not (state.stop is not None and state.stop.is_set())
-    )
-
-
 def splits(state: SolveState, sol: Solution) -> list[list[Train]] | None:
     """The waves of ``sol`` where the day is worth decomposing (switched on, several
     waves, none with more than ``decompose_max_wave`` of the carriages), else None."""
@@ -173,7 +160,8 @@ def splits(state: SolveState, sol: Solution) -> list[list[Train]] | None:
 def decompose(state: SolveState, run: Runner) -> None:
     """Replace ``warm`` by the waves' schedule where the day has several waves, there is
     time for them (``decompose_min_seconds`` a wave) and it is better."""
-    if not wanted(state) or state.warm is None:
+    stopped = state.stop is not None and state.stop.is_set()
+    if state.warm is None or stopped:
         return
     parts = splits(state, state.warm)
     seconds = state.params.decompose_share * state.search_left()

@@ -25,9 +25,10 @@ wave starts and the waves never overlap.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from gaugeopt.model.instance import BogieStock, Instance, Locomotive, Train
-from gaugeopt.model.solution import Solution
+from gaugeopt.model.solution import Solution, Task
 from gaugeopt.rules.reading import BOGIE_OPS, HAUL_OPS, Reading
 from gaugeopt.rules.rulebook import LOCO_FREED_BY
 
@@ -68,9 +69,9 @@ def _stock(inst: Instance, before: Solution, at: int) -> list[BogieStock]:
     ]
 
 
-def taken_locomotives(sol: Solution) -> set[str]:
-    """The locomotives the trains of ``sol`` take out."""
-    return {t.locomotive for t in sol.tasks if t.op in HAUL_OPS and t.locomotive}
+def taken_locomotives(tasks: Iterable[Task]) -> set[str]:
+    """The locomotives ``tasks`` take out."""
+    return {t.locomotive for t in tasks if t.op in HAUL_OPS and t.locomotive}
 
 
 def _locomotives(
@@ -79,7 +80,7 @@ def _locomotives(
     """The locomotives left to a later wave: the station's and the earlier trains' inbound
     ones that no earlier train took out and that are not ``kept`` for later waves, each
     from when it is free."""
-    taken = taken_locomotives(before) | kept
+    taken = taken_locomotives(before.tasks) | kept
     out = [loco for loco in inst.station.locomotives if loco.id not in taken]
     freed = {t.train: t.end for t in before.tasks if t.op == LOCO_FREED_BY}
     turnaround = inst.station.loco_turnaround
