@@ -32,6 +32,8 @@ class Progress:
     slowest: float
     first_seconds: float
     best: Solution | None
+    #: the train order of the pass that gave ``best`` (ids; empty before one).
+    best_order: tuple[str, ...] = ()
 
 
 class MultiStart:
@@ -55,6 +57,8 @@ class MultiStart:
         self.max_cuts = max_cuts
         self.on_improve = on_improve
         self.best: Solution | None = None
+        #: the train order (ids) of the pass that gave ``best``.
+        self.best_order: tuple[str, ...] = ()
         #: passes made so far (rules and restarts), and those of them that gave up.
         self.passes = 0
         self.expired = 0
@@ -78,6 +82,7 @@ class MultiStart:
             slowest=self._slowest,
             first_seconds=self.first_seconds,
             best=self.best,
+            best_order=self.best_order,
         )
 
     def resume(self, progress: Progress) -> None:
@@ -89,6 +94,7 @@ class MultiStart:
         self._slowest = progress.slowest
         self.first_seconds = progress.first_seconds
         self.best = progress.best
+        self.best_order = progress.best_order
 
     def _pass(self, expired: Expired | None = None) -> None:
         """Make the next pass: the next priority rule, else a randomised restart; a pass
@@ -118,6 +124,7 @@ class MultiStart:
             self.first_seconds = took
         if sol is not None and (self.best is None or _objective(sol) < _objective(self.best)):
             self.best = sol
+            self.best_order = tuple(t.id for t in order)
             if self.on_improve is not None:
                 self.on_improve(sol)
 

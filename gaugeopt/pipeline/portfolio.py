@@ -1,23 +1,30 @@
-"""The neighbourhood search's time shared between two arms by measured progress.
+"""The neighbourhood search's time shared between three arms by measured progress.
 
-One arm is large-neighbourhood search (a round is up to ``lns_step_seconds`` of it, see
-:func:`gaugeopt.core.lns.improve`); the other is more of the warm start's constructive
-restarts (:class:`~gaugeopt.construct.search.MultiStart`, going on where the warm start
-stopped). Each round goes to the arm whose last few seconds of rounds improved the best
-schedule faster; a constructive schedule better than the incumbent becomes the incumbent
+* ``lns``: large-neighbourhood search (a round is up to ``lns_step_seconds`` of it, see
+  :func:`gaugeopt.core.lns.improve`);
+* ``restarts``: more of the warm start's constructive restarts
+  (:class:`~gaugeopt.construct.search.MultiStart`, going on where the warm start stopped);
+* ``orders`` (a day, ``order_search``): iterated greedy over the constructive scheduler's
+  train order (:class:`~gaugeopt.construct.order_search.OrderSearch`), from the order of
+  the warm start's best pass.
+
+Each round goes to the arm whose last few seconds of rounds improved the best schedule
+faster (:func:`gaugeopt.core.arms.choose`); a constructive schedule better than the incumbent becomes the incumbent
 the neighbourhoods start from. With one worker every round counts as ``lns_step_seconds``
 and the arms are chosen from objectives alone, so the run stays reproducible for a seed.
 While the restarts go on in a process of their own (:mod:`~gaugeopt.pipeline.background`,
-several workers) the restarts' arm does not run: each round of neighbourhoods starts from
-that process's best schedule where that is better.
+several workers) the restarts' arm does not run: each round starts from that process's
+best schedule where that is better, and the order search runs beside the greedy's own
+passes, which keep going there.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
 
+from gaugeopt.construct.order_search import OrderSearch
+from gaugeopt.core.arms import Arm, choose
 from gaugeopt.core.lns import NeighbourhoodFn, improve
 from gaugeopt.gauge.hint import as_core_result, solution_values
 from gaugeopt.model.solution import Solution
@@ -28,46 +35,6 @@ log = logging.getLogger("gaugeopt")
 
 #: Below this many seconds left the portfolio ends (a sub-solve would not start).
 MIN_ROUND_SECONDS = 0.2
-
-
-@dataclass
-class Arm:
-    """The rounds one arm has had: (cost, improvement of the best objective) each."""
-
-    name: str
-    rounds: list[tuple[float, int]] = field(default_factory=list)
-    #: the round count of the whole portfolio when this arm last ran.
-    last: int = -1
-
-    def rate(self, window: float) -> float:
-        """Improvement per unit of cost over the fewest last rounds that cost at least
-        ``window`` (all rounds if they cost less)."""
-        cost, gain = 0.0, 0
-        for c, g in reversed(self.rounds):
-            cost, gain = cost + c, gain + g
-            if cost >= window:
-                break
-        return gain / cost if cost > 0 else 0.0
-
-
-def choose(lns: Arm, restarts: Arm, window: float) -> Arm:
-    """The arm of the next round.
-
-    The neighbourhoods get the first round (their rate is unknown until then); after it the
-    arm of the better rate over its last ``window`` seconds of rounds. When neither improved
-    in its window, the better rate over all its rounds (a record of random restarts can
-    come late: the restarts alone found the best schedule after 9 s of 10 on day-t10-0001),
-    the restarts on a tie; when neither ever improved, the arms take turns.
-    """
-    if not lns.rounds:
-        return lns
-    a, b = lns.rate(window), restarts.rate(window)
-    if a > 0 or b > 0:
-        return lns if a > b else restarts
-    a, b = lns.rate(math.inf), restarts.rate(math.inf)
-    if a > 0 or b > 0:
-        return lns if a > b else restarts
-    return lns if lns.last < restarts.last else restarts
 
 
 def best_objective(state: SolveState) -> int:
@@ -179,6 +146,64 @@ def warm_arm(state: SolveState) -> Arm:
     return arm
 
 
+def order_search(state: SolveState) -> OrderSearch | None:
+    """The order search of a day (made at its first round, from the order of the warm
+    start's best pass); None when switched off, on a single train, or once it gave up
+    (:attr:`~gaugeopt.construct.order_search.OrderSearch.hopeless`)."""
+    p = state.params
+    if not p.order_search or len(state.instance.trains) < 2 or state.orders_failed:
+        return None
+    if state.orders is None:
+        state.orders = OrderSearch(
+            state.instance,
+            seed=state.seed,
+            max_cuts=p.warm_max_cuts,
+            reach=p.order_search_reach,
+            stall=p.order_search_stall,
+        )
+        begun = state.restarts.best_order if state.restarts is not None else ()
+        trains = {t.id: t for t in state.instance.trains}
+        if begun:
+            state.orders.queue([trains[i] for i in begun])
+    return state.orders
+
+
+def orders_round(state: SolveState, seconds: float, end: float) -> None:
+    """Steps of the order search (with one worker ``portfolio_deterministic_restarts``
+    passes' worth of trains); a schedule better than the best in hand is adopted. A pass
+    gives up at ``end`` (seconds since the solve's start)."""
+    search = order_search(state)
+    if search is None:
+        return
+    p = state.params
+    steps = p.portfolio_deterministic_restarts * len(state.instance.trains)
+    sol = search.run(
+        time_limit=seconds,
+        steps=steps if state.deterministic else None,
+        target=state.analytic,
+        stop=state.stop,
+        deadline=state.t0 + end,
+    )
+    state.orders_failed = search.hopeless
+    if sol is not None and objective_of(sol) < best_objective(state):
+        adopt(state, sol)
+
+
+def _arm(state: SolveState, arms: list[Arm], left: float) -> Arm:
+    """The arm of the next round, by the rates, of the arms that can run now. The order
+    search runs only while the greedy's own passes go on in the background process, never
+    instead of them (with one worker every round it took was a round the restarts lost:
+    random-skills-small-0001 at 10 s went from 6,749 to 7,303); it comes first, so that its
+    rate is measured before the neighbourhoods' first round, which on a day is long and
+    seldom pays."""
+    lns, restarts, orders = arms
+    if restarts_fit(state, left):
+        return choose([lns, restarts], state.params.portfolio_window_seconds)
+    beside = state.background is not None and state.background.alive()
+    ready = [orders, lns] if beside and order_search(state) is not None else [lns]
+    return choose(ready, state.params.portfolio_window_seconds)
+
+
 def run_portfolio(
     state: SolveState, hoods: NeighbourhoodFn, seconds: float, rounds: int | None
 ) -> None:
@@ -186,7 +211,7 @@ def run_portfolio(
     ``state.incumbent`` must hold the warm schedule on the model."""
     p = state.params
     start = state.elapsed()
-    lns, restarts = Arm("lns"), warm_arm(state)
+    arms = [Arm("lns"), warm_arm(state), Arm("orders")]
     k = 0
     while rounds is None or k < rounds:
         left = seconds - (state.elapsed() - start) / state.slack
@@ -195,28 +220,26 @@ def run_portfolio(
         if state.analytic is not None and best_objective(state) <= state.analytic:
             break
         take_background(state)
-        arm = choose(lns, restarts, p.portfolio_window_seconds)
-        if arm is restarts and not restarts_fit(state, left):
-            arm = lns
+        arm = _arm(state, arms, left)
         before, t = best_objective(state), state.elapsed()
         # With one worker counts end a round, and the clock only as a safety net.
-        if arm is lns:
+        if arm.name == "lns":
             cap = left if state.deterministic else min(left, p.lns_step_seconds)
             lns_round(state, hoods, state.wall(cap), k)
         else:
             cap = left if state.deterministic else min(left, p.portfolio_restart_seconds)
-            restart_round(state, state.wall(cap), start + state.wall(seconds))
+            run = restart_round if arm.name == "restarts" else orders_round
+            run(state, state.wall(cap), start + state.wall(seconds))
         gain = before - best_objective(state)
         cost = p.lns_step_seconds if state.deterministic else max(1e-3, state.elapsed() - t)
         arm.rounds.append((cost, gain))
         arm.last = k
-        if arm is restarts:
-            add_counts(state.stats.lns, {"restarts:tried": 1, "restarts:improved": int(gain > 0)})
+        if arm.name != "lns":
+            add_counts(
+                state.stats.lns, {f"{arm.name}:tried": 1, f"{arm.name}:improved": int(gain > 0)}
+            )
         k += 1
     log.debug(
-        "portfolio: %d neighbourhood rounds (rate %.3g), %d restart rounds (rate %.3g)",
-        len(lns.rounds),
-        lns.rate(math.inf),
-        len(restarts.rounds),
-        restarts.rate(math.inf),
+        "portfolio: %s",
+        ", ".join(f"{len(a.rounds)} {a.name} rounds (rate {a.rate(math.inf):.3g})" for a in arms),
     )

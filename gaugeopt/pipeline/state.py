@@ -17,6 +17,7 @@ from gaugeopt.params import SolveParams
 from gaugeopt.result import Result, SolveStats
 
 if TYPE_CHECKING:
+    from gaugeopt.construct.order_search import OrderSearch
     from gaugeopt.construct.search import MultiStart
     from gaugeopt.pipeline.restart_process import RestartProcess
 
@@ -59,6 +60,10 @@ class SolveState:
     #: schedule of the portfolio replaces it), and the scheduler, to go on with.
     warm: Solution | None = None
     restarts: MultiStart | None = None
+    #: neighbourhood search: the order search, the portfolio's third arm (made at its
+    #: first round), and whether it found no sequence at all (it is not tried again).
+    orders: OrderSearch | None = None
+    orders_failed: bool = False
     #: the restarts going on in a process of their own beside CP-SAT
     #: (:mod:`~gaugeopt.pipeline.background`), started as the warm start starts.
     background: RestartProcess | None = None

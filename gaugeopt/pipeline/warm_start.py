@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from gaugeopt.construct.search import MultiStart
 from gaugeopt.model.solution import Solution
@@ -54,8 +55,24 @@ def _rules_then_restarts(state: SolveState, search: MultiStart) -> Solution | No
     best = run(budget, 0)  # the priority rules (at least the first)
     if best is not None and splits(state, best):
         budget = min(budget, max(p.warm_min_seconds, p.warm_share_split * state.time_limit))
+    if p.warm_handoff and state.background is not None:
+        return _until_ready(state, run, begun + budget) or best
     rest = budget - (state.elapsed() - begun)
     return run(rest, None) if rest > 0 else best
+
+
+def _until_ready(
+    state: SolveState, run: Callable[[float, int | None], Solution | None], end: float
+) -> Solution | None:
+    """Restarts, a pass at a time, until the background process is ready to go on with
+    them (or it is gone, or ``end``, seconds since the solve's start, has come)."""
+    child, best = state.background, None
+    while child is not None and child.startup is None and child.alive():
+        left = end - state.elapsed()
+        if left <= 0 or (state.stop is not None and state.stop.is_set()):
+            break
+        best = run(left, 1)
+    return best
 
 
 def warm_start(state: SolveState) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
 
-import builders
 import pytest
+from small_days import cycling_train, tiny_cycling
 
 from gaugeopt.checker import check
 from gaugeopt.construct import construct
@@ -17,42 +16,6 @@ from gaugeopt.model import parse_instance, read_instance
 from gaugeopt.model.instance import Instance
 
 CYCLING = Path(__file__).resolve().parents[2] / "instances" / "bench" / "families" / "cycling"
-
-
-def _train(tid: str, arrival: int, src: int, dst: int, n: int) -> dict[str, Any]:
-    return builders.train(
-        tid,
-        arrival=arrival,
-        from_gauge=src,
-        to_gauge=dst,
-        cars=n,
-        mass_t=60.0,
-        bogie_type="passenger",
-        car_id="{train}-{k:02d}",
-        first=0,
-        inbound_loco={"id": f"{tid}-IN", "gauge": src},
-    )
-
-
-def tiny_cycling(stock: int = 2) -> Instance:
-    """Two 4-carriage trains going opposite ways (8 bogies each), ``stock`` bogies of each
-    gauge: neither train can be exchanged with the stock alone."""
-    station = builders.station(
-        name="Tiny",
-        tracks=[builders.track(tid, capacity=4, jack_sets=2) for tid in ("T1", "T2")],
-        bogie_stock=[
-            {"gauge": 1435, "type": "passenger", "count": stock},
-            {"gauge": 1520, "type": "passenger", "count": stock},
-        ],
-        bogie_turnaround=20,
-        crews=[
-            {"id": f"C{k}", "skills": list(builders.SKILLS), "shifts": [[0, 2000]]}
-            for k in range(3)
-        ],
-        locomotives=[],
-    )
-    trains = [_train("A", 0, 1520, 1435, 4), _train("B", 10, 1435, 1520, 4)]
-    return parse_instance(builders.instance(station, trains, name="tiny-cycling", horizon=2000))
 
 
 def _schedule(inst: Instance) -> None:
@@ -82,7 +45,7 @@ def test_bogies_that_can_never_come_back_leave_no_schedule() -> None:
     """One train alone, short of bogies, and no train to return any: no schedule."""
     inst = tiny_cycling()
     lone = parse_instance(
-        {**inst.model_dump(mode="json"), "trains": [_train("A", 0, 1520, 1435, 4)]}
+        {**inst.model_dump(mode="json"), "trains": [cycling_train("A", 0, 1520, 1435, 4)]}
     )
     assert cycling_groups(lone) == []
     assert construct(lone, time_limit=math.inf, restarts=0) is None

@@ -7,7 +7,7 @@ import math
 
 import pytest
 from brute_force import optimum, tiny_instance
-from budget import CLOCK_SLACK
+from pipeline_states import from_first_rule, run_through, state_of
 from random_instances import random_instance
 
 from gaugeopt.bounds import lower_bound, train_dwell_bounds
@@ -19,41 +19,19 @@ from gaugeopt.core.result import CoreResult
 from gaugeopt.gauge.hint import as_core_result, solution_values
 from gaugeopt.model.io import parse_instance
 from gaugeopt.params import SolveParams
-from gaugeopt.pipeline import PHASES, SolveState, run_phases
+from gaugeopt.pipeline import PHASES, run_phases
 from gaugeopt.pipeline import bounds as bounds_module
 from gaugeopt.pipeline import full_search as full_search_module
 from gaugeopt.pipeline.bounds import bounds
 from gaugeopt.pipeline.finish import finish
 from gaugeopt.pipeline.full_search import full_search, search_params
 from gaugeopt.pipeline.neighbourhood_search import lns_share, neighbourhood_search
-from gaugeopt.pipeline.portfolio import Arm, choose, restart_round
+from gaugeopt.pipeline.portfolio import restart_round
 from gaugeopt.pipeline.precheck import precheck
 from gaugeopt.pipeline.warm_start import warm_budget
 
 #: Two trains whose warm schedule (528) the search-free bound (447) does not prove optimal.
 GAP_SEED = 47
-
-
-def state_of(
-    inst, *, time_limit: float = 3.0, workers: int = 1, warm: bool = True, **params
-) -> SolveState:
-    return SolveState(
-        inst,
-        time_limit=time_limit,
-        workers=workers,
-        seed=0,
-        params=SolveParams(clock_slack=CLOCK_SLACK, **params),
-        use_warm_start=warm,
-    )
-
-
-def run_through(state: SolveState, last: str) -> SolveState:
-    """Run the phases up to and including ``last``."""
-    for name, phase in PHASES:
-        phase(state)
-        if name == last:
-            return state
-    raise AssertionError(f"no phase {last!r}")
 
 
 # ---- pre-check ------------------------------------------------------------------------------
@@ -270,24 +248,6 @@ def test_restarts_resume_where_they_stopped() -> None:
     assert resumed.objective == whole.objective and resumed.tasks == whole.tasks
 
 
-def test_choose_follows_the_measured_rates() -> None:
-    lns, restarts = Arm("lns"), Arm("restarts", [(3.0, 90)])
-    assert choose(lns, restarts, window=3.0) is lns  # untried: measured first
-    lns.rounds.append((2.0, 10))
-    assert choose(lns, restarts, window=3.0) is restarts  # 30/s against 5/s
-    restarts.rounds += [(1.0, 0), (1.0, 0), (1.0, 0)]
-    assert restarts.rate(3.0) == 0.0 and restarts.rate(4.0) == pytest.approx(15.0)
-    assert choose(lns, restarts, window=3.0) is lns  # the restarts stalled
-    lns.rounds += [(2.0, 0), (2.0, 0)]
-    assert choose(lns, restarts, window=3.0) is restarts  # both stalled: 90/6 s against 10/6 s
-    lns.rounds[0] = (2.0, 900)
-    assert choose(lns, restarts, window=3.0) is lns
-    never, still = Arm("lns", [(2.0, 0)], last=5), Arm("restarts", [(1.0, 0)], last=3)
-    assert choose(never, still, window=3.0) is still  # neither ever improved: take turns
-    still.last = 6
-    assert choose(never, still, window=3.0) is never
-
-
 def test_portfolio_is_never_worse_than_the_incumbent_it_got() -> None:
     inst = random_instance(GAP_SEED)
     state = run_through(state_of(inst, lns_min_seconds=0.0, lns_step_seconds=0.5), "build")
@@ -310,12 +270,8 @@ def test_a_better_constructive_schedule_becomes_the_incumbent() -> None:
     state = run_through(state_of(inst), "build")
     # Start the portfolio from the first rule's schedule alone, as if the warm start had
     # stopped there; the restarts then go on from the second rule.
-    state.restarts = MultiStart(inst, seed=0)
-    first = state.restarts.run(time_limit=0.0)
-    assert first is not None and first.objective is not None
+    first = from_first_rule(state)
     model = state.require_model()
-    state.warm = first
-    state.incumbent = as_core_result(model, solution_values(model, first), first.objective)
     restart_round(state, seconds=math.inf)
     better = state.restarts.best
     assert better is not None and better.objective is not None

@@ -4,45 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import builders
 import pytest
 from budget import DETERMINISTIC
+from small_days import relay
 
 import gaugeopt
 from gaugeopt.checker import check
 from gaugeopt.construct import construct
-from gaugeopt.model.io import parse_instance
 from gaugeopt.model.solution import Solution
 from gaugeopt.pipeline import SolveState, run_phases
 from gaugeopt.pipeline.decompose import solve_waves, waves
 from gaugeopt.pipeline.residual import residual_instance
 
 SPREAD = Path(__file__).resolve().parents[2] / "instances/bench/families/spread"
-
-
-def relay():
-    """Three one-carriage trains far apart, each able to leave only with what the one
-    before it left: A takes the only 1520 bogies and returns 1435 ones, which B needs; B
-    returns the 1520 ones for C; A's and B's inbound locomotives take B and C out."""
-    station = builders.station(
-        crews=builders.crews_per_skill(1000),
-        bogie_stock=[{"gauge": 1520, "type": "std", "count": 2}],
-        locomotives=[{"id": "L1", "gauge": 1520}],
-        bogie_turnaround=5,
-        loco_turnaround=5,
-    )
-    trains = [
-        builders.train("A", arrival=0, inbound_loco={"id": "IN-A", "gauge": 1435}),
-        builders.train(
-            "B",
-            arrival=300,
-            from_gauge=1520,
-            to_gauge=1435,
-            inbound_loco={"id": "IN-B", "gauge": 1520},
-        ),
-        builders.train("C", arrival=600),
-    ]
-    return parse_instance(builders.instance(station, trains, horizon=1000))
 
 
 def _nothing(inst) -> Solution:
