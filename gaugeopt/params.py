@@ -292,6 +292,15 @@ class SolveParams(BaseModel):
         description="Steps without a new best, per train of the day, before the order search"
         " starts again from a randomised restart order.",
     )
+    order_search_revisit: int = Field(
+        default=4,
+        ge=1,
+        le=1000,
+        description="The order search gets a round when it has not had one for this many"
+        " rounds, whatever the rates say: its rate is measured again (on day-t20-0001 at 10 s"
+        " its first round only placed its start order, the neighbourhoods then gained 2 and"
+        " kept every later round).",
+    )
     portfolio_restart_seconds: float = Field(
         default=0.5,
         gt=0,

@@ -197,11 +197,31 @@ def _arm(state: SolveState, arms: list[Arm], left: float) -> Arm:
     rate is measured before the neighbourhoods' first round, which on a day is long and
     seldom pays."""
     lns, restarts, orders = arms
+    p = state.params
     if restarts_fit(state, left):
-        return choose([lns, restarts], state.params.portfolio_window_seconds)
+        return choose([lns, restarts], p.portfolio_window_seconds)
     beside = state.background is not None and state.background.alive()
-    ready = [orders, lns] if beside and order_search(state) is not None else [lns]
-    return choose(ready, state.params.portfolio_window_seconds)
+    if not beside or order_search(state) is None:
+        return lns
+    latest = max(lns.last, orders.last)
+    if orders.rounds and latest - orders.last >= p.order_search_revisit:
+        return orders  # its rate is old: measured again
+    return choose([orders, lns], p.portfolio_window_seconds)
+
+
+def measured(state: SolveState) -> bool:
+    """Whether the order search has stepped beyond its start order (until then its rounds
+    only placed that order, and say nothing of its rate)."""
+    return state.orders is not None and state.orders.tried > 1
+
+
+def _orders_seconds(state: SolveState, left: float) -> float:
+    """A round of the order search: ``portfolio_restart_seconds``, or two of the warm
+    start's first pass where longer (its first round places its start order whole)."""
+    p = state.params
+    if state.deterministic:
+        return left
+    return min(left, max(p.portfolio_restart_seconds, 2 * state.pass_seconds))
 
 
 def run_portfolio(
@@ -226,13 +246,17 @@ def run_portfolio(
         if arm.name == "lns":
             cap = left if state.deterministic else min(left, p.lns_step_seconds)
             lns_round(state, hoods, state.wall(cap), k)
-        else:
+        elif arm.name == "restarts":
             cap = left if state.deterministic else min(left, p.portfolio_restart_seconds)
-            run = restart_round if arm.name == "restarts" else orders_round
-            run(state, state.wall(cap), start + state.wall(seconds))
+            restart_round(state, state.wall(cap), start + state.wall(seconds))
+        else:
+            orders_round(
+                state, state.wall(_orders_seconds(state, left)), start + state.wall(seconds)
+            )
         gain = before - best_objective(state)
         cost = p.lns_step_seconds if state.deterministic else max(1e-3, state.elapsed() - t)
-        arm.rounds.append((cost, gain))
+        if arm.name != "orders" or measured(state):
+            arm.rounds.append((cost, gain))
         arm.last = k
         if arm.name != "lns":
             add_counts(

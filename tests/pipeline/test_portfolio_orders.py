@@ -46,6 +46,13 @@ def test_the_order_search_runs_only_beside_the_greedys_own_passes() -> None:
         assert _arm(state, arms, left=10.0).name in {"lns", "restarts"}
     state.background = AliveChild()  # the greedy's passes go on in a process
     assert _arm(state, arms, left=10.0).name == "orders"  # untried: it goes first
+    lns, _, orders = arms
+    lns.rounds.append((1.0, 5))
+    orders.rounds.append((1.0, 0))
+    orders.last, lns.last = 1, 2
+    assert _arm(state, arms, left=10.0).name == "lns"  # the better rate
+    lns.last = 1 + state.params.order_search_revisit
+    assert _arm(state, arms, left=10.0).name == "orders"  # not run for a while: again
     state.params = state.params.model_copy(update={"order_search": False})
     assert _arm(state, arms, left=10.0).name == "lns"
 
