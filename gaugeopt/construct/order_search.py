@@ -148,7 +148,8 @@ def neighbour(keys: tuple[Key, ...], rng: random.Random, reach: int) -> list[Key
 
 
 class OrderSearch:
-    """Iterated greedy from the best of the given orders (see the module's text).
+    """Iterated greedy over the train order (see the module's text), from the orders
+    :meth:`queue` gives it (the best of them), else from a restart order.
 
     Each :meth:`run` goes on where the last one stopped; ``steps`` caps the trains placed
     in a call (a budget that does not depend on the clock), ``time_limit`` and

@@ -9,9 +9,10 @@
   the warm start's best pass.
 
 Each round goes to the arm whose last few seconds of rounds improved the best schedule
-faster (:func:`gaugeopt.core.arms.choose`); a constructive schedule better than the incumbent becomes the incumbent
-the neighbourhoods start from. With one worker every round counts as ``lns_step_seconds``
-and the arms are chosen from objectives alone, so the run stays reproducible for a seed.
+faster (:func:`gaugeopt.core.arms.choose`); a constructive schedule better than the
+incumbent becomes the incumbent the neighbourhoods start from. With one worker every round
+counts as ``lns_step_seconds`` and the arms are chosen from objectives alone, so the run
+stays reproducible for a seed.
 While the restarts go on in a process of their own (:mod:`~gaugeopt.pipeline.background`,
 several workers) the restarts' arm does not run: each round starts from that process's
 best schedule where that is better, and the order search runs beside the greedy's own
@@ -23,26 +24,17 @@ from __future__ import annotations
 import logging
 import math
 
-from gaugeopt.construct.order_search import OrderSearch
 from gaugeopt.core.arms import Arm, choose
 from gaugeopt.core.lns import NeighbourhoodFn, improve
-from gaugeopt.gauge.hint import as_core_result, solution_values
-from gaugeopt.model.solution import Solution
 from gaugeopt.pipeline.background import found
+from gaugeopt.pipeline.incumbent import adopt, best_objective
+from gaugeopt.pipeline.order_arm import measured, order_search, orders_round, orders_seconds
 from gaugeopt.pipeline.state import SolveState, objective_of
 
 log = logging.getLogger("gaugeopt")
 
 #: Below this many seconds left the portfolio ends (a sub-solve would not start).
 MIN_ROUND_SECONDS = 0.2
-
-
-def best_objective(state: SolveState) -> int:
-    """The best objective in hand: the incumbent's or the warm schedule's."""
-    if state.incumbent is None or state.incumbent.objective is None:
-        raise RuntimeError("the portfolio needs an incumbent")
-    warm = objective_of(state.warm) if state.warm is not None else state.incumbent.objective
-    return min(state.incumbent.objective, warm)
 
 
 def restart_round(state: SolveState, seconds: float, end: float = math.inf) -> None:
@@ -63,20 +55,6 @@ def restart_round(state: SolveState, seconds: float, end: float = math.inf) -> N
     )
     if sol is not None and objective_of(sol) < before:
         adopt(state, sol)
-
-
-def adopt(state: SolveState, sol: Solution) -> None:
-    """A constructive schedule better than the best in hand: the warm schedule (the finish
-    phase falls back on it) and, where the model can express it, the incumbent."""
-    state.warm = sol
-    model = state.require_model()
-    try:
-        values = solution_values(model, sol)
-    except (KeyError, StopIteration):  # a schedule the model cannot express
-        log.debug("restart schedule %d does not fit the model", objective_of(sol))
-        return
-    state.warm_values = values
-    state.incumbent = as_core_result(model, values, objective_of(sol))
 
 
 def restarts_fit(state: SolveState, left: float) -> bool:
@@ -146,49 +124,6 @@ def warm_arm(state: SolveState) -> Arm:
     return arm
 
 
-def order_search(state: SolveState) -> OrderSearch | None:
-    """The order search of a day (made at its first round, from the order of the warm
-    start's best pass); None when switched off, on a single train, or once it gave up
-    (:attr:`~gaugeopt.construct.order_search.OrderSearch.hopeless`)."""
-    p = state.params
-    if not p.order_search or len(state.instance.trains) < 2 or state.orders_failed:
-        return None
-    if state.orders is None:
-        state.orders = OrderSearch(
-            state.instance,
-            seed=state.seed,
-            max_cuts=p.warm_max_cuts,
-            reach=p.order_search_reach,
-            stall=p.order_search_stall,
-        )
-        begun = state.restarts.best_order if state.restarts is not None else ()
-        trains = {t.id: t for t in state.instance.trains}
-        if begun:
-            state.orders.queue([trains[i] for i in begun])
-    return state.orders
-
-
-def orders_round(state: SolveState, seconds: float, end: float) -> None:
-    """Steps of the order search (with one worker ``portfolio_deterministic_restarts``
-    passes' worth of trains); a schedule better than the best in hand is adopted. A pass
-    gives up at ``end`` (seconds since the solve's start)."""
-    search = order_search(state)
-    if search is None:
-        return
-    p = state.params
-    steps = p.portfolio_deterministic_restarts * len(state.instance.trains)
-    sol = search.run(
-        time_limit=seconds,
-        steps=steps if state.deterministic else None,
-        target=state.analytic,
-        stop=state.stop,
-        deadline=state.t0 + end,
-    )
-    state.orders_failed = search.hopeless
-    if sol is not None and objective_of(sol) < best_objective(state):
-        adopt(state, sol)
-
-
 def _arm(state: SolveState, arms: list[Arm], left: float) -> Arm:
     """The arm of the next round, by the rates, of the arms that can run now. The order
     search runs only while the greedy's own passes go on in the background process, never
@@ -207,21 +142,6 @@ def _arm(state: SolveState, arms: list[Arm], left: float) -> Arm:
     if orders.rounds and latest - orders.last >= p.order_search_revisit:
         return orders  # its rate is old: measured again
     return choose([orders, lns], p.portfolio_window_seconds)
-
-
-def measured(state: SolveState) -> bool:
-    """Whether the order search has stepped beyond its start order (until then its rounds
-    only placed that order, and say nothing of its rate)."""
-    return state.orders is not None and state.orders.tried > 1
-
-
-def _orders_seconds(state: SolveState, left: float) -> float:
-    """A round of the order search: ``portfolio_restart_seconds``, or two of the warm
-    start's first pass where longer (its first round places its start order whole)."""
-    p = state.params
-    if state.deterministic:
-        return left
-    return min(left, max(p.portfolio_restart_seconds, 2 * state.pass_seconds))
 
 
 def run_portfolio(
@@ -251,7 +171,7 @@ def run_portfolio(
             restart_round(state, state.wall(cap), start + state.wall(seconds))
         else:
             orders_round(
-                state, state.wall(_orders_seconds(state, left)), start + state.wall(seconds)
+                state, state.wall(orders_seconds(state, left)), start + state.wall(seconds)
             )
         gain = before - best_objective(state)
         cost = p.lns_step_seconds if state.deterministic else max(1e-3, state.elapsed() - t)

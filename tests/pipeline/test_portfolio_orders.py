@@ -12,7 +12,8 @@ from gaugeopt.construct.search import MultiStart
 from gaugeopt.core.arms import Arm
 from gaugeopt.params import SolveParams
 from gaugeopt.pipeline import SolveState
-from gaugeopt.pipeline.portfolio import _arm, order_search, orders_round
+from gaugeopt.pipeline.order_arm import order_search, orders_round
+from gaugeopt.pipeline.portfolio import _arm
 from gaugeopt.pipeline.warm_start import _rules_then_restarts
 
 
