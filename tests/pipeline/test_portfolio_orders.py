@@ -12,7 +12,7 @@ from gaugeopt.construct.search import MultiStart
 from gaugeopt.core.arms import Arm
 from gaugeopt.params import SolveParams
 from gaugeopt.pipeline import SolveState
-from gaugeopt.pipeline.order_arm import order_search, orders_round
+from gaugeopt.pipeline.order_arm import measured, order_search, orders_round
 from gaugeopt.pipeline.portfolio import _arm
 from gaugeopt.pipeline.warm_start import _rules_then_restarts
 
@@ -104,3 +104,14 @@ def test_the_warm_start_hands_its_passes_over_as_soon_as_the_process_is_ready() 
         if handoff:  # the rules, then a pass per look until the process is ready
             assert search.passes == len(RULES) + 2
     assert children[True].reads < 0 and children[False].reads == 2  # not asked without it
+
+
+def test_a_round_that_only_placed_the_start_order_measures_nothing() -> None:
+    state = run_through(state_of(synthetic_day(4, 40, seed=2)), "build")
+    assert not measured(state)  # no search yet
+    search = order_search(state)
+    assert search is not None and search.tried == 0
+    search.run(steps=1)  # the queued start order only: the budget ends after it
+    assert search.tried == 1 and not measured(state)
+    search.run(steps=4)
+    assert measured(state)
