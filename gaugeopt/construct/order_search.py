@@ -180,7 +180,7 @@ class OrderSearch:
         self.best: Sequence | None = None
         self.best_solution: Solution | None = None
         self._since = 0
-        self._queued: list[list[Key]] = []
+        self._queued: list[tuple[list[Key], bool]] = []
         #: sequences tried so far (placed or not).
         self.tried = 0
 
@@ -189,10 +189,16 @@ class OrderSearch:
         """Trains placed so far (the search's unit of work)."""
         return self._walk.placed
 
-    def queue(self, order: list[Train]) -> None:
-        """Place ``order`` (deterministic ties) at the next step, before any neighbour;
-        the first sequence placed is the search's start."""
-        self._queued.append([(t.id, None) for t in order])
+    def queue(self, order: list[Train], *, restart: bool = False) -> None:
+        """Place ``order`` (deterministic ties) at the next step, before any neighbour; it
+        becomes the current sequence where it is no worse, or as a restart whatever it
+        gives (``restart``: another search found a better schedule with this order)."""
+        self._queued.append(([(t.id, None) for t in order], restart))
+
+    @property
+    def waiting(self) -> int:
+        """Orders queued and not placed yet."""
+        return len(self._queued)
 
     @property
     def hopeless(self) -> bool:
@@ -220,17 +226,16 @@ class OrderSearch:
         """One step: a queued order, a neighbour of the current sequence, or a restart
         order on a stall (or while there is no sequence yet)."""
         self._since += 1
+        keys: list[Key]
         if self._queued:
-            self._take(self._walk.place(self._queued.pop(0), expired), accept=False)
-            return
-        if self.current is None or self._since > self.stall:
+            keys, accept = self._queued.pop(0)
+        elif self.current is None or self._since > self.stall:
             order = noisy_fifo(self.instance, self._rng)
-            keys: list[Key] = [(t.id, self._rng.getrandbits(32)) for t in order]
+            keys, accept = [(t.id, self._rng.getrandbits(32)) for t in order], True
             self._since = 0
-            self._take(self._walk.place(keys, expired), accept=True)
-            return
-        keys = neighbour(self.current.keys, self._rng, self.reach)
-        self._take(self._walk.place(keys, expired), accept=False)
+        else:
+            keys, accept = neighbour(self.current.keys, self._rng, self.reach), False
+        self._take(self._walk.place(keys, expired), accept=accept)
 
     def run(
         self,

@@ -65,10 +65,12 @@ class Ready:
 
 @dataclass(frozen=True)
 class Found:
-    """Child to parent: a schedule better than all before it, after ``passes`` passes."""
+    """Child to parent: a schedule better than all before it, after ``passes`` passes, and
+    the train order (ids) of the pass that gave it."""
 
     solution: Solution
     passes: int
+    order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
     halt = threading.Event()
     threading.Thread(target=watch, args=(inp, halt), daemon=True).start()
     search.resume(go.progress)
-    search.on_improve = lambda sol: send(out, Found(sol, search.passes))
+    search.on_improve = lambda sol: send(out, Found(sol, search.passes, search.best_order))
     search.run(
         time_limit=go.seconds,
         target=go.target,

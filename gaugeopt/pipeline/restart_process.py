@@ -38,6 +38,8 @@ class RestartProcess:
         #: seconds from the start to the child's ``Ready`` (None: not yet).
         self.startup: float | None = None
         self.best: Solution | None = None
+        #: the train order (ids) of the pass that gave ``best``.
+        self.best_order: tuple[str, ...] = ()
         self.done: Done | None = None
         self.halted = False
         self._outbox: queue.SimpleQueue[object] = queue.SimpleQueue()
@@ -81,6 +83,7 @@ class RestartProcess:
         elif isinstance(message, Found):
             best = self.best
             if best is None or _objective(message.solution) < _objective(best):
+                self.best_order = message.order
                 self.best = message.solution
         elif isinstance(message, Done):
             self.done = message

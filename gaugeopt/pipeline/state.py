@@ -64,6 +64,8 @@ class SolveState:
     #: first round), and whether it found no sequence at all (it is not tried again).
     orders: OrderSearch | None = None
     orders_failed: bool = False
+    #: the background restarts' best order the order search last restarted from.
+    orders_followed: tuple[str, ...] = ()
     #: the restarts going on in a process of their own beside CP-SAT
     #: (:mod:`~gaugeopt.pipeline.background`), started as the warm start starts.
     background: RestartProcess | None = None

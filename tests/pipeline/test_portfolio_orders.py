@@ -12,7 +12,7 @@ from gaugeopt.construct.search import MultiStart
 from gaugeopt.core.arms import Arm
 from gaugeopt.params import SolveParams
 from gaugeopt.pipeline import SolveState
-from gaugeopt.pipeline.order_arm import measured, order_search, orders_round
+from gaugeopt.pipeline.order_arm import follow_background, measured, order_search, orders_round
 from gaugeopt.pipeline.portfolio import _arm
 from gaugeopt.pipeline.warm_start import _rules_then_restarts
 
@@ -115,3 +115,26 @@ def test_a_round_that_only_placed_the_start_order_measures_nothing() -> None:
     assert search.tried == 1 and not measured(state)
     search.run(steps=4)
     assert measured(state)
+
+
+def test_the_order_search_restarts_from_a_better_background_order_once() -> None:
+    inst = synthetic_day(4, 40, seed=2)
+    state = run_through(state_of(inst), "build")
+    search = order_search(state)
+    assert search is not None
+    search.run(steps=40)
+    assert search.best is not None
+    child = AliveChild()
+    reversed_order = tuple(t.id for t in reversed(inst.trains))
+    better = search.best_solution.model_copy(update={"objective": search.best.objective - 1})
+    child.best, child.best_order = better, reversed_order
+    state.background = child
+    follow_background(state, search)
+    assert state.orders_followed == reversed_order and search.waiting == 1
+    tried = search.tried
+    search.run(steps=1)  # the queued order is placed first, and becomes the current one
+    assert search.tried == tried + 1
+    assert search.current is not None
+    assert [k for k, _ in search.current.keys] == list(reversed_order)
+    follow_background(state, search)  # the same order again: not queued twice
+    assert search.waiting == 0
