@@ -34,8 +34,10 @@ def _improved(state: SolveState, sol: Solution) -> None:
 def _rules_then_restarts(state: SolveState, search: MultiStart) -> Solution | None:
     """The priority rules, then restarts for the rest of the warm budget: the budget of a
     day that splits into waves (:func:`~gaugeopt.pipeline.decompose.splits`) is
-    ``warm_share_split`` of the limit, the waves' own solves pay better. Reproducible runs
-    (one worker) make a fixed number of restarts, with the clock only a safety net."""
+    ``warm_share_split`` of the limit, the waves' own solves pay better. With
+    ``warm_handoff`` the restarts end once the background process is ready to go on with
+    them. Reproducible runs (one worker) make a fixed number of restarts, with the clock
+    only a safety net."""
     p = state.params
     deadline = state.t0 + state.wall(state.time_limit)
 
