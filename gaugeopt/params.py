@@ -167,6 +167,19 @@ class SolveParams(BaseModel):
         " against 0.5: geometric mean of the objective 3 % lower on six single trains at 10 s,"
         " better on 2 and equal on 2 of four at 20 s).",
     )
+    probe_share_single: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="Share of the search time (after the warm start) that a single train"
+        " first spends in one search over its whole model, before the neighbourhoods: a"
+        " schedule it proves optimal ends the searches, else it becomes the neighbourhoods'"
+        " incumbent (0 switches it off). Without it single-c06-0001 at 60 s with 2 workers"
+        " proved its optimum after 13.6 s, the neighbourhoods' share first (the direct model"
+        " of the benchmarks: 1.1 s). One worker, 20 s (deterministic), against 0 and 0.25:"
+        " single-c10-0001 432 and 438 (0: 438, 448; 0.25: 432, 432) for seeds 0 and 1,"
+        " single-c20-0001 287, 281 (0: the same; 0.25: 300, 289).",
+    )
     lns_step_seconds: float = Field(
         default=2.0,
         gt=0,
