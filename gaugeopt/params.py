@@ -171,14 +171,24 @@ class SolveParams(BaseModel):
         default=0.1,
         ge=0,
         le=1,
-        description="Share of the search time (after the warm start) that a single train"
-        " first spends in one search over its whole model, before the neighbourhoods: a"
-        " schedule it proves optimal ends the searches, else it becomes the neighbourhoods'"
-        " incumbent (0 switches it off). Without it single-c06-0001 at 60 s with 2 workers"
-        " proved its optimum after 13.6 s, the neighbourhoods' share first (the direct model"
-        " of the benchmarks: 1.1 s). One worker, 20 s (deterministic), against 0 and 0.25:"
-        " single-c10-0001 432 and 438 (0: 438, 448; 0.25: 432, 432) for seeds 0 and 1,"
-        " single-c20-0001 287, 281 (0: the same; 0.25: 300, 289).",
+        description="Share of the search time (after the warm start) that a single train of"
+        " at most probe_max_tasks model tasks first spends in one search over its whole"
+        " model, before the neighbourhoods: a schedule it proves optimal ends the searches,"
+        " else it becomes the neighbourhoods' incumbent (0 switches it off). Without it"
+        " single-c06-0001 at 60 s with 2 workers proved its optimum after 13.6 s, the"
+        " neighbourhoods' share first; with it after 2.1 s (the direct model of the"
+        " benchmarks: 1.2 s). One worker, 20 s (deterministic), against 0 and 0.25:"
+        " single-c10-0001 432 and 438 (0: 438, 448; 0.25: 432, 432) for seeds 0 and 1.",
+    )
+    probe_max_tasks: int = Field(
+        default=150,
+        ge=0,
+        le=10_000_000,
+        description="The probe runs only on a model of at most this many tasks: on a larger"
+        " one its time goes mostly to CP-SAT's presolve, which the full search repeats."
+        " single-c30-0001 (337 tasks) with 2 workers: 453 at 10 s and 426 at 60 s with the"
+        " probe, 427 and 420 without; single-c20-0001 (268 tasks) 281 and 271, 270 and 272;"
+        " single-c06-0001 (78) and single-c10-0001 (116) are the trains it is for.",
     )
     lns_step_seconds: float = Field(
         default=2.0,

@@ -7,7 +7,9 @@ single-c06-0001 at 60 s with 2 workers the solve proved its optimum after 13.6 s
 1.1 s for the direct model of the benchmarks. The probe searches the whole model from the
 warm schedule for ``probe_share_single`` of the time; what it finds becomes the
 neighbourhoods' incumbent, and where it proves it optimal the neighbourhood and
-full-search phases have nothing left to do.
+full-search phases have nothing left to do. Only models of at most ``probe_max_tasks``
+tasks are probed: on a larger one the probe's seconds go to CP-SAT's presolve, which the
+full search then repeats.
 """
 
 from __future__ import annotations
@@ -21,17 +23,20 @@ from gaugeopt.pipeline.state import SolveState, objective_of
 def probe_seconds(state: SolveState) -> float | None:
     """Seconds the probe gets (None: it does not run).
 
-    It runs on a single train whose whole model is searchable, from a warm schedule the
-    search-free bound does not already prove optimal, given a positive share.
+    It runs on a single train whose model has at most ``probe_max_tasks`` tasks (on a
+    larger one the probe's time goes to a presolve the full search repeats), from a warm
+    schedule the search-free bound does not already prove optimal, given a positive share.
     """
-    share = state.params.probe_share_single
-    if share <= 0 or len(state.instance.trains) != 1 or state.model is None:
+    p = state.params
+    if p.probe_share_single <= 0 or len(state.instance.trains) != 1 or state.model is None:
         return None
-    if state.hint is None or state.warm is None or not state.whole_searchable():
+    if state.hint is None or state.warm is None:
+        return None
+    if len(state.model.problem.tasks) > p.probe_max_tasks or not state.whole_searchable():
         return None
     if state.analytic is not None and objective_of(state.warm) <= state.analytic:
         return None
-    seconds = share * state.search_left()
+    seconds = p.probe_share_single * state.search_left()
     return seconds if seconds > 0 else None
 
 

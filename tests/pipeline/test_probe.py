@@ -78,6 +78,17 @@ def test_the_probe_runs_on_single_trains_only() -> None:
     assert probe_seconds(single) is None
 
 
+def test_the_probe_leaves_a_larger_model_to_the_full_search() -> None:
+    inst = read_instance(SMALL_TRAIN)
+    small = through_build(inst)
+    size = len(small.require_model().problem.tasks)
+    assert probe_seconds(small) is not None
+    larger = through_build(inst, probe_max_tasks=size - 1)
+    assert probe_seconds(larger) is None
+    probe(larger)
+    assert larger.incumbent is None and larger.probe_share == 0.0
+
+
 def test_the_budgets_of_probe_neighbourhoods_and_full_search_add_up() -> None:
     state = through_build(read_instance(SMALL_TRAIN), deterministic_rate=0.1)
     state.probe_share, state.lns_share = 0.1, 0.2
