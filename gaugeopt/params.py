@@ -185,10 +185,11 @@ class SolveParams(BaseModel):
         ge=0,
         le=10_000_000,
         description="The probe runs only on a model of at most this many tasks: on a larger"
-        " one its time goes mostly to CP-SAT's presolve, which the full search repeats."
-        " single-c30-0001 (337 tasks) with 2 workers: 453 at 10 s and 426 at 60 s with the"
-        " probe, 427 and 420 without; single-c20-0001 (268 tasks) 281 and 271, 270 and 272;"
-        " single-c06-0001 (78) and single-c10-0001 (116) are the trains it is for.",
+        " one its share goes mostly to CP-SAT's presolve, which the full search then repeats"
+        " (single-c20-0001, 268 tasks: 3.5 s of presolve on the shared 2-core machine). With"
+        " the probe on every size, single-c30-0001 (337 tasks, 2 workers) gained nothing in"
+        " its probe at 10 s and 455 -> 453 in 6 s at 60 s. single-c06-0001 (78 tasks) and"
+        " single-c10-0001 (116) are the trains it is for.",
     )
     lns_step_seconds: float = Field(
         default=2.0,
