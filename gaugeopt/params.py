@@ -167,6 +167,30 @@ class SolveParams(BaseModel):
         " against 0.5: geometric mean of the objective 3 % lower on six single trains at 10 s,"
         " better on 2 and equal on 2 of four at 20 s).",
     )
+    probe_share_single: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="Share of the search time (after the warm start) that a single train of"
+        " at most probe_max_tasks model tasks first spends in one search over its whole"
+        " model, before the neighbourhoods: a schedule it proves optimal ends the searches,"
+        " else it becomes the neighbourhoods' incumbent (0 switches it off). Without it"
+        " single-c06-0001 at 60 s with 2 workers proved its optimum after 13.6 s, the"
+        " neighbourhoods' share first; with it after 2.1 s (the direct model of the"
+        " benchmarks: 1.2 s). One worker, 20 s (deterministic), against 0 and 0.25:"
+        " single-c10-0001 432 and 438 (0: 438, 448; 0.25: 432, 432) for seeds 0 and 1.",
+    )
+    probe_max_tasks: int = Field(
+        default=150,
+        ge=0,
+        le=10_000_000,
+        description="The probe runs only on a model of at most this many tasks: on a larger"
+        " one its share goes mostly to CP-SAT's presolve, which the full search then repeats"
+        " (single-c20-0001, 268 tasks: 3.5 s of presolve on the shared 2-core machine). With"
+        " the probe on every size, single-c30-0001 (337 tasks, 2 workers) gained nothing in"
+        " its probe at 10 s and 455 -> 453 in 6 s at 60 s. single-c06-0001 (78 tasks) and"
+        " single-c10-0001 (116) are the trains it is for.",
+    )
     lns_step_seconds: float = Field(
         default=2.0,
         gt=0,

@@ -5,9 +5,11 @@
 3. ``bounds`` — the search-free lower bounds (unless the warm start worked them out);
 4. ``decompose`` — a day of separate waves of trains, solved wave by wave;
 5. ``build`` — the CP-SAT model, and the warm schedule on it as a hint;
-6. ``neighbourhood_search`` — large-neighbourhood search from the warm schedule;
-7. ``full_search`` — one search over the whole model from the best schedule so far;
-8. ``finish`` — the proven bound, the decoded schedule and its status.
+6. ``probe`` — on a single train, a short search over the whole model, which ends the
+   searches where it proves its schedule optimal;
+7. ``neighbourhood_search`` — large-neighbourhood search from the best schedule so far;
+8. ``full_search`` — one search over the whole model from the best schedule so far;
+9. ``finish`` — the proven bound, the decoded schedule and its status.
 
 With several workers, on a day, the warm start's constructive restarts go on in a process of
 their own from the end of the warm start to the end of the searches
@@ -34,6 +36,7 @@ from gaugeopt.pipeline import (
     full_search,
     neighbourhood_search,
     precheck,
+    probe,
     warm_start,
 )
 from gaugeopt.pipeline.state import ProgressCallback, SolveState
@@ -48,6 +51,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("bounds", bounds.bounds),
     ("decompose", lambda state: decompose.decompose(state, run_phases)),
     ("build", build.build),
+    ("probe", probe.probe),
     ("neighbourhood_search", neighbourhood_search.neighbourhood_search),
     ("full_search", full_search.full_search),
     ("finish", finish.finish),

@@ -18,14 +18,15 @@ from gaugeopt.pipeline.state import SolveState
 def search_params(state: SolveState) -> dict[str, object]:
     """CP-SAT parameters of the whole-model search: ``cp_params``, the lower-bound
     subsolver on a single train with several workers, and with one worker a deterministic
-    budget for the time the neighbourhoods left."""
+    budget for the time the probe and the neighbourhoods left."""
     p = state.params
     out = dict(state.cp_params)
     if len(state.instance.trains) == 1 and state.cp_workers > 1:
         out["subsolvers"] = list(p.single_train_subsolvers)
     if state.deterministic:
         rate = p.deterministic_rate
-        out["max_deterministic_time"] = rate * (1.0 - state.lns_share) * state.time_limit
+        left = max(0.0, 1.0 - state.lns_share - state.probe_share)
+        out["max_deterministic_time"] = rate * left * state.time_limit
     return out
 
 
@@ -50,13 +51,21 @@ def _in_hand(state: SolveState, upper: int) -> CoreResult:
 def skipped(state: SolveState, upper: int | None) -> bool:
     """Whether the search is skipped: the schedule in hand meets the search-free bound or
     leaves less than ``full_search_min_seconds``, or the model is too large to search whole
-    (building its CP-SAT model alone took 16 s on a day of 16,600 tasks)."""
-    if not state.whole_searchable():
+    (building its CP-SAT model alone took 16 s on a day of 16,600 tasks), or the probe
+    proved the schedule in hand optimal."""
+    if not state.whole_searchable() or state.proven():
         return True
     if upper is None:
         return False
     at_bound = state.analytic is not None and upper <= state.analytic
     return at_bound or state.search_left() < state.params.full_search_min_seconds
+
+
+def _larger_bound(core: CoreResult, earlier: CoreResult | None) -> float | None:
+    """The better of the search's bound and an earlier search's (the probe's, which the
+    neighbourhoods' incumbents carry on): both bound the same whole model's optimum."""
+    bounds = [b for b in (core.bound, None if earlier is None else earlier.bound) if b is not None]
+    return max(bounds, default=None)
 
 
 def full_search(state: SolveState) -> None:
@@ -89,6 +98,7 @@ def full_search(state: SolveState) -> None:
         )
     if core.status not in ("optimal", "feasible") and state.incumbent is not None:
         core = replace(state.incumbent, status="feasible", bound=core.bound)
+    core = replace(core, bound=_larger_bound(core, state.incumbent))
     state.core = core
     state.stats.cpsat_status = core.status
     state.stats.num_solutions = core.num_solutions

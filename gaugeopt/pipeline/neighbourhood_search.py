@@ -25,6 +25,8 @@ def lns_share(state: SolveState, remaining: float) -> float | None:
         return None
     if state.analytic is not None and objective_of(warm) <= state.analytic:
         return None  # proven optimal already
+    if state.proven():
+        return None  # by the probe
     if not state.whole_searchable():
         return 1.0
     if remaining <= p.lns_min_seconds:
@@ -33,7 +35,9 @@ def lns_share(state: SolveState, remaining: float) -> float | None:
 
 
 def _start(state: SolveState) -> CoreResult:
-    """The warm schedule as the search's first incumbent."""
+    """The search's first incumbent: the probe's schedule, else the warm one."""
+    if state.incumbent is not None:
+        return state.incumbent
     if state.warm is None or state.warm_values is None:
         raise RuntimeError("neighbourhood search needs the warm schedule on the model")
     return as_core_result(state.require_model(), state.warm_values, objective_of(state.warm))

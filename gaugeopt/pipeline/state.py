@@ -83,8 +83,11 @@ class SolveState:
     hint: CoreHint | None = None
     #: build: extra CP-SAT parameters for every search.
     cp_params: dict[str, object] = field(default_factory=dict)
-    #: neighbourhood search: its best result and the share of the time it had.
+    #: probe (a single train's first whole-model search), then neighbourhood search: the
+    #: best result so far (``optimal`` where a search proved it), and the share of the time
+    #: each had.
     incumbent: CoreResult | None = None
+    probe_share: float = 0.0
     lns_share: float = 0.0
     #: full search: the final core result (the incumbent if the search was skipped).
     core: CoreResult | None = None
@@ -135,6 +138,11 @@ class SolveState:
         if self.model is None:
             raise RuntimeError("the build phase has not run")
         return self.model
+
+    def proven(self) -> bool:
+        """Whether a search over the whole model (the probe's) proved the schedule in hand
+        optimal, so that no search is left to run."""
+        return self.incumbent is not None and self.incumbent.status == "optimal"
 
     def whole_searchable(self) -> bool:
         """Whether the model is small enough for a search over all of it."""
