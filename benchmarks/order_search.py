@@ -44,9 +44,8 @@ def ordered(inst: Instance, passes: int, seed: int) -> int | None:
     best = start.best
     if best is None:
         return None
-    trains = {t.id: t for t in inst.trains}
     search = OrderSearch(inst, seed=seed)
-    search.queue([trains[i] for i in start.best_order])
+    search.queue(start.best_order)
     n = len(inst.trains)
     found = search.run(steps=max(0, passes - HANDOVER) * n)
     if found is not None:

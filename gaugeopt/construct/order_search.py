@@ -28,7 +28,7 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from gaugeopt.construct.budget import Clock, Expired, PassExpired, check, expiry
@@ -36,7 +36,7 @@ from gaugeopt.construct.placer import GraphCache, TrainPlacer, TrainResult
 from gaugeopt.construct.priority import noisy_fifo
 from gaugeopt.construct.sgs import schedule_train, to_solution
 from gaugeopt.construct.state import Calendar
-from gaugeopt.model.instance import Instance, Train
+from gaugeopt.model.instance import Instance
 from gaugeopt.model.solution import Solution
 from gaugeopt.rules import dwell
 
@@ -189,11 +189,12 @@ class OrderSearch:
         """Trains placed so far (the search's unit of work)."""
         return self._walk.placed
 
-    def queue(self, order: list[Train], *, restart: bool = False) -> None:
-        """Place ``order`` (deterministic ties) at the next step, before any neighbour; it
-        becomes the current sequence where it is no worse, or as a restart whatever it
-        gives (``restart``: another search found a better schedule with this order)."""
-        self._queued.append(([(t.id, None) for t in order], restart))
+    def queue(self, order: Iterable[str], *, restart: bool = False) -> None:
+        """Place ``order`` (train ids; deterministic ties) at the next step, before any
+        neighbour; it becomes the current sequence where it is no worse, or as a restart
+        whatever it gives (``restart``: another search found a better schedule with this
+        order)."""
+        self._queued.append(([(tid, None) for tid in order], restart))
 
     @property
     def waiting(self) -> int:

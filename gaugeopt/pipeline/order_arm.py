@@ -13,7 +13,9 @@ def order_search(state: SolveState) -> OrderSearch | None:
     start's best pass); None when switched off, on a single train, or once it gave up
     (:attr:`~gaugeopt.construct.order_search.OrderSearch.hopeless`)."""
     p = state.params
-    if not p.order_search or len(state.instance.trains) < 2 or state.orders_failed:
+    if not p.order_search or len(state.instance.trains) < 2:
+        return None
+    if state.orders is not None and state.orders.hopeless:
         return None
     if state.orders is None:
         state.orders = OrderSearch(
@@ -23,10 +25,8 @@ def order_search(state: SolveState) -> OrderSearch | None:
             reach=p.order_search_reach,
             stall=p.order_search_stall,
         )
-        begun = state.restarts.best_order if state.restarts is not None else ()
-        trains = {t.id: t for t in state.instance.trains}
-        if begun:
-            state.orders.queue([trains[i] for i in begun])
+        if state.restarts is not None and state.restarts.best_order:
+            state.orders.queue(state.restarts.best_order)
     return state.orders
 
 
@@ -47,7 +47,6 @@ def orders_round(state: SolveState, seconds: float, end: float) -> None:
         stop=state.stop,
         deadline=state.t0 + end,
     )
-    state.orders_failed = search.hopeless
     if sol is not None and objective_of(sol) < best_objective(state):
         adopt(state, sol)
 
@@ -79,6 +78,5 @@ def follow_background(state: SolveState, search: OrderSearch) -> None:
     if order == state.orders_followed:
         return
     if search.best is None or found < search.best.objective:
-        trains = {t.id: t for t in state.instance.trains}
-        search.queue([trains[i] for i in order], restart=True)
+        search.queue(order, restart=True)
         state.orders_followed = order

@@ -61,9 +61,8 @@ class SolveState:
     warm: Solution | None = None
     restarts: MultiStart | None = None
     #: neighbourhood search: the order search, the portfolio's third arm (made at its
-    #: first round), and whether it found no sequence at all (it is not tried again).
+    #: first round; not tried again once it is ``hopeless``).
     orders: OrderSearch | None = None
-    orders_failed: bool = False
     #: the background restarts' best order the order search last restarted from.
     orders_followed: tuple[str, ...] = ()
     #: the restarts going on in a process of their own beside CP-SAT

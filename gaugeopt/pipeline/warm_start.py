@@ -58,23 +58,23 @@ def _rules_then_restarts(state: SolveState, search: MultiStart) -> Solution | No
     if best is not None and splits(state, best):
         budget = min(budget, max(p.warm_min_seconds, p.warm_share_split * state.time_limit))
     if p.warm_handoff and state.background is not None:
-        return _until_ready(state, run, begun + budget) or best
+        _until_ready(state, run, begun + budget)
+        return search.best
     rest = budget - (state.elapsed() - begun)
     return run(rest, None) if rest > 0 else best
 
 
 def _until_ready(
     state: SolveState, run: Callable[[float, int | None], Solution | None], end: float
-) -> Solution | None:
+) -> None:
     """Restarts, a pass at a time, until the background process is ready to go on with
     them (or it is gone, or ``end``, seconds since the solve's start, has come)."""
-    child, best = state.background, None
+    child = state.background
     while child is not None and child.startup is None and child.alive():
         left = end - state.elapsed()
         if left <= 0 or (state.stop is not None and state.stop.is_set()):
             break
-        best = run(left, 1)
-    return best
+        run(left, 1)
 
 
 def warm_start(state: SolveState) -> None:

@@ -90,7 +90,7 @@ def test_the_search_is_reproducible_checked_and_never_worse_than_its_start(seed:
     runs = []
     for _ in range(2):
         search = OrderSearch(inst, seed=seed)
-        search.queue(fifo(inst, random.Random(0)))
+        search.queue(t.id for t in fifo(inst, random.Random(0)))
         runs.append(search.run(steps=30 * len(inst.trains)))
     one, two = runs
     if one is None:
@@ -110,7 +110,7 @@ def test_the_search_beats_the_greedy_on_a_crowded_day_over_the_same_trains() -> 
     greedy = MultiStart(inst, seed=0)
     greedy.run(time_limit=float("inf"), restarts=8)  # 12 passes with the rules
     search = OrderSearch(inst, seed=0)
-    search.queue(fifo(inst, random.Random(0)))
+    search.queue(t.id for t in fifo(inst, random.Random(0)))
     best = search.run(steps=12 * n)  # as many trains placed
     assert greedy.best is not None and best is not None
     assert best.objective is not None and greedy.best.objective is not None
