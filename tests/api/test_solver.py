@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from brute_force import optimum, tiny_instance
 from budget import CLOCK_SLACK, DETERMINISTIC
+from example_files import example_instances
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from random_instances import random_instance
@@ -29,7 +30,7 @@ from gaugeopt.report import report
 from gaugeopt.result import Result, SolveStats
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "instances" / "examples").glob("*.json"))
+EXAMPLES = example_instances()
 
 
 def assert_checked(result: gaugeopt.Result) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import builders
 import pytest
 from brute_force import optimum, tiny_instance
+from example_files import example_instances
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from random_instances import random_instance
@@ -46,7 +47,7 @@ def test_bound_is_tight_on_a_pure_handover(examples_dir) -> None:
 
 
 def test_bound_below_constructed_schedules_of_examples(examples_dir) -> None:
-    for path in sorted(examples_dir.glob("*.json")):
+    for path in example_instances(examples_dir):
         inst = read_instance(path)
         sol = construct(inst, time_limit=0.3)
         dwell = {p.id: p.dwell for p in sol.trains}

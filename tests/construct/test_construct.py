@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+from example_files import example_instances
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from random_instances import random_instance, synthetic_day
@@ -190,7 +191,7 @@ def test_synthetic_day_is_scheduled_validly() -> None:
     assert check(inst, sol) == []
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", example_instances(EXAMPLES), ids=lambda p: p.stem)
 def test_example_instances(path: Path) -> None:
     inst = read_instance(path)
     sol = construct(inst, restarts=0)

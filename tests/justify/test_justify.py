@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from budget import DETERMINISTIC
+from example_files import example_instances
 from random_instances import random_instance
 
 import gaugeopt
@@ -27,7 +28,7 @@ from gaugeopt.model.solution import Solution
 #: The minute-earlier probe checks the whole schedule once per task: small schedules only.
 PROBE_MAX_TASKS = 300
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "instances" / "examples").glob("*.json"))
+EXAMPLES = example_instances()
 
 
 def recomputed(inst: Instance, sol: Solution, tasks: list) -> Solution:

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+from example_files import example_instances
 from typer.testing import CliRunner
 
 from gaugeopt.cli import app
@@ -31,7 +32,7 @@ def example(request: pytest.FixtureRequest) -> tuple[Path, Instance]:
 
 
 def test_every_example_is_listed(examples_dir: Path) -> None:
-    assert sorted(p.stem for p in examples_dir.glob("*.json")) == NAMES
+    assert sorted(p.stem for p in example_instances(examples_dir)) == NAMES
 
 
 def test_name_matches_file(example: tuple[Path, Instance]) -> None:
@@ -277,3 +278,11 @@ def test_erenhot_day_mixes_directions_methods_and_changer() -> None:
     for shift in ((0, 720), (720, 1440)):
         skills = {s for c in st.crews if shift in c.shifts for s in c.skills}
         assert len(skills) == 6, shift
+
+
+def test_a_solution_written_beside_an_example_is_not_taken_for_one(tmp_path: Path) -> None:
+    # `gaugeopt solve` writes <instance>.solution.json beside the instance by default: the
+    # README's first command leaves one among the examples before the tests run
+    for name in ("a.json", "a.solution.json", "b.json"):
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in example_instances(tmp_path)] == ["a.json", "b.json"]

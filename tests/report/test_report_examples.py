@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from budget import DETERMINISTIC
+from example_files import example_instances
 
 import gaugeopt
 from gaugeopt.bounds import train_dwell_bounds
@@ -29,7 +30,7 @@ from gaugeopt.report.gantt_png import report_pages
 from gaugeopt.report.kpi import LABELS, WAITS
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "instances" / "examples").glob("*.json"))
+EXAMPLES = example_instances()
 PARTS = ["work", *WAITS]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from example_files import example_instances
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from random_instances import random_instance
@@ -26,7 +27,7 @@ from gaugeopt.simulate.network import build_network
 from gaugeopt.simulate.propagate import propagate
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "instances" / "examples").glob("*.json"))
+EXAMPLES = example_instances()
 
 
 @cache

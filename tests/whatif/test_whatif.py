@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from budget import DETERMINISTIC
+from example_files import example_instances
 from random_instances import random_instance
 from typer.testing import CliRunner
 
@@ -199,7 +200,7 @@ def test_cli_whatif(examples_dir: Path, tmp_path: Path) -> None:
 
 # --- honest what-if (issue 20) ---------------------------------------------------------------
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "instances" / "examples").glob("*.json"))
+EXAMPLES = example_instances()
 
 
 @pytest.mark.parametrize(
